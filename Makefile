@@ -1,0 +1,42 @@
+# The README's commands: `make maps` builds every map, `make test` runs the tests.
+# Both create the environment first when it is missing or out of date.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+GEO := $(VENV)/bin/geo
+
+.PHONY: setup maps test eval bench lint clean gazetteer
+
+setup: $(VENV)/.stamp-python node_modules/.stamp-npm gazetteer
+
+$(VENV)/.stamp-python: requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+node_modules/.stamp-npm: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+gazetteer: $(VENV)/.stamp-python node_modules/.stamp-npm
+	$(GEO) setup
+
+maps: setup
+	$(GEO) build seeds/ --out maps/
+
+test: setup
+	$(PY) -m pytest -q
+
+eval: setup
+	$(GEO) eval ../shared/eval/GWN.xml
+
+bench: setup
+	$(PY) -m benchmarks
+
+lint: $(VENV)/.stamp-python
+	$(VENV)/bin/ruff check geo tests benchmarks
+	$(VENV)/bin/ruff format --check geo tests benchmarks
+
+clean:
+	rm -rf $(VENV) node_modules .cache

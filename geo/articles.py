@@ -1,0 +1,147 @@
+"""Articles: decoded text, front matter and sentences, loaded with clear errors.
+
+Offsets everywhere in the project are Python string indices into ``Article.text``, the whole
+decoded file (front matter included), so ``text[start:end] == mention`` always holds.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from geo import settings
+from geo.errors import InputError
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+# A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before
+# white space, or at a blank line / line break between paragraphs.
+_SENTENCE_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+|\n\s*""")
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article's text with its metadata; ``body_start`` is where the body begins."""
+
+    path: str
+    text: str
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    url: str | None = None
+    slug: str | None = None
+    language: str | None = None
+    body_start: int = 0
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :]
+
+
+def slugify(value: str) -> str:
+    """A safe file stem: ASCII letters, digits and dashes only, never empty or a path."""
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", folded).strip("-").lower()[:80].strip("-")
+    return slug or "article"
+
+
+def _as_str(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def article_from_text(text: str, path: str = "<text>") -> Article:
+    """Split front matter from the body; malformed front matter is an InputError."""
+    meta: dict = {}
+    body_start = 0
+    match = _FRONT_MATTER.match(text)
+    if match:
+        try:
+            loaded = yaml.safe_load(match.group(1))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" line {mark.line + 2}" if mark is not None else ""
+            raise InputError(f"{path}:{where} front matter is not valid YAML") from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise InputError(f"{path}: front matter must be a mapping of keys to values")
+        meta = loaded or {}
+        body_start = match.end()
+    date = _as_str(meta.get("date"))
+    if date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        raise InputError(f"{path}: front matter date {date!r} is not YYYY-MM-DD")
+    title = _as_str(meta.get("title"))
+    slug = slugify(_as_str(meta.get("slug")) or Path(path).stem)
+    return Article(
+        path=path,
+        text=text,
+        title=title,
+        date=date,
+        source=_as_str(meta.get("source")),
+        url=_as_str(meta.get("url")),
+        slug=slug,
+        language=_as_str(meta.get("language")),
+        body_start=body_start,
+        meta={str(k): _as_str(v) for k, v in meta.items()},
+    )
+
+
+def load_article(path: str | Path) -> Article:
+    """Read and decode an article file; every way it can be unusable is one InputError."""
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise InputError(f"{name}: no such file")
+    if p.is_dir():
+        raise InputError(f"{name}: is a directory, not an article file")
+    try:
+        size = p.stat().st_size
+        if size > settings.MAX_ARTICLE_BYTES:
+            raise InputError(
+                f"{name}: {size / 1e6:.0f} MB is over the {settings.MAX_ARTICLE_BYTES / 1e6:.0f} MB"
+                " limit (set GEO_MAX_ARTICLE_BYTES to raise it)"
+            )
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{name}: looks like a binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not valid UTF-8 (byte {exc.start})") from None
+    return article_from_text(text, name)
+
+
+class Sentences:
+    """Sentence spans of a text, for quoting the sentence around a mention."""
+
+    def __init__(self, text: str, start: int = 0) -> None:
+        self.text = text
+        spans: list[tuple[int, int]] = []
+        pos = start
+        for m in _SENTENCE_END.finditer(text, start):
+            if m.start() > pos:
+                spans.append((pos, m.start()))
+            pos = m.end()
+        if pos < len(text):
+            spans.append((pos, len(text)))
+        self.spans = spans
+        self._starts = [s for s, _ in spans]
+
+    def around(self, offset: int) -> str:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i < 0:
+            return ""
+        s, e = self.spans[i]
+        return self.text[s:e].strip()

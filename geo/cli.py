@@ -1,0 +1,129 @@
+"""The command line: parse, call the library, print. Library errors become one line on stderr.
+
+Machine-readable output goes to stdout alone; progress and warnings go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from geo.errors import GeoError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _cmd_setup(args: argparse.Namespace) -> int:
+    from geo.gazetteer import build
+
+    path = build.ensure_index(force=args.force)
+    print(f"gazetteer index ready: {path}", file=sys.stderr)
+    return 0
+
+
+def _cmd_places(args: argparse.Namespace) -> int:
+    from geo import output, places
+
+    docs = []
+    failed = 0
+    for path in args.files:
+        try:
+            docs.append(places.places_from_file(path, geocoder=args.geocoder))
+        except GeoError as exc:
+            print(f"geo places: {exc}", file=sys.stderr)
+            failed += 1
+    sys.stdout.write(output.render_documents(docs, args.format))
+    return 2 if failed else 0
+
+
+def _cmd_geocode(args: argparse.Namespace) -> int:
+    from geo.geocoders import get_geocoder
+
+    geocoder = get_geocoder(args.geocoder)
+    found = geocoder.geocode(args.query, exactly_one=False, limit=args.limit, country=args.country)
+    rows = []
+    for loc in found or []:
+        raw = loc.raw
+        rows.append(
+            {
+                "name": raw.get("name", loc.address),
+                "id": raw.get("id"),
+                "kind": raw.get("kind"),
+                "country": raw.get("country"),
+                "lat": round(loc.latitude, 5),
+                "lon": round(loc.longitude, 5),
+                "population": raw.get("population"),
+                "score": raw.get("score"),
+            }
+        )
+    if args.format == "json":
+        print(json.dumps({"query": args.query, "candidates": rows}, ensure_ascii=False, indent=2))
+    else:
+        from geo.output import format_table
+
+        cols = ["score", "name", "kind", "country", "lat", "lon", "population", "id"]
+        sys.stdout.write(format_table(rows, cols))
+    return 0 if rows else 1
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from geo import evaluate
+
+    report = evaluate.evaluate_corpus(args.corpus, limit=args.limit, progress=not args.quiet)
+    if args.format == "json":
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        sys.stdout.write(report.as_text())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="geo", description="From conflict news to layered maps."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("setup", help="build the offline gazetteer index (once)")
+    p.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    p.set_defaults(handler=_cmd_setup)
+
+    p = sub.add_parser("places", help="list the places articles mention")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=["table", "json", "geojson", "csv"], default="table")
+    p.add_argument("--geocoder", default="gazetteer", help="gazetteer (offline) or nominatim")
+    p.set_defaults(handler=_cmd_places)
+
+    p = sub.add_parser("geocode", help="ranked gazetteer candidates for a name")
+    p.add_argument("query")
+    p.add_argument("--country", default=None, help="ISO 3166 alpha-2 code to restrict to")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--geocoder", default="gazetteer")
+    p.set_defaults(handler=_cmd_geocode)
+
+    p = sub.add_parser("eval", help="score geoparsing on a GeoWebNews-format corpus")
+    p.add_argument("corpus", metavar="CORPUS.xml")
+    p.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=_cmd_eval)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except GeoError as exc:
+        print(f"geo {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"geo {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

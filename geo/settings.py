@@ -1,0 +1,44 @@
+"""Settings in one place: folders, network manners and thresholds.
+
+Every value can be overridden by an environment variable of the same name prefixed
+``GEO_`` (for example ``GEO_CACHE_DIR``); tests point these at their own folders.
+
+- ``CACHE_DIR``: where the gazetteer index and the online geocoder cache live.
+- ``NODE_MODULES``: the npm packages installed from ``package-lock.json`` (map data and
+  front-end assets for offline maps).
+- ``USER_AGENT``: sent to online geocoders; public Nominatim requires a real one.
+- ``MIN_DELAY_SECONDS``: pause between online geocoder requests (Nominatim asks for 1 s).
+- ``TIMEOUT_SECONDS``: per-request timeout for online geocoders.
+- ``LOW_CONFIDENCE``: resolutions scoring below this go to the review list.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"GEO_{name}", default)
+
+
+def _default_cache() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return str(Path(base) / "geo")
+
+
+CACHE_DIR: Path = Path(_env("CACHE_DIR", _default_cache()))
+NODE_MODULES: Path = Path(_env("NODE_MODULES", str(PROJECT_DIR / "node_modules")))
+USER_AGENT: str = _env("USER_AGENT", "geo-conflict-maps/0.1 (https://example.invalid/geo)")
+MIN_DELAY_SECONDS: float = float(_env("MIN_DELAY_SECONDS", "1.0"))
+TIMEOUT_SECONDS: float = float(_env("TIMEOUT_SECONDS", "10"))
+LOW_CONFIDENCE: float = float(_env("LOW_CONFIDENCE", "0.5"))
+MAX_ARTICLE_BYTES: int = int(_env("MAX_ARTICLE_BYTES", str(64 * 1024 * 1024)))
+
+
+def gazetteer_path() -> Path:
+    """The gazetteer index file; read at call time so tests can move CACHE_DIR."""
+    return CACHE_DIR / "gazetteer.sqlite"
