@@ -1,0 +1,34 @@
+"""Geocoders behind one registry: the offline gazetteer and online geopy services.
+
+Every entry is a ``geopy.geocoders.base.Geocoder`` subclass, so callers (and tests) treat them
+alike; ``get_geocoder`` is the one place a name becomes an instance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from geopy.geocoders.base import Geocoder
+
+from geo.errors import ConfigurationError
+
+
+def _gazetteer() -> Geocoder:
+    from geo.geocoders.gazetteer import Gazetteer
+
+    return Gazetteer()
+
+
+REGISTRY: dict[str, Callable[[], Geocoder]] = {
+    "gazetteer": _gazetteer,
+}
+
+
+def get_geocoder(name: str = "gazetteer") -> Geocoder:
+    """The geocoder registered under ``name``; an unknown name lists the valid ones."""
+    try:
+        factory = REGISTRY[name.lower()]
+    except KeyError:
+        valid = ", ".join(sorted(REGISTRY))
+        raise ConfigurationError(f"unknown geocoder {name!r} (choose from: {valid})") from None
+    return factory()
