@@ -1,0 +1,476 @@
+"""Online geocoders behind the same geopy interface as the offline gazetteer.
+
+``NominatimGeocoder`` is geopy's own ``Nominatim`` client (OpenStreetMap) with the manners the
+public service asks for and the shape the rest of the pipeline expects:
+
+- every answer is looked up in the on-disk cache first (``geo.geocoders._cache``), *before*
+  any rate-limit pause, so each distinct query is sent once ever;
+- requests go through geopy's ``RateLimiter``: at most one per ``settings.MIN_DELAY_SECONDS``
+  (shared by every instance that talks to the same service), retried ``MAX_RETRIES`` times
+  with ``ERROR_WAIT_SECONDS`` between tries on timeouts, 429, 5xx and malformed answers;
+- only good answers are cached (an empty answer is good: "no such place"), never a failure;
+- after a failure the service is left alone for ``SUSPEND_SECONDS``: further cache misses fail
+  at once instead of each waiting out its own timeouts and retries;
+- each result is a geopy ``Location`` whose ``raw`` has the gazetteer's keys (``id``, ``name``,
+  ``kind``, ``country``, ``population``, ``score``) plus ``source`` and the untouched record
+  under ``raw["nominatim"]``.
+
+Failures are raised as geopy's ``GeocoderServiceError`` family; ``geo.geocoders.fallback``
+turns them into the offline gazetteer's answer and one warning.
+
+Settings (module-level, read when a geocoder is built; each from an environment variable):
+
+- ``NOMINATIM_URL`` (``GEO_NOMINATIM_URL``): the service, scheme and host (and optional path
+  prefix); default the public OpenStreetMap instance, whose usage policy asks for a real user
+  agent (``settings.USER_AGENT``) and at most one request a second.
+- ``NOMINATIM_LANGUAGE`` (``GEO_NOMINATIM_LANGUAGE``): names come back in this language.
+- ``MAX_RETRIES`` (``GEO_ONLINE_MAX_RETRIES``): retries after the first try.
+- ``ERROR_WAIT_SECONDS`` (``GEO_ONLINE_ERROR_WAIT_SECONDS``): back-off before each retry.
+- ``SUSPEND_SECONDS`` (``GEO_ONLINE_SUSPEND_SECONDS``): how long a failed service is skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from timeit import default_timer
+from typing import Any
+from urllib.parse import urlsplit
+
+from geopy.adapters import BaseSyncAdapter, RequestsAdapter, URLLibAdapter
+from geopy.exc import GeocoderParseError, GeocoderServiceError, GeocoderUnavailable
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.geocoders import Nominatim
+from geopy.geocoders.base import DEFAULT_SENTINEL
+from geopy.location import Location
+from geopy.point import Point
+
+from geo import settings
+from geo.errors import ConfigurationError
+from geo.geocoders._cache import RequestCache
+
+log = logging.getLogger(__name__)
+
+NOMINATIM_URL: str = os.environ.get("GEO_NOMINATIM_URL", "https://nominatim.openstreetmap.org")
+NOMINATIM_LANGUAGE: str = os.environ.get("GEO_NOMINATIM_LANGUAGE", "en")
+MAX_RETRIES: int = int(os.environ.get("GEO_ONLINE_MAX_RETRIES", "2"))
+ERROR_WAIT_SECONDS: float = float(os.environ.get("GEO_ONLINE_ERROR_WAIT_SECONDS", "5.0"))
+SUSPEND_SECONDS: float = float(os.environ.get("GEO_ONLINE_SUSPEND_SECONDS", "60"))
+
+ATTRIBUTION = (
+    "Geocoding data © OpenStreetMap contributors, available under the Open Database License "
+    "(ODbL) 1.0: https://www.openstreetmap.org/copyright"
+)
+
+SERVICE = "nominatim"
+# One request per distinct query: ask for this many candidates whatever the caller's limit
+# (up to Nominatim's own maximum), and slice locally, so limit=1 and limit=5 share an entry.
+FETCH_LIMIT = 10
+MAX_LIMIT = 40
+
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+class ServiceSuspended(GeocoderUnavailable):
+    """Raised on a cache miss while the service is being skipped after a recent failure."""
+
+
+def _quiet_requests_adapter(**kwargs: Any) -> BaseSyncAdapter:
+    # requests' own transport retries would multiply every timeout; RateLimiter is the one
+    # retry layer, so its count and back-off are the whole story.
+    try:
+        return RequestsAdapter(max_retries=0, **kwargs)
+    except ImportError:  # pragma: no cover - requests is optional for geopy
+        return URLLibAdapter(**kwargs)
+
+
+class _DemoteRetryNoise(logging.Filter):
+    """Turn geopy RateLimiter's per-retry WARNING (with a traceback) into DEBUG.
+
+    A retry is routine back-off; the one warning a caller sees is the fallback's, naming the
+    service and the reason.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and str(record.msg).startswith("RateLimiter "):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+if not any(isinstance(f, _DemoteRetryNoise) for f in logging.getLogger("geopy").filters):
+    logging.getLogger("geopy").addFilter(_DemoteRetryNoise())
+
+
+@dataclass
+class _Endpoint:
+    """Pacing and failure state shared by every geocoder that talks to one service URL."""
+
+    limiter: RateLimiter
+    down_until: float = 0.0
+    last_failure: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_ENDPOINTS: dict[tuple[Any, ...], _Endpoint] = {}
+_ENDPOINTS_LOCK = threading.Lock()
+
+
+def _call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return func(*args, **kwargs)
+
+
+def _endpoint_state(
+    endpoint: str, min_delay: float, max_retries: int, error_wait: float
+) -> _Endpoint:
+    key = (endpoint, min_delay, max_retries, error_wait)
+    with _ENDPOINTS_LOCK:
+        state = _ENDPOINTS.get(key)
+        if state is None:
+            limiter = RateLimiter(
+                _call,
+                min_delay_seconds=min_delay,
+                max_retries=max_retries,
+                # RateLimiter insists the back-off is never shorter than the pacing.
+                error_wait_seconds=max(error_wait, min_delay),
+                swallow_exceptions=False,
+            )
+            state = _ENDPOINTS[key] = _Endpoint(limiter)
+        return state
+
+
+def reset_endpoints() -> None:
+    """Forget shared pacing and suspension state (tests start each case clean)."""
+    with _ENDPOINTS_LOCK:
+        _ENDPOINTS.clear()
+
+
+def parse_service_url(url: str) -> tuple[str, str]:
+    """Split a service URL into geopy's ``(scheme, domain)``; the domain may carry a path.
+
+    Raises
+    ------
+    geo.errors.ConfigurationError
+        When the URL is not ``http(s)://host[:port][/prefix]``.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(
+            f"online geocoder URL {url!r} must look like https://host[:port][/path]"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(f"online geocoder URL {url!r} must not carry a query")
+    path = parts.path.rstrip("/")
+    if path.endswith("/search"):
+        path = path[: -len("/search")]
+    return parts.scheme, parts.netloc + path
+
+
+class NominatimGeocoder(Nominatim):
+    """geopy's Nominatim client with a cache, polite pacing and gazetteer-shaped results.
+
+    Parameters
+    ----------
+    url
+        The service; default ``NOMINATIM_URL``.
+    user_agent, timeout, min_delay_seconds, max_retries, error_wait_seconds, language
+        Defaults come from ``geo.settings`` and this module, read now (not at import).
+    cache
+        Where good answers are kept; default the SQLite file under ``settings.CACHE_DIR``.
+    proxies
+        As geopy's; default none for a loopback service, the system's otherwise.
+    """
+
+    service = SERVICE
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        user_agent: str | None = None,
+        timeout: float | None = None,
+        min_delay_seconds: float | None = None,
+        max_retries: int | None = None,
+        error_wait_seconds: float | None = None,
+        language: str | None = None,
+        cache: RequestCache | None = None,
+        proxies: Any = None,
+        adapter_factory: Callable[..., BaseSyncAdapter] | None = None,
+    ) -> None:
+        scheme, domain = parse_service_url(url or NOMINATIM_URL)
+        if proxies is None:
+            host = urlsplit(f"{scheme}://{domain}").hostname or ""
+            proxies = {} if host in _LOOPBACK_HOSTS else DEFAULT_SENTINEL
+        super().__init__(
+            domain=domain,
+            scheme=scheme,
+            user_agent=user_agent or settings.USER_AGENT,
+            timeout=settings.TIMEOUT_SECONDS if timeout is None else timeout,
+            proxies=proxies,
+            adapter_factory=adapter_factory or _quiet_requests_adapter,
+        )
+        self.language = NOMINATIM_LANGUAGE if language is None else language
+        self.cache = cache if cache is not None else RequestCache()
+        self._state = _endpoint_state(
+            self.api,
+            settings.MIN_DELAY_SECONDS if min_delay_seconds is None else min_delay_seconds,
+            MAX_RETRIES if max_retries is None else max_retries,
+            ERROR_WAIT_SECONDS if error_wait_seconds is None else error_wait_seconds,
+        )
+
+    @property
+    def rate_limiter(self) -> RateLimiter:
+        """The shared ``RateLimiter``; tests replace its ``_sleep`` and ``_clock``."""
+        return self._state.limiter
+
+    def geocode(  # type: ignore[override]
+        self,
+        query: str,
+        *,
+        exactly_one: bool = True,
+        limit: int | None = None,
+        country: str | Sequence[str] | None = None,
+        timeout: Any = DEFAULT_SENTINEL,
+    ) -> Location | list[Location] | None:
+        """Candidates for a place name, best first, as the gazetteer returns them.
+
+        Parameters
+        ----------
+        query
+            A free-text place name.
+        exactly_one
+            Return the best ``Location`` (or ``None``) rather than a list.
+        limit
+            At most this many candidates when ``exactly_one`` is false.
+        country
+            ISO 3166 alpha-2 code(s) to restrict to.
+
+        Returns
+        -------
+        A ``Location``, a non-empty list of them, or ``None`` when nothing matches.
+
+        Raises
+        ------
+        geopy.exc.GeocoderServiceError
+            (or a subclass) when the service failed after retries, answered garbage, or is
+            suspended after a recent failure. Nothing is cached then.
+        """
+        if not isinstance(query, str):
+            raise TypeError("query must be a place name (str)")
+        if limit is not None and int(limit) < 1:
+            raise ValueError("limit cannot be less than 1")
+        if not query.strip():
+            return None
+        params = self._params(limit, country)
+        records = self.cache.get(SERVICE, self.api, query, params)
+        if records is None:
+            records = self._fetch(query, params, timeout)
+            self.cache.put(SERVICE, self.api, query, params, records)
+        locations = [location_from_nominatim(r) for r in records]
+        if not locations:
+            return None
+        if exactly_one:
+            return locations[0]
+        return locations[: int(limit)] if limit is not None else locations
+
+    def _params(self, limit: int | None, country: str | Sequence[str] | None) -> dict[str, Any]:
+        codes = [country] if isinstance(country, str) else list(country or [])
+        codes = sorted({c.strip().lower() for c in codes if c and c.strip()})
+        fetch = FETCH_LIMIT if limit is None else min(max(int(limit), FETCH_LIMIT), MAX_LIMIT)
+        return {
+            "limit": fetch,
+            "countrycodes": ",".join(codes) or None,
+            "accept-language": self.language or None,
+            "addressdetails": 1,
+            "extratags": 1,
+        }
+
+    def _fetch(self, query: str, params: Mapping[str, Any], timeout: Any) -> list[dict[str, Any]]:
+        """One paced, retried request; returns validated records or raises."""
+        state = self._state
+        with state.lock:
+            remaining = state.down_until - default_timer()
+            if remaining > 0:
+                raise ServiceSuspended(
+                    f"{SERVICE} skipped for {remaining:.0f} s after: {state.last_failure}"
+                )
+        request = partial(
+            super().geocode,
+            query,
+            exactly_one=False,
+            limit=params["limit"],
+            addressdetails=True,
+            extratags=True,
+            language=params["accept-language"] or False,
+            country_codes=params["countrycodes"].split(",") if params["countrycodes"] else None,
+            timeout=timeout,
+        )
+        try:
+            records = state.limiter(_checked_request, request)
+        except GeocoderServiceError as exc:
+            with state.lock:
+                state.down_until = default_timer() + SUSPEND_SECONDS
+                state.last_failure = describe_failure(exc)
+            raise
+        with state.lock:
+            state.down_until = 0.0
+        return records
+
+
+def _checked_request(request: Callable[[], Any]) -> list[dict[str, Any]]:
+    """Run the geopy call and vet the answer, so garbage is retried and never cached."""
+    try:
+        found = request()
+        records = [loc.raw for loc in found] if found else []
+        for record in records:
+            location_from_nominatim(record)
+    except GeocoderServiceError as exc:
+        log.info("%s request failed (%s)", SERVICE, describe_failure(exc))
+        raise
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        log.info("%s answered malformed records (%s)", SERVICE, exc)
+        raise GeocoderParseError(f"malformed answer: {exc}") from exc
+    return records
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A one-line reason for a failure: the error class and its first line."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+
+
+# Nominatim's (class, type) and addresstype mapped onto the gazetteer's feature kinds.
+_KIND_BY_ADDRESSTYPE = {
+    "country": "country",
+    "state": "region",
+    "province": "region",
+    "region": "region",
+    "state_district": "region",
+    "county": "region",
+    "district": "region",
+    "city": "city",
+    "town": "city",
+    "village": "city",
+    "hamlet": "city",
+    "municipality": "city",
+    "continent": "continent",
+    "island": "island",
+    "islet": "island",
+    "archipelago": "island",
+}
+_KIND_BY_CLASS_TYPE = {
+    ("place", "country"): "country",
+    ("place", "continent"): "continent",
+    ("place", "ocean"): "sea",
+    ("place", "sea"): "sea",
+    ("natural", "sea"): "sea",
+    ("natural", "bay"): "sea",
+    ("natural", "strait"): "sea",
+    ("natural", "water"): "water",
+    ("natural", "desert"): "region",
+    ("natural", "peak"): "mountain",
+    ("natural", "mountain_range"): "mountain",
+    ("natural", "island"): "island",
+    ("place", "island"): "island",
+    ("place", "islet"): "island",
+    ("place", "archipelago"): "island",
+    ("place", "state"): "region",
+    ("place", "province"): "region",
+    ("place", "region"): "region",
+    ("place", "county"): "region",
+    ("place", "city"): "city",
+    ("place", "town"): "city",
+    ("place", "village"): "city",
+    ("place", "hamlet"): "city",
+    ("place", "suburb"): "district",
+    ("place", "quarter"): "district",
+    ("place", "neighbourhood"): "district",
+    ("aeroway", "aerodrome"): "airport",
+    ("aeroway", "airport"): "airport",
+    ("military", "airfield"): "airport",
+    ("landuse", "harbour"): "port",
+    ("landuse", "port"): "port",
+    ("industrial", "port"): "port",
+    ("harbour", "yes"): "port",
+    ("waterway", "river"): "river",
+}
+
+
+def kind_from_nominatim(record: Mapping[str, Any]) -> str:
+    """The gazetteer-style kind of a Nominatim record (city, country, region, sea, ...).
+
+    Boundaries are typed by ``addresstype`` (Nominatim's own reading of the admin level);
+    other features by ``class``/``type``. Anything unmapped is ``"other"``.
+    """
+    cls = str(record.get("class") or record.get("category") or "")
+    typ = str(record.get("type") or "")
+    addresstype = str(record.get("addresstype") or "")
+    if (cls, typ) in _KIND_BY_CLASS_TYPE and cls != "boundary":
+        return _KIND_BY_CLASS_TYPE[(cls, typ)]
+    if addresstype in _KIND_BY_ADDRESSTYPE:
+        return _KIND_BY_ADDRESSTYPE[addresstype]
+    if cls == "boundary" and typ == "administrative":
+        return "region"
+    if cls == "place":
+        return "city" if typ in ("locality", "borough") else "other"
+    return "other"
+
+
+def location_from_nominatim(record: Mapping[str, Any]) -> Location:
+    """A gazetteer-shaped ``Location`` from one Nominatim record (format=json).
+
+    Raises ``ValueError``/``KeyError``/``TypeError`` on a record without usable coordinates,
+    which callers treat as a malformed answer.
+    """
+    if not isinstance(record, Mapping):
+        raise TypeError(f"record is a {type(record).__name__}, not an object")
+    point = Point(float(record["lat"]), float(record["lon"]))
+    if not (-90 <= point.latitude <= 90 and -180 <= point.longitude <= 180):
+        raise ValueError("coordinates out of range")
+    display = str(record.get("display_name") or "")
+    name = str(record.get("name") or display.split(",")[0]).strip()
+    address = record.get("address")
+    code = address.get("country_code") if isinstance(address, Mapping) else None
+    country = code.upper() if isinstance(code, str) and len(code) == 2 and code.isalpha() else None
+    osm_type, osm_id = record.get("osm_type"), record.get("osm_id")
+    if osm_type and osm_id is not None:
+        ident: str | None = f"osm:{osm_type}:{osm_id}"
+    elif record.get("place_id") is not None:
+        ident = f"nominatim:{record['place_id']}"
+    else:
+        ident = None
+    tags = record.get("extratags")
+    population = _int_or_none(tags.get("population")) if isinstance(tags, Mapping) else None
+    raw = {
+        "id": ident,
+        "name": name or display,
+        "kind": kind_from_nominatim(record),
+        "country": country,
+        "population": population,
+        "score": _float_or_none(record.get("importance")),
+        "source": SERVICE,
+        "attribution": ATTRIBUTION,
+        SERVICE: dict(record),
+    }
+    return Location(display or name, point, raw)
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(str(value).replace(",", "").replace(" ", ""))
+    except (TypeError, ValueError):
+        return None
+
+
+def _float_or_none(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+ONLINE: dict[str, type[NominatimGeocoder]] = {SERVICE: NominatimGeocoder}
+"""Online services by registry name; ``geo.geocoders.fallback`` wraps each one."""
