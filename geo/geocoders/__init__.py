@@ -19,8 +19,16 @@ def _gazetteer() -> Geocoder:
     return Gazetteer()
 
 
+def _nominatim() -> Geocoder:
+    # Online, cached and rate-limited; falls back to the gazetteer when the service fails.
+    from geo.geocoders.fallback import online_with_fallback
+
+    return online_with_fallback("nominatim")
+
+
 REGISTRY: dict[str, Callable[[], Geocoder]] = {
     "gazetteer": _gazetteer,
+    "nominatim": _nominatim,
 }
 
 
