@@ -427,9 +427,10 @@ def location_from_nominatim(record: Mapping[str, Any]) -> Location:
     """
     if not isinstance(record, Mapping):
         raise TypeError(f"record is a {type(record).__name__}, not an object")
-    point = Point(float(record["lat"]), float(record["lon"]))
-    if not (-90 <= point.latitude <= 90 and -180 <= point.longitude <= 180):
-        raise ValueError("coordinates out of range")
+    lat, lon = float(record["lat"]), float(record["lon"])
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also false for NaN
+        raise ValueError(f"coordinates out of range: {lat}, {lon}")
+    point = Point(lat, lon)
     display = str(record.get("display_name") or "")
     name = str(record.get("name") or display.split(",")[0]).strip()
     address = record.get("address")
