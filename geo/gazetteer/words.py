@@ -1,0 +1,82 @@
+"""Word lists the recogniser's rules use; each list says in its name what it decides.
+
+``COMMON_WORDS`` comes from ``wordfreq`` (the 8,000 most frequent English words, with rank), so
+'Both' or 'Police' at the start of a sentence is not taken for a village of that name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geo.gazetteer.fold import fold
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+def _common_words() -> dict[str, int]:
+    import wordfreq
+
+    return {w: rank for rank, w in enumerate(wordfreq.top_n_list("en", 8000))}
+
+
+def _not_places() -> frozenset[str]:
+    base = {
+        "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+        "friday", "saturday", "sunday", "god", "allah", "christ", "jesus", "islam", "muslim",
+        "christian", "un", "eu", "nato", "isis", "i", "mr", "mrs", "ms", "dr",
+    }
+    path = _DATA / "not_places.txt"
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                base.add(fold(line))
+    return frozenset(base)
+
+
+COMMON_WORDS: dict[str, int] = _common_words()
+NOT_PLACES: frozenset[str] = _not_places()
+
+# Lower-case words that may sit inside a multi-word name ("Gulf of Sirte", "Ras al-Hilal").
+CONNECTORS = frozenset(
+    "of de del della di da do dos das du des la le les el al ad ar as ash at az ibn bin bint "
+    "bani beni abu and the on upon sur am im van von der den y e".split()
+)
+# Words that split a run into separate names ("Libya and Syria").
+SPLITTERS = frozenset({"and", "or", "y", "e"})
+
+PERSON_TITLES = frozenset(
+    """president presidents prime minister ministers secretary general gen lieutenant lt
+    colonel col major maj captain capt admiral marshal field commander chief mr mrs ms dr
+    sir lord lady dame king queen prince princess sheikh shaykh emir sultan pope imam
+    ayatollah senator sen rep representative congressman congresswoman governor gov mayor
+    chancellor ambassador envoy spokesman spokeswoman spokesperson leader dictator judge
+    justice pastor rev reverend father brother sister saint? officer sergeant sgt
+    premier vice deputy foreign defence defense interior finance coach manager director
+    ceo chairman chairwoman founder professor prof dean hon""".replace("?", "").split()
+)
+
+ORG_HEADS = frozenset(
+    """university college school academy institute army navy force forces police council
+    party front movement brigade brigades division regiment corps guard guards militia
+    government ministry department agency commission committee court parliament assembly
+    congress senate house bank company corporation corp inc ltd llc group association union
+    federation league club fc times post news herald tribune journal gazette observer
+    review daily television tv radio network airlines airways railways hospital church
+    cathedral mosque temple museum library stadium hotel foundation fund trust observatory
+    organization organisation authority office service services embassy consulate
+    cross crescent express press studios records""".split()
+)
+
+# "Idlib Province", "Orange County": the name plus this word is still that place.
+REGION_SUFFIXES = frozenset(
+    "province governorate county region district state oblast prefecture municipality "
+    "territory emirate canton".split()
+)
+# "Royal Street", "Mississippi River": a feature named after or near the place.
+FEATURE_SUFFIXES = frozenset(
+    "street st avenue ave road rd boulevard blvd square park bridge river lake valley "
+    "mountains mountain mount hills island islands bay beach port harbour harbor airport "
+    "station coast border crossing camp desert plain plains basin strait canal".split()
+)

@@ -1,0 +1,114 @@
+"""The geoparsing pipeline's front door: article -> resolved place mentions.
+
+``places_from_text`` and ``places_from_file`` return plain records (the JSON contract of
+``geo places``); ``places_frame`` turns them into a GeoDataFrame for library use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo.articles import Article, Sentences, article_from_text, load_article
+from geo.gazetteer.index import open_index
+from geo.recognize import find_mentions
+from geo.resolve import resolve_mentions
+
+FIELDS = ("mention", "start", "end", "sentence", "name", "lat", "lon", "country", "kind", "id", "score")
+
+
+@dataclass
+class Document:
+    """An article and the places it mentions, in text order."""
+
+    path: str
+    article: Article
+    places: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "title": self.article.title,
+            "date": self.article.date,
+            "places": [{k: p[k] for k in FIELDS + EXTRA_FIELDS if k in p} for p in self.places],
+        }
+
+
+# Fields added by later stages (theatre joins) that the JSON output carries when present.
+EXTRA_FIELDS = ("control", "backers", "routes")
+
+
+def _resolve_online(records: list[dict], geocoder: str) -> list[dict]:
+    from geo.geocoders import get_geocoder
+
+    coder = get_geocoder(geocoder)
+    cache: dict[str, object] = {}
+    for rec in records:
+        key = rec["name"] if rec["kind"] == "country" else rec["mention"]
+        if key not in cache:
+            cache[key] = coder.geocode(key, exactly_one=True)
+        loc = cache[key]
+        if loc is not None:
+            raw = getattr(loc, "raw", {}) or {}
+            rec.update(
+                lat=round(loc.latitude, 5),
+                lon=round(loc.longitude, 5),
+                id=raw.get("id", rec["id"]),
+                country=raw.get("country", rec["country"]),
+                name=raw.get("name", rec["name"]),
+            )
+    return records
+
+
+def places_from_article(article: Article, geocoder: str = "gazetteer") -> Document:
+    """Recognise and resolve the places of one article (the body, not its front matter)."""
+    index = open_index()
+    mentions = find_mentions(index, article.text, article.body_start)
+    sentences = Sentences(article.text, article.body_start)
+    records = []
+    for r in resolve_mentions(mentions):
+        e, m = r.entry, r.mention
+        records.append(
+            {
+                "mention": m.text,
+                "start": m.start,
+                "end": m.end,
+                "sentence": sentences.around(m.start),
+                "name": e.name if e else None,
+                "lat": round(e.lat, 5) if e else None,
+                "lon": round(e.lon, 5) if e else None,
+                "country": e.country if e else None,
+                "kind": (m.feature or e.kind) if e else "unknown",
+                "id": e.id if e else None,
+                "score": r.score,
+                "demonym": m.demonym,
+                "alternatives": [
+                    {"name": a.name, "id": a.id, "country": a.country, "kind": a.kind,
+                     "lat": round(a.lat, 5), "lon": round(a.lon, 5), "score": s}
+                    for a, s in r.alternatives
+                ],
+            }
+        )
+    if geocoder != "gazetteer":
+        records = _resolve_online(records, geocoder)
+    return Document(article.path, article, records)
+
+
+def places_from_text(text: str, geocoder: str = "gazetteer") -> Document:
+    """Geoparse a string (front matter allowed)."""
+    return places_from_article(article_from_text(text), geocoder)
+
+
+def places_from_file(path: str | Path, geocoder: str = "gazetteer") -> Document:
+    """Geoparse one article file; bad files raise ``InputError`` with a one-line reason."""
+    return places_from_article(load_article(path), geocoder)
+
+
+def places_frame(doc: Document):
+    """The document's places as a GeoDataFrame (EPSG:4326); unresolved rows have no geometry."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    rows = [dict(p) for p in doc.places]
+    geoms = [Point(p["lon"], p["lat"]) if p["lat"] is not None else None for p in rows]
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
