@@ -1,0 +1,576 @@
+"""Read and validate one theatre folder; every problem is one TheatreDataError naming file, line
+and field, so a user who adds a theatre learns exactly which cell to fix.
+
+A theatre folder holds plain files (see docs/theatres.md): ``theatre.yaml``, ``sources.csv``,
+``actors.csv``, ``places.csv``, ``control.csv`` and optionally ``backers.csv``, ``events.csv``,
+``routes.csv``, ``waypoints.csv``, ``figures.csv`` and ``maritime.yaml``. Towns are stored by
+name and resolved through the gazetteer, so a typo fails here rather than landing in the sea.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+import yaml
+from shapely.geometry import MultiPoint, Point, shape
+
+from geo.errors import GeoError, TheatreDataError
+
+THEATRES_DIR = Path(__file__).resolve().parent
+
+CERTAINTY = ("reported", "uncertain", "disputed", "approximate")
+STATUS = ("controlled", "contested", "besieged")
+ROLES = ("origin", "transit", "departure", "destination")
+MODES = ("land", "sea", "air")
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO2 = re.compile(r"^[A-Z]{2}$")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A gazetteer answer for a theatre place name."""
+
+    id: str
+    lat: float
+    lon: float
+    kind: str | None = None
+
+
+Resolver = Callable[[str, str | None], "Resolved | None"]
+
+
+@lru_cache(maxsize=1)
+def _index():
+    from geo.gazetteer.index import open_index
+
+    return open_index()
+
+
+def resolve_name(name: str, country: str | None = None) -> Resolved | None:
+    """The gazetteer's best entry for ``name`` in ``country``, or None when it knows none."""
+    hits = _index().lookup(name, country=country, limit=1)
+    if not hits:
+        return None
+    e = hits[0]
+    return Resolved(id=e.id, lat=float(e.lat), lon=float(e.lon), kind=getattr(e, "kind", None))
+
+
+# -- one column's rule ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Col:
+    """How one CSV column is checked and converted."""
+
+    name: str
+    kind: str = "str"  # str, slug, ids, date, float, int, iso2, colour, enum
+    required: bool = True
+    choices: tuple[str, ...] = ()
+
+
+SCHEMAS: dict[str, tuple[Col, ...]] = {
+    "sources.csv": (
+        Col("id", "str"),
+        Col("title"),
+        Col("url", required=False),
+        Col("more_urls", required=False),
+    ),
+    "actors.csv": (
+        Col("id", "slug"),
+        Col("name"),
+        Col("side", "slug", required=False),
+        Col("kind", "slug"),
+        Col("colour", "colour"),
+        Col("seat", "slug", required=False),
+        Col("leaders", required=False),
+        Col("country", "iso2", required=False),
+        Col("source", "ids"),
+        Col("note", required=False),
+    ),
+    "places.csv": (
+        Col("id", "slug"),
+        Col("name"),
+        Col("lookup", required=False),
+        Col("country", "iso2"),
+        Col("kind", "slug"),
+        Col("lat", "float", required=False),
+        Col("lon", "float", required=False),
+        Col("certainty", "enum", choices=CERTAINTY),
+        Col("source", "ids"),
+        Col("note", required=False),
+    ),
+    "control.csv": (
+        Col("date", "date"),
+        Col("place", "slug"),
+        Col("actor", "slug"),
+        Col("status", "enum", choices=STATUS),
+        Col("certainty", "enum", choices=CERTAINTY),
+        Col("source", "ids"),
+        Col("note", required=False),
+    ),
+    "backers.csv": (
+        Col("backer", "slug"),
+        Col("backs", "slug"),
+        Col("support"),
+        Col("start", "date"),
+        Col("end", "date", required=False),
+        Col("bases", "ids", required=False),
+        Col("certainty", "enum", choices=CERTAINTY),
+        Col("source", "ids"),
+        Col("note", required=False),
+    ),
+    "events.csv": (
+        Col("id", "slug"),
+        Col("date", "date"),
+        Col("end", "date", required=False),
+        Col("title"),
+        Col("places", "ids"),
+        Col("actors", "ids", required=False),
+        Col("kind", "slug"),
+        Col("certainty", "enum", choices=CERTAINTY),
+        Col("source", "ids"),
+        Col("note", required=False),
+    ),
+    "routes.csv": (
+        Col("id", "slug"),
+        Col("name"),
+        Col("kind", "slug"),
+        Col("certainty", "enum", choices=CERTAINTY),
+        Col("source", "ids"),
+        Col("note", required=False),
+    ),
+    "waypoints.csv": (
+        Col("route", "slug"),
+        Col("order", "int"),
+        Col("place", "slug"),
+        Col("role", "enum", choices=ROLES),
+        Col("mode", "enum", required=False, choices=MODES),
+        Col("certainty", "enum", choices=CERTAINTY),
+        Col("source", "ids"),
+        Col("note", required=False),
+    ),
+    "figures.csv": (
+        Col("id", "slug"),
+        Col("routes", "ids"),
+        Col("indicator"),
+        Col("value", "float"),
+        Col("unit"),
+        Col("year", "int"),
+        Col("certainty", "enum", choices=CERTAINTY),
+        Col("source", "ids"),
+        Col("note", required=False),
+    ),
+}
+REQUIRED_FILES = ("theatre.yaml", "sources.csv", "actors.csv", "places.csv", "control.csv")
+
+
+@dataclass
+class Theatre:
+    """One theatre's validated tables; geometry is EPSG:4326 lon/lat."""
+
+    id: str
+    name: str
+    countries: tuple[str, ...]
+    path: Path
+    description: str = ""
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    actors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    places: gpd.GeoDataFrame = field(default_factory=gpd.GeoDataFrame)
+    control: pd.DataFrame = field(default_factory=pd.DataFrame)
+    backers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    events: gpd.GeoDataFrame = field(default_factory=gpd.GeoDataFrame)
+    routes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    waypoints: pd.DataFrame = field(default_factory=pd.DataFrame)
+    figures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    maritime: list[dict] = field(default_factory=list)
+
+    @property
+    def dates(self) -> list[dt.date]:
+        """The dates control is recorded for, ascending."""
+        return sorted(set(self.control["date"])) if len(self.control) else []
+
+    def __hash__(self) -> int:  # theatres are cached by identity of their folder
+        return hash((self.id, str(self.path)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Theatre) and (self.id, self.path) == (other.id, other.path)
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+class _Row(dict):
+    """A parsed CSV row that remembers its line number."""
+
+    line: int = 0
+
+
+def _fail(path: Path, line: int | None, fld: str | None, problem: str) -> TheatreDataError:
+    where = f"{path}:{line}" if line else str(path)
+    what = f" field '{fld}':" if fld else ""
+    return TheatreDataError(f"{where}:{what} {problem}")
+
+
+def _convert(path: Path, line: int, col: Col, raw: str):
+    value = raw.strip()
+    if value == "":
+        if col.required:
+            raise _fail(path, line, col.name, "is empty but required")
+        return [] if col.kind == "ids" else None
+    if col.kind == "slug" and not _SLUG.match(value):
+        raise _fail(path, line, col.name, f"{value!r} is not a lowercase slug (a-z, 0-9, dashes)")
+    if col.kind == "iso2" and not _ISO2.match(value):
+        raise _fail(path, line, col.name, f"{value!r} is not an ISO 3166 alpha-2 code")
+    if col.kind == "colour" and not _COLOUR.match(value):
+        raise _fail(path, line, col.name, f"{value!r} is not a colour like #1a2b3c")
+    if col.kind == "enum" and value not in col.choices:
+        raise _fail(path, line, col.name, f"{value!r} is not one of {', '.join(col.choices)}")
+    if col.kind == "date":
+        try:
+            if not _DATE.match(value):
+                raise ValueError
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise _fail(path, line, col.name, f"{value!r} is not a date (YYYY-MM-DD)") from None
+    if col.kind in ("float", "int"):
+        try:
+            return int(value) if col.kind == "int" else float(value)
+        except ValueError:
+            raise _fail(path, line, col.name, f"{value!r} is not a {col.kind} number") from None
+    if col.kind == "ids":
+        parts = [p.strip() for p in value.split(";")]
+        if any(p == "" for p in parts):
+            raise _fail(path, line, col.name, f"{value!r} has an empty item (use 'a;b')")
+        return parts
+    return value
+
+
+def read_csv(path: Path, schema: tuple[Col, ...]) -> list[_Row]:
+    """Rows of one CSV checked against ``schema``; the first problem raises TheatreDataError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise _fail(path, None, None, f"is not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise _fail(path, None, None, f"cannot be read ({exc.strerror})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[_Row] = []
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise _fail(path, 1, None, "is empty (a header line is required)")
+        header = [h.strip() for h in header]
+        known = {c.name for c in schema}
+        for h in header:
+            if h not in known:
+                raise _fail(path, 1, h, f"unknown column (expected {', '.join(sorted(known))})")
+        for c in schema:
+            if c.name not in header and c.required:
+                raise _fail(path, 1, c.name, "required column is missing from the header")
+        for values in reader:
+            line = reader.line_num
+            if not values or all(v.strip() == "" for v in values):
+                continue
+            if len(values) != len(header):
+                raise _fail(
+                    path, line, None, f"has {len(values)} fields, the header has {len(header)}"
+                )
+            raw = dict(zip(header, values, strict=True))
+            row = _Row()
+            row.line = line
+            for c in schema:
+                row[c.name] = _convert(path, line, c, raw.get(c.name, ""))
+            rows.append(row)
+    except csv.Error as exc:
+        raise _fail(path, reader.line_num, None, f"bad CSV quoting ({exc})") from None
+    return rows
+
+
+def _read_yaml(path: Path):
+    try:
+        return yaml.compose(path.read_text(encoding="utf-8")), yaml.safe_load(
+            path.read_text(encoding="utf-8")
+        )
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise _fail(
+            path, line, None, f"is not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(path, None, None, f"cannot be read ({exc})") from None
+
+
+# -- cross-references ----------------------------------------------------------------------------
+
+
+def _check_refs(
+    path: Path, rows: Iterable[_Row], fld: str, known: Iterable[str], what: str
+) -> None:
+    known = set(known)
+    for row in rows:
+        value = row[fld]
+        for v in value if isinstance(value, list) else [value]:
+            if v is not None and v not in known:
+                raise _fail(path, row.line, fld, f"unknown {what} {v!r}")
+
+
+def _check_unique(path: Path, rows: Iterable[_Row], keys: tuple[str, ...], what: str) -> None:
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        if key in seen:
+            shown = " on ".join(str(k) for k in key[::-1]) if len(key) > 1 else str(key[0])
+            raise _fail(
+                path, row.line, keys[-1], f"{what} {shown} already given on line {seen[key]}"
+            )
+        seen[key] = row.line
+
+
+def _places_frame(path: Path, rows: list[_Row], resolve: Resolver) -> gpd.GeoDataFrame:
+    records = []
+    for row in rows:
+        lat, lon = row["lat"], row["lon"]
+        if (lat is None) != (lon is None):
+            raise _fail(path, row.line, "lon" if lon is None else "lat", "give both lat and lon")
+        gid = None
+        if lat is None:
+            query = row["lookup"] or row["name"]
+            try:
+                hit = resolve(query, row["country"])
+            except GeoError:
+                raise
+            except Exception as exc:  # a broken resolver must still name the row
+                raise _fail(path, row.line, "name", f"gazetteer lookup failed ({exc})") from None
+            if hit is None:
+                raise _fail(
+                    path,
+                    row.line,
+                    "lookup" if row["lookup"] else "name",
+                    f"unknown place name {query!r} in {row['country']} (not in the gazetteer; "
+                    "fix the spelling, or give lat and lon with a source for a site it lacks)",
+                )
+            lat, lon, gid = hit.lat, hit.lon, hit.id
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise _fail(path, row.line, "lat", f"({lat}, {lon}) is not a WGS84 coordinate")
+        records.append({**{k: v for k, v in row.items()}, "lat": lat, "lon": lon, "gazetteer": gid})
+    frame = pd.DataFrame.from_records(records)
+    return gpd.GeoDataFrame(
+        frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=4326
+    ).set_index("id", drop=False)
+
+
+def _maritime(path: Path, sources: set[str]) -> list[dict]:
+    node, data = _read_yaml(path)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise _fail(path, 1, None, "must be a list of items")
+    items = []
+    seen: set[str] = set()
+    for i, item in enumerate(data):
+        line = node.value[i].start_mark.line + 1
+        if not isinstance(item, dict):
+            raise _fail(path, line, None, "each item must be a mapping")
+        for key in ("id", "name", "kind", "certainty", "source"):
+            if not item.get(key):
+                raise _fail(path, line, key, "is missing or empty")
+        if not _SLUG.match(str(item["id"])):
+            raise _fail(path, line, "id", f"{item['id']!r} is not a lowercase slug")
+        if item["id"] in seen:
+            raise _fail(path, line, "id", f"duplicate id {item['id']!r}")
+        seen.add(item["id"])
+        if item["certainty"] not in CERTAINTY:
+            raise _fail(path, line, "certainty", f"is not one of {', '.join(CERTAINTY)}")
+        for sid in str(item["source"]).split(";"):
+            if sid.strip() not in sources:
+                raise _fail(path, line, "source", f"unknown source {sid.strip()!r}")
+        for key in ("valid_from", "valid_to"):
+            value = item.get(key)
+            if value is not None and not isinstance(value, dt.date):
+                raise _fail(path, line, key, f"{value!r} is not a date (YYYY-MM-DD)")
+        if ("geometry" in item) == ("derive" in item):
+            raise _fail(path, line, "geometry", "give exactly one of geometry or derive")
+        out = dict(item, line=line)
+        if "geometry" in item:
+            try:
+                geom = shape(item["geometry"])
+                if not geom.is_valid:
+                    raise ValueError(shapely.is_valid_reason(geom))
+            except Exception as exc:
+                raise _fail(path, line, "geometry", f"is not valid GeoJSON ({exc})") from None
+            out["geometry"] = geom
+        else:
+            derive = item["derive"]
+            if not isinstance(derive, dict) or derive.get("method") != "coastline-buffer":
+                raise _fail(path, line, "derive", "only method: coastline-buffer is known")
+            if not _ISO2.match(str(derive.get("country", ""))):
+                raise _fail(path, line, "derive", "country must be an ISO 3166 alpha-2 code")
+            if not isinstance(derive.get("distance_nm"), int | float):
+                raise _fail(path, line, "derive", "distance_nm must be a number")
+        items.append(out)
+    for out in items:
+        for ref in out.get("exclude", []) or []:
+            if ref not in seen:
+                raise _fail(path, out["line"], "exclude", f"unknown maritime item {ref!r}")
+    return items
+
+
+def load_theatre(folder: str | Path, resolver: Resolver | None = None) -> Theatre:
+    """Read and validate a theatre folder; raise TheatreDataError on the first problem.
+
+    ``resolver`` maps (name, country) to a Resolved point; the default asks the gazetteer.
+    """
+    folder = Path(folder)
+    if not folder.is_dir() and (THEATRES_DIR / str(folder)).is_dir():
+        folder = THEATRES_DIR / str(folder)
+    if resolver is None:
+        return _load_cached(str(folder.resolve()))
+    return _load(folder, resolver)
+
+
+@lru_cache(maxsize=16)
+def _load_cached(folder: str) -> Theatre:
+    return _load(Path(folder), resolve_name)
+
+
+def _load(folder: Path, resolve: Resolver) -> Theatre:
+    for name in REQUIRED_FILES:
+        if not (folder / name).is_file():
+            raise _fail(folder / name, None, None, "is missing (every theatre needs it)")
+    meta_path = folder / "theatre.yaml"
+    _, meta = _read_yaml(meta_path)
+    if not isinstance(meta, dict):
+        raise _fail(meta_path, 1, None, "must be a mapping with id, name and countries")
+    for key in ("id", "name", "countries"):
+        if not meta.get(key):
+            raise _fail(meta_path, None, key, "is missing or empty")
+    if not _SLUG.match(str(meta["id"])):
+        raise _fail(meta_path, None, "id", f"{meta['id']!r} is not a lowercase slug")
+    countries = meta["countries"]
+    if not isinstance(countries, list) or not all(_ISO2.match(str(c)) for c in countries):
+        raise _fail(meta_path, None, "countries", "must be a list of ISO 3166 alpha-2 codes")
+
+    def table(name: str) -> list[_Row]:
+        p = folder / name
+        return read_csv(p, SCHEMAS[name]) if p.is_file() else []
+
+    p = {name: folder / name for name in SCHEMAS}
+    sources = table("sources.csv")
+    _check_unique(p["sources.csv"], sources, ("id",), "source")
+    source_ids = {r["id"] for r in sources}
+
+    actors = table("actors.csv")
+    _check_unique(p["actors.csv"], actors, ("id",), "actor")
+    _check_refs(p["actors.csv"], actors, "source", source_ids, "source")
+    actor_ids = {r["id"] for r in actors}
+
+    places = table("places.csv")
+    _check_unique(p["places.csv"], places, ("id",), "place")
+    _check_refs(p["places.csv"], places, "source", source_ids, "source")
+    place_ids = {r["id"] for r in places}
+    _check_refs(p["actors.csv"], actors, "seat", place_ids, "place")
+
+    control = table("control.csv")
+    _check_refs(p["control.csv"], control, "place", place_ids, "place")
+    _check_refs(p["control.csv"], control, "actor", actor_ids, "actor")
+    _check_refs(p["control.csv"], control, "source", source_ids, "source")
+    _check_unique(p["control.csv"], control, ("date", "place"), "control of")
+
+    backers = table("backers.csv")
+    _check_refs(p["backers.csv"], backers, "backer", actor_ids, "actor")
+    _check_refs(p["backers.csv"], backers, "backs", actor_ids, "actor")
+    _check_refs(p["backers.csv"], backers, "bases", place_ids, "place")
+    _check_refs(p["backers.csv"], backers, "source", source_ids, "source")
+    for r in backers:
+        if r["end"] is not None and r["end"] < r["start"]:
+            raise _fail(p["backers.csv"], r.line, "end", "is before start")
+
+    events = table("events.csv")
+    _check_unique(p["events.csv"], events, ("id",), "event")
+    _check_refs(p["events.csv"], events, "places", place_ids, "place")
+    _check_refs(p["events.csv"], events, "actors", actor_ids, "actor")
+    _check_refs(p["events.csv"], events, "source", source_ids, "source")
+
+    routes = table("routes.csv")
+    _check_unique(p["routes.csv"], routes, ("id",), "route")
+    _check_refs(p["routes.csv"], routes, "source", source_ids, "source")
+    waypoints = table("waypoints.csv")
+    _check_refs(p["waypoints.csv"], waypoints, "route", {r["id"] for r in routes}, "route")
+    _check_refs(p["waypoints.csv"], waypoints, "place", place_ids, "place")
+    _check_refs(p["waypoints.csv"], waypoints, "source", source_ids, "source")
+    _check_unique(p["waypoints.csv"], waypoints, ("route", "order"), "waypoint")
+    for r in waypoints:
+        first = r["order"] == min(w["order"] for w in waypoints if w["route"] == r["route"])
+        if not first and r["mode"] is None:
+            raise _fail(p["waypoints.csv"], r.line, "mode", "is empty (land, sea or air)")
+    for r in routes:
+        if sum(1 for w in waypoints if w["route"] == r["id"]) < 2:
+            raise _fail(p["routes.csv"], r.line, "id", "a route needs at least two waypoints")
+
+    figures = table("figures.csv")
+    _check_unique(p["figures.csv"], figures, ("id",), "figure")
+    _check_refs(p["figures.csv"], figures, "routes", {r["id"] for r in routes}, "route")
+    _check_refs(p["figures.csv"], figures, "source", source_ids, "source")
+
+    maritime = (
+        _maritime(folder / "maritime.yaml", source_ids)
+        if (folder / "maritime.yaml").is_file()
+        else []
+    )
+
+    # Gazetteer look-ups last: every cheap check has passed by now.
+    places_gdf = _places_frame(p["places.csv"], places, resolve)
+
+    def frame(rows: list[_Row], schema: str) -> pd.DataFrame:
+        cols = [c.name for c in SCHEMAS[schema]]
+        return pd.DataFrame.from_records(
+            [dict(r, line=r.line) for r in rows], columns=cols + ["line"]
+        )
+
+    ev = frame(events, "events.csv")
+    ev_geom = [_multi([places_gdf.geometry[pid] for pid in ids]) for ids in ev["places"]]
+    return Theatre(
+        id=str(meta["id"]),
+        name=str(meta["name"]),
+        countries=tuple(str(c) for c in countries),
+        path=folder,
+        description=str(meta.get("description") or ""),
+        sources=frame(sources, "sources.csv").set_index("id", drop=False),
+        actors=frame(actors, "actors.csv").set_index("id", drop=False),
+        places=places_gdf,
+        control=frame(control, "control.csv"),
+        backers=frame(backers, "backers.csv"),
+        events=gpd.GeoDataFrame(ev, geometry=ev_geom, crs=4326),
+        routes=frame(routes, "routes.csv").set_index("id", drop=False),
+        waypoints=frame(waypoints, "waypoints.csv").sort_values(["route", "order"]),
+        figures=frame(figures, "figures.csv"),
+        maritime=maritime,
+    )
+
+
+def _multi(points: list[Point]):
+    return points[0] if len(points) == 1 else MultiPoint(points)
+
+
+def theatre_folders(root: Path = THEATRES_DIR) -> list[Path]:
+    """Every folder under ``root`` that holds a theatre.yaml, sorted by name."""
+    return sorted(p.parent for p in root.glob("*/theatre.yaml"))
+
+
+def load_all(root: Path = THEATRES_DIR) -> list[Theatre]:
+    """All bundled theatres, validated."""
+    return [load_theatre(folder) for folder in theatre_folders(root)]
