@@ -6,6 +6,7 @@ Pauses are set to zero and client timeouts well under a second, so the file runs
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import sqlite3
@@ -233,8 +234,13 @@ def test_cache_is_read_before_the_rate_limit_pause(fake: FakeNominatim) -> None:
     geocoder = online.NominatimGeocoder(fake.url, min_delay_seconds=1.0, error_wait_seconds=1.0)
     clock = [100.0]
     sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        clock[0] += seconds
+
     geocoder.rate_limiter._clock = lambda: clock[0]  # type: ignore[method-assign]
-    geocoder.rate_limiter._sleep = lambda s: (sleeps.append(s), clock.__setitem__(0, clock[0] + s))  # type: ignore[method-assign]
+    geocoder.rate_limiter._sleep = sleep  # type: ignore[method-assign]
 
     geocoder.geocode("Tripoli")
     geocoder.geocode("Tripoli")  # cached: no pause
@@ -360,7 +366,9 @@ def test_corrupt_cache_file_is_rebuilt(
         assert db.execute("SELECT count(*) FROM answers").fetchone() == (1,)
 
 
-def test_truncated_cache_file_is_rebuilt(fake: FakeNominatim) -> None:
+def test_truncated_cache_file_is_rebuilt(
+    fake: FakeNominatim, caplog: pytest.LogCaptureFixture
+) -> None:
     geocoder = online.NominatimGeocoder(fake.url)
     for name in ("Tripoli", "Tobruk", "Libya", "Atlantis"):
         geocoder.geocode(name)
@@ -370,7 +378,24 @@ def test_truncated_cache_file_is_rebuilt(fake: FakeNominatim) -> None:
     again = online.NominatimGeocoder(fake.url)
     assert again.geocode("Tripoli").raw["id"] == "osm:relation:9001"
     assert again.geocode("Tripoli").raw["id"] == "osm:relation:9001"
-    assert len(_cache.RequestCache()) >= 1
+    assert any("rebuilding" in r.getMessage() for r in warnings_in(caplog))
+    assert fake.count() == 5  # the lost answers are fetched again, once
+    assert len(_cache.RequestCache()) == 1
+
+
+def test_unusable_cache_folder_costs_speed_not_answers(
+    fake: FakeNominatim,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "a-file")
+    geocoder = online.NominatimGeocoder(fake.url)
+    assert geocoder.geocode("Tripoli").raw["id"] == "osm:relation:9001"
+    assert geocoder.geocode("Tobruk").raw["id"] == "osm:node:9003"
+    (warning,) = warnings_in(caplog)
+    assert "continuing without it" in warning.getMessage()
 
 
 def test_cache_key_is_canonical() -> None:
@@ -472,3 +497,16 @@ def test_record_without_coordinates_is_rejected() -> None:
         online.location_from_nominatim({"name": "x"})
     with pytest.raises((KeyError, ValueError, TypeError)):
         online.location_from_nominatim({"lat": "95", "lon": "0"})
+
+
+def test_cli_geocode_uses_nominatim(
+    fake: FakeNominatim, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from geo import cli
+
+    monkeypatch.setattr(online, "NOMINATIM_URL", fake.url)
+    code = cli.main(["geocode", "Tripoli", "--geocoder", "nominatim", "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [c["id"] for c in out["candidates"]] == ["osm:relation:9001", "osm:node:9002"]
+    assert out["candidates"][0]["country"] == "LY" and out["candidates"][0]["kind"] == "city"

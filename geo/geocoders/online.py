@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -214,6 +215,7 @@ class NominatimGeocoder(Nominatim):
         )
         self.language = NOMINATIM_LANGUAGE if language is None else language
         self.cache = cache if cache is not None else RequestCache()
+        self._cache_broken = False
         self._state = _endpoint_state(
             self.api,
             settings.MIN_DELAY_SECONDS if min_delay_seconds is None else min_delay_seconds,
@@ -265,16 +267,40 @@ class NominatimGeocoder(Nominatim):
         if not query.strip():
             return None
         params = self._params(limit, country)
-        records = self.cache.get(SERVICE, self.api, query, params)
+        records = self._cached(query, params)
         if records is None:
             records = self._fetch(query, params, timeout)
-            self.cache.put(SERVICE, self.api, query, params, records)
+            self._store(query, params, records)
         locations = [location_from_nominatim(r) for r in records]
         if not locations:
             return None
         if exactly_one:
             return locations[0]
         return locations[: int(limit)] if limit is not None else locations
+
+    def _cached(self, query: str, params: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+        if self._cache_broken:
+            return None
+        try:
+            return self.cache.get(SERVICE, self.api, query, params)
+        except (OSError, sqlite3.Error) as exc:
+            self._cache_failed(exc)
+            return None
+
+    def _store(self, query: str, params: Mapping[str, Any], records: list[dict[str, Any]]) -> None:
+        if self._cache_broken:
+            return
+        try:
+            self.cache.put(SERVICE, self.api, query, params, records)
+        except (OSError, sqlite3.Error) as exc:
+            self._cache_failed(exc)
+
+    def _cache_failed(self, exc: BaseException) -> None:
+        # An unwritable or locked cache costs speed, not answers: go on without it.
+        self._cache_broken = True
+        log.warning(
+            "%s cache %s unusable (%s); continuing without it", SERVICE, self.cache.path, exc
+        )
 
     def _params(self, limit: int | None, country: str | Sequence[str] | None) -> dict[str, Any]:
         codes = [country] if isinstance(country, str) else list(country or [])
