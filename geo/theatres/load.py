@@ -59,12 +59,33 @@ def _index():
     return open_index()
 
 
+# Kinds that name an area, not a site: a theatre place is a point, so a town wins over the
+# district or region of the same name (Murzuq town, not Murzuq district).
+AREA_KINDS = frozenset(
+    {
+        "continent",
+        "country",
+        "region",
+        "subregion",
+        "admin1",
+        "admin2",
+        "sea",
+        "ocean",
+        "gulf",
+        "strait",
+        "desert",
+        "peninsula",
+    }
+)
+
+
 def resolve_name(name: str, country: str | None = None) -> Resolved | None:
-    """The gazetteer's best entry for ``name`` in ``country``, or None when it knows none."""
-    hits = _index().lookup(name, country=country, limit=1)
+    """The gazetteer's best site for ``name`` in ``country``, or None when it knows none."""
+    hits = _index().lookup(name, country=country, limit=20)
     if not hits:
         return None
-    e = hits[0]
+    sites = [e for e in hits if e.kind not in AREA_KINDS]
+    e = (sites or hits)[0]
     return Resolved(id=e.id, lat=float(e.lat), lon=float(e.lon), kind=getattr(e, "kind", None))
 
 
@@ -104,7 +125,7 @@ SCHEMAS: dict[str, tuple[Col, ...]] = {
         Col("id", "slug"),
         Col("name"),
         Col("lookup", required=False),
-        Col("country", "iso2"),
+        Col("country", "iso2", required=False),
         Col("kind", "slug"),
         Col("lat", "float", required=False),
         Col("lon", "float", required=False),
@@ -360,8 +381,9 @@ def _places_frame(path: Path, rows: list[_Row], resolve: Resolver) -> gpd.GeoDat
                     path,
                     row.line,
                     "lookup" if row["lookup"] else "name",
-                    f"unknown place name {query!r} in {row['country']} (not in the gazetteer; "
-                    "fix the spelling, or give lat and lon with a source for a site it lacks)",
+                    f"unknown place name {query!r} in {row['country'] or 'any country'} "
+                    "(not in the gazetteer; fix the spelling, or give lat and lon with a source "
+                    "for a site it lacks)",
                 )
             lat, lon, gid = hit.lat, hit.lon, hit.id
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
