@@ -322,6 +322,19 @@ def test_service_is_asked_again_after_the_suspension(
     assert len(_cache.RequestCache()) == 1
 
 
+def test_rejected_query_is_not_retried_and_does_not_suspend_the_service(
+    fake: FakeNominatim, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.fail_next("400")
+    geocoder = FallbackGeocoder(online.NominatimGeocoder(fake.url), StubGazetteer())
+    assert geocoder.geocode("Tripoli").raw["fallback_from"] == "nominatim"
+    assert fake.count() == 1
+    assert "QueryError" in warnings_in(caplog)[0].getMessage()
+    assert geocoder.geocode("Tobruk").raw["id"] == "osm:node:9003"
+    assert fake.count() == 2
+    assert len(_cache.RequestCache()) == 1
+
+
 def test_connection_refused_falls_back(caplog: pytest.LogCaptureFixture) -> None:
     with socket.socket() as sock:  # a loopback port nobody listens on
         sock.bind(("127.0.0.1", 0))

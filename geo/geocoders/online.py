@@ -9,6 +9,8 @@ public service asks for and the shape the rest of the pipeline expects:
   (shared by every instance that talks to the same service), retried ``MAX_RETRIES`` times
   with ``ERROR_WAIT_SECONDS`` between tries on timeouts, 429, 5xx and malformed answers;
 - only good answers are cached (an empty answer is good: "no such place"), never a failure;
+- a query the service rejects (HTTP 400/414: too long, bad characters) is not retried and
+  does not count as a service failure;
 - after a failure the service is left alone for ``SUSPEND_SECONDS``: further cache misses fail
   at once instead of each waiting out its own timeouts and retries;
 - each result is a geopy ``Location`` whose ``raw`` has the gazetteer's keys (``id``, ``name``,
@@ -43,7 +45,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from geopy.adapters import BaseSyncAdapter, RequestsAdapter, URLLibAdapter
-from geopy.exc import GeocoderParseError, GeocoderServiceError, GeocoderUnavailable
+from geopy.exc import (
+    GeocoderParseError,
+    GeocoderQueryError,
+    GeocoderServiceError,
+    GeocoderUnavailable,
+)
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 from geopy.geocoders.base import DEFAULT_SENTINEL
@@ -336,6 +343,9 @@ class NominatimGeocoder(Nominatim):
         )
         try:
             records = state.limiter(_checked_request, request)
+        except _QueryRejected as rejected:
+            # The service works; it refused this one query (too long, bad characters).
+            raise rejected.error from None
         except GeocoderServiceError as exc:
             with state.lock:
                 state.down_until = default_timer() + SUSPEND_SECONDS
@@ -346,6 +356,14 @@ class NominatimGeocoder(Nominatim):
         return records
 
 
+class _QueryRejected(Exception):
+    """Carries a ``GeocoderQueryError`` past ``RateLimiter``: resending the query won't help."""
+
+    def __init__(self, error: GeocoderQueryError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def _checked_request(request: Callable[[], Any]) -> list[dict[str, Any]]:
     """Run the geopy call and vet the answer, so garbage is retried and never cached."""
     try:
@@ -353,6 +371,9 @@ def _checked_request(request: Callable[[], Any]) -> list[dict[str, Any]]:
         records = [loc.raw for loc in found] if found else []
         for record in records:
             location_from_nominatim(record)
+    except GeocoderQueryError as exc:
+        log.info("%s rejected the query (%s)", SERVICE, describe_failure(exc))
+        raise _QueryRejected(exc) from exc
     except GeocoderServiceError as exc:
         log.info("%s request failed (%s)", SERVICE, describe_failure(exc))
         raise

@@ -3,7 +3,7 @@
 ``FakeNominatim`` serves ``GET /search`` (``format=json``) from canned records shaped like
 Nominatim's answers (ids and numbers are illustrative, not copied from OpenStreetMap), counts
 every request, and can be told to misbehave: the next requests, or every request, can be
-``"timeout"`` (answer only after ``slow_seconds``), ``"429"``, ``"500"``, ``"malformed"``
+``"timeout"`` (answer only after ``slow_seconds``), ``"400"``, ``"429"``, ``"500"``, ``"malformed"``
 (HTTP 200 with a body that is not JSON), ``"garbage-records"`` (valid JSON, records without
 coordinates) or ``"empty"`` (``[]``).
 
@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-FAULTS = ("timeout", "429", "500", "malformed", "garbage-records", "empty")
+FAULTS = ("timeout", "400", "429", "500", "malformed", "garbage-records", "empty")
 
 
 def _record(
@@ -254,6 +254,8 @@ class FakeNominatim:
                     if fake._stopping.wait(fake.slow_seconds):
                         return
                     fault = None
+                if fault == "400":
+                    return self._send(400, b'{"error": {"code": 400, "message": "Bad query"}}')
                 if fault == "429":
                     return self._send(429, b"Too Many Requests", extra={"Retry-After": "0"})
                 if fault == "500":
