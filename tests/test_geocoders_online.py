@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import socket
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -523,3 +526,52 @@ def test_cli_geocode_uses_nominatim(
     assert code == 0
     assert [c["id"] for c in out["candidates"]] == ["osm:relation:9001", "osm:node:9002"]
     assert out["candidates"][0]["country"] == "LY" and out["candidates"][0]["kind"] == "city"
+
+
+FALLBACK_SCRIPT = """
+from geopy.adapters import URLLibAdapter
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+from geo.geocoders.fallback import online_with_fallback
+
+class Offline(Geocoder):
+    def __init__(self):
+        super().__init__(adapter_factory=URLLibAdapter)
+
+    def geocode(self, query, exactly_one=True, limit=None, country=None):
+        loc = Location("Tobruk", (32.08, 23.98), {"id": "geonames:2210221"})
+        return loc if exactly_one else [loc]
+
+geocoder = online_with_fallback("nominatim", Offline())
+for name in ("Tobruk", "Tripoli", "Libya"):
+    print(geocoder.geocode(name).raw["id"])
+"""
+
+
+def test_outage_prints_one_warning_line_on_stderr(fake: FakeNominatim, tmp_path: Path) -> None:
+    # A real process with logging left unconfigured, as the CLI runs: geopy's own per-retry
+    # warnings (with tracebacks) must not reach stderr, only the one fallback line.
+    fake.always = "500"
+    env = {
+        **os.environ,
+        "GEO_NOMINATIM_URL": fake.url,
+        "GEO_CACHE_DIR": str(tmp_path / "cache"),
+        "GEO_MIN_DELAY_SECONDS": "0",
+        "GEO_TIMEOUT_SECONDS": str(CLIENT_TIMEOUT),
+        "GEO_ONLINE_ERROR_WAIT_SECONDS": "0",
+        "GEO_ONLINE_MAX_RETRIES": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", FALLBACK_SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["geonames:2210221"] * 3
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "nominatim" in lines[0] and "GeocoderServiceError" in lines[0]
+    assert fake.count() == 2  # one try and one retry, then the outage is remembered
