@@ -143,7 +143,9 @@ class GeocoderContract:
 
     def test_list_is_ranked_and_limited(self, geocoder: Geocoder) -> None:
         found = geocoder.geocode("Tripoli", exactly_one=False, limit=5)
-        assert [loc.raw["country"] for loc in found] == ["LY", "LB"]
+        countries = [loc.raw["country"] for loc in found]
+        assert 2 <= len(found) <= 5
+        assert countries[0] == "LY" and "LB" in countries  # others may share the name
         one = geocoder.geocode("Tripoli", exactly_one=False, limit=1)
         assert [loc.raw["country"] for loc in one] == ["LY"]
 
