@@ -79,6 +79,12 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from geo.render.build import main_build
+
+    return main_build(args.paths, args.out, force=args.force, quiet=args.quiet)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="geo", description="From conflict news to layered maps."
@@ -109,6 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=_cmd_eval)
+
+    p = sub.add_parser("build", help="build a layered map per article, plus maps/index.html")
+    p.add_argument("paths", nargs="+", metavar="DIR_OR_FILE")
+    p.add_argument("--out", default="maps", help="output folder (default: maps)")
+    p.add_argument("--force", action="store_true", help="rebuild even unchanged articles")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=_cmd_build)
 
     return parser
 

