@@ -26,7 +26,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from geo import settings
-from geo.errors import ConfigurationError
+from geo.errors import ConfigurationError, GazetteerError
 from geo.geocoders import _cache, get_geocoder, online
 from geo.geocoders.fallback import FallbackGeocoder, online_with_fallback
 
@@ -577,3 +577,18 @@ def test_outage_prints_one_warning_line_on_stderr(fake: FakeNominatim, tmp_path:
     assert len(lines) == 1, done.stderr
     assert "nominatim" in lines[0] and "GeocoderServiceError" in lines[0]
     assert fake.count() == 2  # one try and one retry, then the outage is remembered
+
+
+def test_fallback_that_cannot_load_is_one_geo_error(
+    fake: FakeNominatim, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geo.geocoders
+
+    def broken() -> Geocoder:
+        raise ImportError("No module named 'geo.geocoders.gazetteer'")
+
+    monkeypatch.setitem(geo.geocoders.REGISTRY, "gazetteer", broken)
+    monkeypatch.setattr(online, "NOMINATIM_URL", fake.url)
+    fake.always = "500"
+    with pytest.raises(GazetteerError, match="offline gazetteer"):
+        get_geocoder("nominatim").geocode("Tripoli")

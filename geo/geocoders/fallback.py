@@ -18,7 +18,7 @@ from geopy.exc import GeocoderServiceError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from geo.errors import ConfigurationError
+from geo.errors import ConfigurationError, GazetteerError
 from geo.geocoders.online import ONLINE, ServiceSuspended, describe_failure
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,11 @@ GeocoderSource = Geocoder | Callable[[], Geocoder]
 def _offline_gazetteer() -> Geocoder:
     from geo.geocoders import get_geocoder
 
-    return get_geocoder("gazetteer")
+    try:
+        return get_geocoder("gazetteer")
+    except ImportError as exc:
+        # One line at the CLI edge rather than a traceback in the middle of an outage.
+        raise GazetteerError(f"the offline gazetteer geocoder cannot be loaded: {exc}") from exc
 
 
 class FallbackGeocoder(Geocoder):
