@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.gazetteer.build import ACRONYM, DEMONYM
+from geo.gazetteer.build import ACRONYM, DEMONYM, PRIMARY
 from geo.gazetteer.fold import fold
 from geo.gazetteer.index import Entry, GazetteerIndex
 from geo.gazetteer.words import (
@@ -24,6 +24,7 @@ from geo.gazetteer.words import (
     PERSON_TITLES,
     REGION_SUFFIXES,
     SPLITTERS,
+    STATE_HEADS,
 )
 
 # Words: letters with inner apostrophes excluded (they end a word: "Libya's" -> "Libya", "s"),
@@ -111,15 +112,32 @@ def _runs(text: str, tokens: list[Token]) -> list[list[Token]]:
     return out
 
 
+_ACRONYM_KINDS = frozenset({"country", "region", "continent", "county", "subregion"})
+
+
 def _usable(entries: tuple[Entry, ...], span: list[Token]) -> tuple[Entry, ...]:
-    """Drop candidates the surface form cannot mean: acronyms must be written in capitals."""
-    upper = all(t.is_upper for t in span) and len(span) == 1 and len(span[0].text.replace(".", "")) <= 4
+    """Drop candidates the surface form cannot mean.
+
+    Acronyms must be written in capitals and name a country or region (US, UAE, BC) or a big
+    city (NYC): GeoNames' alternate names carry airport codes that would match 'APC' or 'TTC'.
+    A name made only of common words ('White House', 'Garden City') must be the place's own
+    name, not one of its alternate names.
+    """
+    letters = "".join(t.text for t in span).replace(".", "")
+    upper = len(span) == 1 and letters.isupper() and len(letters) <= 4
+    all_common = len(span) > 1 and all(t.lower in COMMON_WORDS for t in span)
     keep = []
     for e in entries:
-        if e.flags & ACRONYM:
-            if upper:
+        if upper:
+            if e.flags & ACRONYM and (
+                e.kind in _ACRONYM_KINDS or e.id.startswith("geo:") or e.population >= 1e6
+            ):
                 keep.append(e)
-        elif not upper:
+        elif e.flags & ACRONYM and not e.flags & ~ACRONYM & (PRIMARY | DEMONYM):
+            continue
+        elif all_common and not e.flags & (PRIMARY | DEMONYM):
+            continue
+        else:
             keep.append(e)
     return tuple(keep)
 
@@ -133,22 +151,27 @@ def _match(index: GazetteerIndex, run: list[Token], i: int) -> tuple[int, tuple[
         if not span[-1].is_cap:
             continue
         key = fold(" ".join(t.text for t in span))
-        if n == 1 and (key in NOT_PLACES):
-            return 0, ()
+        if key in NOT_PLACES:
+            return (0, ()) if n == 1 else (n, ())
         found = _usable(index.lookup_key(key), span)
         if found:
             return n, found
     return 0, ()
 
 
+_NATIONAL = frozenset({"country", "continent"})
+
+
 def _is_common_word(tok: Token, entries: tuple[Entry, ...]) -> bool:
-    """A capitalised common word ('Both', 'Police') that only names small places."""
-    if tok.is_upper or tok.lower not in COMMON_WORDS:
+    """A capitalised common word ('Both', 'Police', 'Western') that only names small places."""
+    rank = COMMON_WORDS.get(tok.lower)
+    if tok.is_upper or rank is None or any(e.kind in _NATIONAL or e.prior >= _BIG for e in entries):
         return False
-    best = max((e.prior for e in entries), default=0.0)
     if tok.sentence_start:
-        return best < _BIG
-    return best < 1e5
+        return not any(e.prior >= _BIG for e in entries)
+    if rank < 3000:
+        return not any(e.kind == "city" and e.flags & PRIMARY and e.population >= 1e5 for e in entries)
+    return not any(e.prior >= 1e4 for e in entries)
 
 
 def find_mentions(index: GazetteerIndex, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
@@ -160,23 +183,95 @@ def find_mentions(index: GazetteerIndex, text: str, start: int = 0, end: int | N
     for i, tok in enumerate(tokens):
         if i:
             prev_word[tok.start] = tokens[i - 1].lower
+    names: set[str] = set()
     for run in _runs(text, tokens):
-        mentions.extend(_mentions_in_run(index, text, run, prev_word.get(run[0].start, "")))
-    return mentions
+        mentions.extend(_mentions_in_run(index, text, run, prev_word.get(run[0].start, ""), names))
+    # A word seen inside a person's name ('Mark Zuckerberg') names that person when it stands
+    # alone later ('Zuckerberg said'), unless it is a big place.
+    return [
+        m for m in mentions
+        if " " in m.text or m.text.lower() not in names or any(e.prior >= _BIG for e in m.candidates)
+    ]
 
 
-def _mentions_in_run(index: GazetteerIndex, text: str, run: list[Token], before: str) -> list[Mention]:
+def _leading_common(run: list[Token]) -> int:
+    """How many words at the start of a run are capitalised only by position ('In the U.S.',
+    'Troops of Libyan'): common words at a sentence start, or very common words anywhere."""
+    i = 0
+    while i < len(run):
+        tok = run[i]
+        rank = COMMON_WORDS.get(tok.lower)
+        if tok.is_cap and not tok.is_upper and rank is not None and (
+            rank < _VERY_COMMON or (i == 0 and tok.sentence_start)
+        ):
+            i += 1
+        elif i and not tok.is_cap:
+            i += 1
+        else:
+            break
+    return i
+
+
+_VERY_COMMON = 1500
+
+
+def _mentions_in_run(
+    index: GazetteerIndex, text: str, run: list[Token], before: str, names: set[str]
+) -> list[Mention]:
+    """The place mentions of one run; words of the people's names it holds go into ``names``."""
     found: list[tuple[int, int, tuple[Entry, ...]]] = []  # (first token, n tokens, entries)
+    lead = _leading_common(run)
+    for j in range(lead):
+        n, entries = _match(index, run, j)
+        if n > 1 or any(e.kind in _NATIONAL or e.prior >= _BIG for e in entries):
+            # 'Gulf of Sirte', 'New York', 'Russia': the word begins a name after all.
+            lead = j
+            break
+    if lead:
+        before = run[lead - 1].lower
+        glued = lead < len(run) and run[lead - 1].is_cap and _joined(text, run[lead - 1], run[lead])
+        run = run[lead:]
+        while run and not run[0].is_cap:
+            run = run[1:]
+        if not run:
+            return []
+        n, entries = _match(index, run, 0)
+        if glued and n == 1 and not any(e.prior >= 1e5 for e in entries):
+            # 'Mark Zuckerberg': a first name that is also a word, then a small place.
+            names.add(run[0].lower)
+            return []
     i = 0
     while i < len(run):
         n, entries = _match(index, run, i)
-        if n:
+        if n and entries:
             found.append((i, n, entries))
             i += n
+        elif n:
+            i += n  # a name that is not a place ('White House')
         else:
             i += 1
+    if len(found) > 1:
+        # Separate places side by side with nothing between them ('Mark Zuckerberg' when both
+        # words are villages) are a person's name unless each is a big place.
+        small = [f for f in found if f[1] == 1 and not any(e.prior >= 1e5 for e in f[2])]
+        adjacent = {
+            f for a, b in zip(found, found[1:], strict=False)
+            if a[0] + a[1] == b[0] for f in (a, b)
+        }
+        for f in small:
+            if f in adjacent:
+                names.add(run[f[0]].lower)
+        found = [f for f in found if not (f in adjacent and f in small)]
     covered = {j for s, n, _ in found for j in range(s, s + n)}
     words = [t.lower for t in run]
+    caps = [j for j, t in enumerate(run) if t.is_cap and words[j] not in PERSON_TITLES]
+    if len(caps) >= 2 and not any(w in ORG_HEADS or w in FEATURE_SUFFIXES for w in words):
+        if len([j for j in caps if j not in covered]) >= 1 and not all(j in covered for j in caps):
+            small = {
+                j for s, n, es in found if n == 1 and not any(e.prior >= _BIG for e in es)
+                for j in [s]
+            }
+            names.update(words[j] for j in caps if j not in covered or j in small)
     out: list[Mention] = []
     for s, n, entries in found:
         span = run[s : s + n]
@@ -194,7 +289,7 @@ def _mentions_in_run(index: GazetteerIndex, text: str, run: list[Token], before:
         if others:
             if words[seg_lo] in PERSON_TITLES and seg_lo < s:
                 continue  # "Prime Minister Fayez al-Sarraj": a person's name
-            if after in PERSON_TITLES or after in {"prime", "foreign", "defence", "defense"}:
+            if after in PERSON_TITLES or after in STATE_HEADS:
                 pass  # "Turkish President Erdogan": the place qualifies a title
             elif after in REGION_SUFFIXES and others == [s + n]:
                 feature = after  # "Idlib Province", "Orange County"
@@ -204,8 +299,6 @@ def _mentions_in_run(index: GazetteerIndex, text: str, run: list[Token], before:
                 continue  # part of a person's or organisation's name
         elif s == seg_lo and before in PERSON_TITLES and not any(e.prior >= _BIG for e in entries):
             continue  # "envoy Salame"
-        if any(w in ORG_HEADS for w in words[seg_lo:seg_hi]) and feature is None and others:
-            continue
         m_start, m_end = span[0].start, span[-1].end
         if feature:
             m_end = run[s + n].end

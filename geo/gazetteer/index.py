@@ -76,8 +76,8 @@ class Entry:
                 base = max(base, 1e5)
         if self.capital:
             base *= CAPITAL_BONUS
-        if not self.flags & (PRIMARY | DEMONYM):
-            base *= ALTERNATE_PENALTY
+        if not self.flags & (PRIMARY | DEMONYM) and self.population < 1e5:
+            base *= ALTERNATE_PENALTY  # a village's alternate names are mostly noise
         return base
 
     @property

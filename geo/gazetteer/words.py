@@ -25,6 +25,8 @@ def _not_places() -> frozenset[str]:
         "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
         "friday", "saturday", "sunday", "god", "allah", "christ", "jesus", "islam", "muslim",
         "christian", "un", "eu", "nato", "isis", "i", "mr", "mrs", "ms", "dr",
+        # Proper names that GeoNames also lists as places but news uses for something else.
+        "white house", "el nino", "la nina", "nina", "notre dame", "kremlin", "pentagon",
     }
     path = _DATA / "not_places.txt"
     if path.exists():
@@ -67,6 +69,15 @@ ORG_HEADS = frozenset(
     cathedral mosque temple museum library stadium hotel foundation fund trust observatory
     organization organisation authority office service services embassy consulate
     cross crescent express press studios records""".split()
+)
+
+# "Turkish parliament", "U.S. Navy": a country's own institutions stand for the country (unlike
+# a named group such as the "Libyan National Army", where other name words come in between).
+STATE_HEADS = frozenset(
+    """government parliament army navy military congress senate ministry embassy consulate
+    police presidency cabinet court courts coast air foreign defence defense interior
+    department forces authorities officials troops attorney district federal trade treasury
+    supreme border customs state justice intelligence armed security health education""".split()
 )
 
 # "Idlib Province", "Orange County": the name plus this word is still that place.
