@@ -86,9 +86,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="geo", description="From conflict news to layered maps."
-    )
+    parser = argparse.ArgumentParser(prog="geo", description="From conflict news to layered maps.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("setup", help="build the offline gazetteer index (once)")

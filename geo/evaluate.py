@@ -64,8 +64,11 @@ def read_gwn(path: str | Path, limit: int | None = None) -> list[GoldArticle]:
             lat, lon = t.findtext("latitude"), t.findtext("longitude")
             tops.append(
                 GoldToponym(
-                    start, end, t.findtext("extractedName") or "",
-                    float(lat) if lat else None, float(lon) if lon else None,
+                    start,
+                    end,
+                    t.findtext("extractedName") or "",
+                    float(lat) if lat else None,
+                    float(lon) if lon else None,
                     (t.findtext("nonLocational") or "No").strip() != "Yes",
                 )
             )

@@ -11,6 +11,7 @@ from geo.places import EXTRA_FIELDS, FIELDS, Document
 
 def format_table(rows: list[dict], columns: list[str]) -> str:
     """An aligned plain-text table; None shows as '-'."""
+
     def cell(v: object) -> str:
         if v is None:
             return "-"
@@ -22,12 +23,16 @@ def format_table(rows: list[dict], columns: list[str]) -> str:
 
     table = [columns] + [[cell(r.get(c)) for c in columns] for r in rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in table]
+    lines = [
+        "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in table
+    ]
     return "\n".join(lines) + "\n"
 
 
 def _json(docs: list[Document]) -> str:
-    return json.dumps({"documents": [d.as_dict() for d in docs]}, ensure_ascii=False, indent=2) + "\n"
+    return (
+        json.dumps({"documents": [d.as_dict() for d in docs]}, ensure_ascii=False, indent=2) + "\n"
+    )
 
 
 def _geojson(docs: list[Document]) -> str:
@@ -42,7 +47,9 @@ def _geojson(docs: list[Document]) -> str:
                 else None
             )
             features.append({"type": "Feature", "geometry": geom, "properties": props})
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False) + "\n"
+    return (
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False) + "\n"
+    )
 
 
 def _csv(docs: list[Document]) -> str:

