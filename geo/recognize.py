@@ -298,9 +298,12 @@ def _mentions_in_run(
         after = words[s + n] if s + n < len(run) else ""
         feature = None
         if others:
-            if words[seg_lo] in PERSON_TITLES and seg_lo < s:
+            of_place = s > seg_lo and words[s - 1] == "of" and s + n == seg_hi
+            if of_place and not any(w in ORG_HEADS for w in words[seg_lo:s]):
+                pass  # "President Emmanuel Macron of France", "Republic of Armenia"
+            elif words[seg_lo] in PERSON_TITLES and seg_lo < s:
                 continue  # "Prime Minister Fayez al-Sarraj": a person's name
-            if after in PERSON_TITLES or after in STATE_HEADS:
+            elif after in PERSON_TITLES or after in STATE_HEADS:
                 pass  # "Turkish President Erdogan": the place qualifies a title
             elif after in REGION_SUFFIXES and others == [s + n]:
                 feature = after  # "Idlib Province", "Orange County"

@@ -17,7 +17,7 @@ from pyproj import Geod
 from geo.gazetteer.index import Entry
 from geo.recognize import Mention
 
-COUNTRY_WEIGHT = 4.0
+COUNTRY_WEIGHT = 6.0
 NEAR_WEIGHT = 1.5
 NEAR_KM = 300.0
 # A mention whose best candidate scores below this is dropped: a tiny village named like a
@@ -48,22 +48,31 @@ def _km(a: Entry, b: Entry) -> float:
     return _GEOD.inv(a.lon, a.lat, b.lon, b.lat)[2] / 1000.0
 
 
-def _score(c: Entry, shares: Counter, anchors: list[Entry], own_key: str) -> float:
+def _score(c: Entry, shares: Counter, anchors: list[Entry]) -> float:
     s = c.log_prior
     if c.country:
         s += COUNTRY_WEIGHT * shares.get(c.country, 0.0)
     if c.kind not in _BROAD and anchors:
-        near = any(a.id != c.id and a.kind not in _BROAD and _km(a, c) < NEAR_KM for a in anchors)
+        near = any(
+            a.name != c.name and a.kind not in _BROAD and _km(a, c) < NEAR_KM for a in anchors
+        )
         if near:
             s += NEAR_WEIGHT
     return s
 
 
-def _context(chosen: list[tuple[Entry, float]]) -> tuple[Counter, list[Entry]]:
+def _context(chosen: list[tuple[Entry, float]], leave_out: str) -> tuple[Counter, list[Entry]]:
+    """Country shares and anchor places of the other names in the document.
+
+    A name's own mentions are left out, so that 'Tripoli' said three times does not vote for
+    the Libyan Tripoli in an article about Lebanon.
+    """
     shares: Counter = Counter()
     anchors: list[Entry] = []
     total = 0.0
-    for entry, conf in chosen:
+    for entry, conf, key in chosen:
+        if key == leave_out:
+            continue
         if entry.country:
             shares[entry.country] += conf
             total += conf
@@ -76,19 +85,27 @@ def _context(chosen: list[tuple[Entry, float]]) -> tuple[Counter, list[Entry]]:
     return shares, list(seen.values())[:200]
 
 
+def _key(m: Mention) -> str:
+    return m.candidates[0].id if m.demonym else m.text.lower()
+
+
 def resolve_mentions(mentions: list[Mention], max_candidates: int = 25) -> list[Resolution]:
     """Resolve every mention; mentions left without any plausible place are dropped."""
     cands = [m.candidates[:max_candidates] for m in mentions]
     # Pass 1: prior only.
     first = []
-    for cs in cands:
+    for m, cs in zip(mentions, cands, strict=True):
         probs = _softmax([c.log_prior for c in cs])
         best = max(range(len(cs)), key=lambda i: (probs[i], -i))
-        first.append((cs[best], probs[best]))
-    shares, anchors = _context(first)
+        first.append((cs[best], probs[best], _key(m)))
+    contexts: dict[str, tuple[Counter, list[Entry]]] = {}
     out: list[Resolution] = []
     for m, cs in zip(mentions, cands, strict=True):
-        scores = [_score(c, shares, anchors, m.text) for c in cs]
+        key = _key(m)
+        if key not in contexts:
+            contexts[key] = _context(first, key)
+        shares, anchors = contexts[key]
+        scores = [_score(c, shares, anchors) for c in cs]
         probs = _softmax(scores)
         order = sorted(range(len(cs)), key=lambda i: (-scores[i], cs[i].id))
         best = order[0]

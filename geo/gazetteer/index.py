@@ -21,10 +21,10 @@ from geo.gazetteer.fold import fold
 
 # How much a kind of place weighs before context is known, as a population-like number.
 KIND_PRIOR = {
-    "continent": 2e9,
-    "country": 1e9,
-    "ocean": 1e9,
-    "sea": 3e8,
+    "continent": 2e8,
+    "country": 1e8,
+    "ocean": 1e8,
+    "sea": 3e7,
     "gulf": 5e7,
     "region": None,  # its population, scaled by REGION_WEIGHT
     "subregion": 3e8,
