@@ -1,0 +1,328 @@
+"""Join an article's places with the theatres: who holds each place, who backs them, which routes
+and events lie within reach, and what role each foreign country plays, at the article's date.
+
+Theatres are chosen per article: a theatre joins in when one of the article's places falls in
+its countries or within ``NEAR_KM`` of one of its routes. An article outside every theatre gets
+empty fields, never an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from pyproj import Geod
+from shapely.geometry import Point
+
+from geo.control import as_of, control_of_points, frontlines_at, theatre_shape, to_date, zones_at
+from geo.maritime import aeqd_crs, maritime_at
+from geo.routes import route_legs, route_waypoints, routes
+from geo.theatres import Theatre, load_all
+
+NEAR_KM = 25.0
+# Places that are areas, not sites: they get no control cell, routes or events of their own.
+AREA_KINDS = frozenset(
+    {"continent", "country", "region", "subregion", "admin1", "admin2", "sea", "ocean", "gulf",
+     "strait", "desert", "peninsula", "unknown"}
+)  # fmt: skip
+PLACE_FIELDS = ("name", "lat", "lon", "kind", "id", "country")
+ADDED = (
+    "theatre", "control", "control_status", "control_certainty", "control_as_of", "control_town",
+    "backers", "routes", "route_roles", "events", "roles", "backs",
+)  # fmt: skip
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def _frame(places: gpd.GeoDataFrame | Sequence[dict]) -> gpd.GeoDataFrame:
+    """Places as a GeoDataFrame in EPSG:4326, one point (or None) per row."""
+    if isinstance(places, gpd.GeoDataFrame):
+        gdf = places.copy()
+        if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
+            gdf = gdf.to_crs(4326)
+        return gdf.reset_index(drop=True)
+    records = [dict(p) for p in places]
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    for col in PLACE_FIELDS:
+        if col not in frame.columns:
+            frame[col] = None
+    geoms = [
+        Point(float(p["lon"]), float(p["lat"]))
+        if p.get("lat") is not None and p.get("lon") is not None
+        else None
+        for p in records
+    ]
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=4326), crs=4326)
+
+
+@lru_cache(maxsize=16)
+def theatre_area(theatre: Theatre):
+    """Where a place makes this theatre relevant: its countries, and land and sea routes ±25 km."""
+    legs = routes(theatre)
+    parts = [theatre_shape(theatre)]
+    wp = route_waypoints(theatre)
+    for rid in legs["route"]:
+        pts = wp[wp["route"] == rid].sort_values("order")
+        surface = [
+            shapely.LineString([a, b])
+            for a, b, mode in zip(pts.geometry[:-1], pts.geometry[1:], pts["mode"][1:], strict=True)
+            if mode != "air"
+        ]
+        if surface:
+            lines = gpd.GeoSeries(surface, crs=4326)
+            crs = aeqd_crs(*lines.union_all().centroid.coords[0])
+            parts.append(lines.to_crs(crs).buffer(NEAR_KM * 1000).to_crs(4326).union_all())
+    return shapely.union_all(parts)
+
+
+def active_theatres(
+    places: gpd.GeoDataFrame, theatres: Iterable[Theatre] | None = None
+) -> list[Theatre]:
+    """The theatres at least one of these places falls in (see ``theatre_area``)."""
+    pool = list(theatres) if theatres is not None else load_all()
+    pts = [g for g in places.geometry if g is not None and not g.is_empty]
+    return [t for t in pool if pts and any(theatre_area(t).covers(p) for p in pts)]
+
+
+def backers_of(theatre: Theatre, actor: str | None, date: str | dt.date | None) -> list[str]:
+    """Ids of the actors backing ``actor`` at ``date`` (all recorded backers when no date)."""
+    if not actor:
+        return []
+    day = to_date(date)
+    rows = theatre.backers[theatre.backers["backs"] == actor]
+    out = []
+    for _, r in rows.iterrows():
+        if _active(r, day) and r["backer"] not in out:
+            out.append(r["backer"])
+    return out
+
+
+def _active(row: pd.Series, day: dt.date | None) -> bool:
+    """True when a dated row (start, optional end) is in force on ``day`` (always without one)."""
+    if day is None:
+        return True
+    end = row["end"]
+    return row["start"] <= day and (end is None or pd.isna(end) or day <= end)
+
+
+def country_roles(
+    theatre: Theatre, iso2: str | None, date: str | dt.date | None
+) -> tuple[list[str], list[str]]:
+    """What a country is in this theatre: (roles as text, actor ids its state backs)."""
+    if not iso2:
+        return [], []
+    day = to_date(date)
+    roles, backs = [], []
+    if iso2 in theatre.countries:
+        roles.append(f"theatre ({theatre.id})")
+    actors = theatre.actors[theatre.actors["country"] == iso2]
+    for _, a in actors.iterrows():
+        for _, b in theatre.backers[theatre.backers["backer"] == a["id"]].iterrows():
+            if not _active(b, day):
+                continue
+            if a["kind"] == "state":
+                roles.append(f"backer of {b['backs']} ({theatre.id})")
+                if b["backs"] not in backs:
+                    backs.append(b["backs"])
+            else:
+                roles.append(f"home of {a['id']}, backing {b['backs']} ({theatre.id})")
+    return roles, backs
+
+
+def _near(place: Point, geoms: Sequence, km: float = NEAR_KM) -> list[float]:
+    """Distances in km from ``place`` to each geometry (azimuthal equidistant on the place)."""
+    if not len(geoms):
+        return []
+    crs = aeqd_crs(place.x, place.y)
+    projected = gpd.GeoSeries(list(geoms), crs=4326).to_crs(crs)
+    return [d / 1000 for d in projected.distance(Point(0, 0))]
+
+
+def _route_roles(theatre: Theatre, place: Point) -> list[dict]:
+    wp = route_waypoints(theatre)
+    lines = routes(theatre)
+    out = []
+    wp_km = _near(place, wp.geometry)
+    for rid in lines["route"]:
+        mask = (wp["route"] == rid).to_numpy()
+        near_wp = [
+            (d, role)
+            for d, role, m in zip(wp_km, wp["role"], mask, strict=True)
+            if m and d <= NEAR_KM
+        ]
+        if near_wp:
+            out.append({"route": rid, "role": min(near_wp)[1]})
+            continue
+        pts = wp[mask].sort_values("order")
+        surface = [
+            shapely.LineString([a, b])
+            for a, b, mode in zip(pts.geometry[:-1], pts.geometry[1:], pts["mode"][1:], strict=True)
+            if mode != "air"
+        ]
+        if surface and min(_near(place, surface)) <= NEAR_KM:
+            out.append({"route": rid, "role": "transit"})
+    return out
+
+
+def _events(theatre: Theatre, place: Point, date: str | dt.date | None) -> list[str]:
+    ev = theatre.events
+    day = to_date(date)
+    if day is not None:
+        ev = ev[ev["date"] <= day]
+    if ev.empty:
+        return []
+    dists = _near(place, ev.geometry)
+    return [eid for eid, d in zip(ev["id"], dists, strict=True) if d <= NEAR_KM]
+
+
+def enrich(
+    places: gpd.GeoDataFrame | Sequence[dict],
+    date: str | dt.date | None,
+    theatres: Iterable[Theatre] | None = None,
+) -> gpd.GeoDataFrame:
+    """The places with theatre fields added, at ``date`` (the article's date).
+
+    Parameters
+    ----------
+    places
+        A GeoDataFrame, or records with at least name, lat, lon, kind, id, country (the JSON of
+        ``geo places``). Rows without coordinates are kept and get empty fields.
+    date
+        ISO date, ``datetime.date`` or None. Control uses the latest recorded date on or before
+        it; with None there is no control, and backers, routes and events are not time-filtered.
+    theatres
+        Theatres to consider; all bundled ones by default.
+
+    Returns
+    -------
+    GeoDataFrame (EPSG:4326) with the input columns plus: ``theatre``; ``control`` (actor id or
+    None), ``control_status`` (controlled/contested/besieged), ``control_certainty``,
+    ``control_as_of``, ``control_town`` (the listed town whose cell the place is in);
+    ``backers`` (ids backing the controlling actor); ``routes`` (route ids within 25 km) and
+    ``route_roles`` (``{"route", "role"}`` dicts, role origin/transit/departure/destination);
+    ``events`` (event ids within 25 km on or before the date); ``roles`` and ``backs`` for
+    countries (e.g. Turkey: "backer of gna (libya)", ["gna"]).
+    """
+    gdf = _frame(places)
+    n = len(gdf)
+    cols: dict[str, list] = {c: [None] * n for c in ADDED[:6]}
+    for c in ADDED[6:]:
+        cols[c] = [[] for _ in range(n)]
+    active = active_theatres(gdf, theatres)
+    kinds = [str(k) if k is not None and not pd.isna(k) else "unknown" for k in gdf["kind"]]
+    for theatre in active:
+        shape = theatre_shape(theatre)
+        sites = [
+            i
+            for i, g in enumerate(gdf.geometry)
+            if g is not None and not g.is_empty and kinds[i] not in AREA_KINDS
+        ]
+        inside = [i for i in sites if shape.covers(gdf.geometry.iloc[i])]
+        if inside and as_of(theatre, date) is not None:
+            found = control_of_points(theatre, date, gdf.geometry.iloc[inside])
+            for i, (_, row) in zip(inside, found.iterrows(), strict=True):
+                if row["actor"] is None:
+                    continue
+                cols["theatre"][i] = theatre.id
+                cols["control"][i] = row["actor"]
+                cols["control_status"][i] = row["status"]
+                cols["control_certainty"][i] = row["certainty"]
+                cols["control_as_of"][i] = row["as_of"]
+                cols["control_town"][i] = row["place"]
+                cols["backers"][i] = backers_of(theatre, row["actor"], date)
+        for i in sites:
+            point = gdf.geometry.iloc[i]
+            roles = _route_roles(theatre, point)
+            events = _events(theatre, point, date)
+            if roles or events:
+                cols["theatre"][i] = cols["theatre"][i] or theatre.id
+            cols["route_roles"][i] += roles
+            cols["routes"][i] += [r["route"] for r in roles if r["route"] not in cols["routes"][i]]
+            cols["events"][i] += events
+        for i, kind in enumerate(kinds):
+            if kind == "country":
+                roles, backs = country_roles(theatre, gdf["country"].iloc[i], date)
+                cols["roles"][i] += roles
+                cols["backs"][i] += [b for b in backs if b not in cols["backs"][i]]
+                if roles and cols["theatre"][i] is None:
+                    cols["theatre"][i] = theatre.id
+    for c in ADDED:  # object dtype keeps None as None (a string dtype would turn it into NaN)
+        gdf[c] = pd.Series(cols[c], index=gdf.index, dtype=object)
+    return gdf
+
+
+def enrich_records(records: Sequence[dict], date: str | dt.date | None) -> list[dict]:
+    """``geo places`` records with JSON-ready ``control``, ``backers`` and ``routes`` added.
+
+    Each record gains: control (str|None), backers [str], routes [str], and the detail fields
+    control_status, route_roles, events, roles. The input records are not modified.
+    """
+    enriched = enrich(records, date)
+    out = []
+    for rec, (_, row) in zip(records, enriched.iterrows(), strict=True):
+        new = dict(rec)
+        for c in (
+            "control",
+            "control_status",
+            "backers",
+            "routes",
+            "route_roles",
+            "events",
+            "roles",
+        ):
+            new[c] = row[c]
+        out.append(new)
+    return out
+
+
+def theatre_layers(
+    places: gpd.GeoDataFrame | Sequence[dict],
+    date: str | dt.date | None,
+    theatres: Iterable[Theatre] | None = None,
+) -> dict[str, gpd.GeoDataFrame]:
+    """Every map layer for these places at ``date``: places (enriched), zones, frontlines,
+    routes (legs split by control), events and maritime, from the theatres they fall in."""
+    enriched = enrich(places, date, theatres)
+    active = active_theatres(enriched, theatres)
+    layers = {"places": enriched}
+
+    def concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+        frames = [f for f in frames if not f.empty]
+        if not frames:
+            return gpd.GeoDataFrame(geometry=[], crs=4326)
+        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)
+
+    layers["zones"] = concat([zones_at(t, date) for t in active])
+    layers["frontlines"] = concat([frontlines_at(t, date) for t in active])
+    layers["routes"] = concat([route_legs(t, date) for t in active])
+    day = to_date(date)
+    events = []
+    for t in active:
+        ev = t.events if day is None else t.events[t.events["date"] <= day]
+        if not ev.empty:
+            ev = ev.assign(theatre=t.id)
+            events.append(
+                ev[
+                    [
+                        "theatre",
+                        "id",
+                        "date",
+                        "end",
+                        "title",
+                        "places",
+                        "actors",
+                        "kind",
+                        "certainty",
+                        "source",
+                        "note",
+                        "geometry",
+                    ]
+                ]
+            )
+    layers["events"] = concat(events)
+    layers["maritime"] = concat([maritime_at(t, date) for t in active])
+    return layers
