@@ -153,9 +153,33 @@ def render_page(m: folium.Map, name: str = "map") -> tuple[str, list[Asset]]:
     return page, assets
 
 
+def prepare(doc: Any, theatres: bool = True) -> MapInputs:
+    """MapInputs for a document, its places joined with the theatres they fall in."""
+    from geo.render import theatre_layers
+
+    inputs = inputs_from_document(doc)
+    if not theatres:
+        return inputs
+    inputs.rows = enrich_rows(inputs.rows, inputs.date)
+    layers = theatre_layers.layers_for(inputs.rows, inputs.date)
+    if layers is not None:
+        inputs.theatre = layers
+        inputs.actors = theatre_layers.actors_of(layers.theatres)
+        inputs.rows = theatre_layers.with_names(inputs.rows, layers.theatres)
+    return inputs
+
+
+def enrich_rows(rows: list[dict], date: str | None) -> list[dict]:
+    """Place rows with control, backers and routes from the enrichment stage, when present."""
+    try:
+        from geo.enrich import enrich_records
+    except ImportError:
+        return rows
+    return enrich_records(rows, date)
+
+
 def map_article(path: str | Path, index_href: str | None = "index.html") -> folium.Map:
     """Geoparse an article file and return its layered map (shows inline in a notebook)."""
     from geo.places import places_from_file
 
-    doc = places_from_file(path)
-    return build_map(inputs_from_document(doc), index_href)
+    return build_map(prepare(places_from_file(path)), index_href)

@@ -164,17 +164,13 @@ def build_one(path: Path, out: Path, slug_taken: set[str]) -> dict[str, Any]:
     from geo.render import article_map, tables
     from geo.render.places import group_places
 
-    doc = places_from_file(path)
-    doc = enrich_document(doc)
-    inputs = article_map.inputs_from_document(doc)
+    inputs = article_map.prepare(places_from_file(path))
     slug = safe_slug(inputs.slug, path.stem)
     base, n = slug, 2
     while slug in slug_taken:
         slug = f"{base[:75]}-{n}"
         n += 1
     inputs.slug = slug
-    inputs.actors = theatre_actors(doc)
-    inputs.theatre = theatre_layers(doc)
     m = article_map.build_map(inputs)
     page, assets = article_map.render_page(m, str(path))
     found = group_places(inputs.rows)
@@ -196,30 +192,6 @@ def build_one(path: Path, out: Path, slug_taken: set[str]) -> dict[str, Any]:
         "mentions": sum(len(p.mentions) for p in found),
         "low": sum(1 for p in found if p.low_confidence),
     }
-
-
-def enrich_document(doc: Any) -> Any:
-    """Join places with theatre data (control, backers, routes) when that stage is available."""
-    try:
-        from geo import enrich
-    except ImportError:
-        return doc
-    fn = getattr(enrich, "enrich_document", None) or getattr(enrich, "enrich", None)
-    return fn(doc) if callable(fn) else doc
-
-
-def theatre_actors(doc: Any) -> dict[str, dict[str, Any]]:
-    """Actor display data (name, colour) for the theatres the document touches."""
-    from geo.render import theatre_layers as tl
-
-    return tl.actors_for(doc)
-
-
-def theatre_layers(doc: Any) -> Any:
-    """The theatre overlays for the document, or None when no theatre applies."""
-    from geo.render import theatre_layers as tl
-
-    return tl.layers_for(doc)
 
 
 def write_index(out: Path, state: dict[str, Any]) -> None:

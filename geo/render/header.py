@@ -39,6 +39,8 @@ PAGE_CSS = """
 .geo-legend, .geo-timebar { background: rgba(255,255,255,.94); padding: 6px 9px;
   border-radius: 5px; box-shadow: 0 1px 5px rgba(0,0,0,.3);
   font: 12px/1.35 system-ui, sans-serif; color: #111827; }
+.geo-legend { max-height: 42vh; overflow-y: auto; max-width: 300px; }
+.geo-legend summary { font-weight: 650; cursor: pointer; }
 .geo-legend h2 { font-size: 12px; margin: 4px 0 2px; font-weight: 650; }
 .geo-legend .geo-item { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
 .geo-legend svg { flex: none; }

@@ -42,7 +42,7 @@ def _svg(entry: Entry) -> str:
 
 def legend_html(sections: dict[str, list[Entry]]) -> str:
     """Legend markup; labels (which may come from theatre data) are escaped."""
-    parts = ['<div class="geo-legend" id="geo-legend">']
+    parts = ['<div class="geo-legend" id="geo-legend"><details open><summary>Legend</summary>']
     for title, entries in sections.items():
         if not entries:
             continue
@@ -51,7 +51,7 @@ def legend_html(sections: dict[str, list[Entry]]) -> str:
             parts.append(
                 f'<div class="geo-item">{_svg(entry)}<span>{esc(entry.label)}</span></div>'
             )
-    parts.append("</div>")
+    parts.append("</details></div>")
     return "".join(parts)
 
 

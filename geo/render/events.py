@@ -1,0 +1,106 @@
+"""Events: dated incidents from the theatre data (offensives, strikes, votes, captures)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import mapping
+
+from geo.render.elements import FeatureLayer, css_class, esc, round_coords
+from geo.render.legend import Entry
+
+RECENT_DAYS = 45
+EVENT_COLOR = "#ea580c"
+OLD_COLOR = "#9ca3af"
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def event_features(events: gpd.GeoDataFrame, article_date: str | None) -> list[dict]:
+    """A point per event place; events up to the article date stand out, later ones are grey."""
+    import datetime as dt
+
+    day = dt.date.fromisoformat(article_date) if article_date else None
+    features = []
+    for _, ev in events.sort_values("date").iterrows():
+        date = _text(ev.get("date")) or ""
+        try:
+            when = dt.date.fromisoformat(date[:10])
+        except ValueError:
+            when = None
+        recent = bool(day and when and 0 <= (day - when).days <= RECENT_DAYS)
+        after = bool(day and when and when > day)
+        color = OLD_COLOR if after else EVENT_COLOR
+        popup = (
+            '<div class="geo-popup">'
+            f'<div class="geo-popup-title">{esc(_text(ev.get("title")) or ev.get("id"))}</div>'
+            f'<div class="geo-popup-kind">{esc(_text(ev.get("kind")))} · {esc(date)}'
+            + (f" to {esc(_text(ev.get('end')))}" if _text(ev.get("end")) else "")
+            + ("" if not after else " (after the article)")
+            + "</div>"
+            + (
+                f'<div class="geo-row">Actors: {esc(_text(ev.get("actors")))}</div>'
+                if _text(ev.get("actors"))
+                else ""
+            )
+            + (
+                f'<div class="geo-row">Certainty: {esc(_text(ev.get("certainty")))}</div>'
+                if _text(ev.get("certainty"))
+                else ""
+            )
+            + (
+                f'<div class="geo-row geo-note">{esc(_text(ev.get("note")))}</div>'
+                if _text(ev.get("note"))
+                else ""
+            )
+            + (
+                f'<div class="geo-row geo-note">Sources: {esc(_text(ev.get("source")))}</div>'
+                if _text(ev.get("source"))
+                else ""
+            )
+            + "</div>"
+        )
+        for point in shapely.get_parts(ev.geometry) if ev.geometry is not None else []:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": round_coords(mapping(point), 4),
+                    "properties": {
+                        "_class": f"geo-event geo-event-{css_class(ev.get('id'))}",
+                        "_style": {
+                            "radius": 7 if recent else 5,
+                            "color": "#1f2937",
+                            "weight": 1,
+                            "fillColor": color,
+                            "fillOpacity": 0.9,
+                        },
+                        "_popup": popup,
+                        "_tooltip": esc(f"{date}: {_text(ev.get('title')) or ''}"),
+                    },
+                }
+            )
+    return features
+
+
+def events_layer(
+    events: gpd.GeoDataFrame, article_date: str | None, show: bool = True
+) -> FeatureLayer:
+    """The 'Events' overlay."""
+    return FeatureLayer(
+        event_features(events, article_date), name="Events", key="events", show=show
+    )
+
+
+def events_legend() -> list[Entry]:
+    return [
+        Entry("circle", EVENT_COLOR, "event up to the article date (larger: within 45 days)"),
+        Entry("circle", OLD_COLOR, "event after the article date"),
+    ]
