@@ -176,29 +176,44 @@ def _is_common_word(tok: Token, entries: tuple[Entry, ...]) -> bool:
     return not any(e.prior >= 1e4 for e in entries)
 
 
+_CHUNK = 200_000
+
+
+def _chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Windows of about ``_CHUNK`` characters ending at line breaks, to bound memory."""
+    out = []
+    while start < end:
+        stop = min(end, start + _CHUNK)
+        if stop < end:
+            nl = text.find("\n", stop, min(end, stop + _CHUNK))
+            stop = nl + 1 if nl >= 0 else stop
+        out.append((start, stop))
+        start = stop
+    return out
+
+
 def find_mentions(
     index: GazetteerIndex, text: str, start: int = 0, end: int | None = None
 ) -> list[Mention]:
     """Toponym mentions in ``text[start:end]``, in order, with offsets into ``text``."""
     end = len(text) if end is None else end
-    tokens = _tokens(text, start, end)
     mentions: list[Mention] = []
-    prev_word: dict[int, str] = {}
-    for i, tok in enumerate(tokens):
-        if i:
-            prev_word[tok.start] = tokens[i - 1].lower
     names: set[str] = set()
-    for run in _runs(text, tokens):
-        mentions.extend(_mentions_in_run(index, text, run, prev_word.get(run[0].start, ""), names))
+    for a, b in _chunks(text, start, end):
+        tokens = _tokens(text, a, b)
+        prev_word = {tok.start: tokens[k - 1].lower for k, tok in enumerate(tokens) if k}
+        for run in _runs(text, tokens):
+            before = prev_word.get(run[0].start, "")
+            mentions.extend(_mentions_in_run(index, text, run, before, names))
     # A word seen inside a person's name ('Mark Zuckerberg') names that person when it stands
     # alone later ('Zuckerberg said'), unless it is a big place.
-    return [
-        m
-        for m in mentions
-        if " " in m.text
-        or m.text.lower() not in names
-        or any(e.prior >= _BIG for e in m.candidates)
-    ]
+    return [m for m in mentions if _not_a_known_name(m, names)]
+
+
+def _not_a_known_name(m: Mention, names: set[str]) -> bool:
+    return (
+        " " in m.text or m.text.lower() not in names or any(e.prior >= _BIG for e in m.candidates)
+    )
 
 
 def _leading_common(run: list[Token]) -> int:

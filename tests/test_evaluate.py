@@ -1,0 +1,48 @@
+"""Geoparsing metrics on a tiny corpus written here in the GeoWebNews format."""
+
+from __future__ import annotations
+
+from geo.evaluate import GoldArticle, GoldToponym, Report, read_gwn, score_article
+
+XML = """<?xml version="1.0" ?><articles><article file="0"><title>t</title><link>l</link>
+<text>Tripoli and Paris met in Springfield.</text><toponyms>
+<toponym><extractedName>Tripoli</extractedName><type>Literal</type><nonLocational>No</nonLocational>
+<start>0</start><end>7</end><latitude>32.88743</latitude><longitude>13.18733</longitude></toponym>
+<toponym><extractedName>Paris</extractedName><type>Literal</type><nonLocational>No</nonLocational>
+<start>12</start><end>17</end><latitude>48.85341</latitude><longitude>2.3488</longitude></toponym>
+<toponym><extractedName>Springfield</extractedName><type>Non_Toponym</type><nonLocational>No</nonLocational>
+<start>25</start><end>36</end></toponym>
+<toponym><extractedName>x</extractedName><type>Literal</type><nonLocational>No</nonLocational>
+<start>-5</start><end>-1</end><latitude>1</latitude><longitude>1</longitude></toponym>
+</toponyms></article></articles>"""
+
+
+def test_reader_skips_negative_offsets(tmp_path):
+    path = tmp_path / "c.xml"
+    path.write_text(XML)
+    (art,) = read_gwn(path)
+    assert [t.name for t in art.toponyms] == ["Tripoli", "Paris", "Springfield"]
+    assert [t.is_gold for t in art.toponyms] == [True, True, False]
+
+
+def test_scoring_counts_matches_misses_neutral_and_false_positives():
+    art = GoldArticle(
+        "Tripoli and Paris met in Springfield. Nowhere",
+        (
+            GoldToponym(0, 7, "Tripoli", 32.88743, 13.18733, True),
+            GoldToponym(12, 17, "Paris", 48.85341, 2.3488, True),
+            GoldToponym(25, 36, "Springfield", None, None, True),
+        ),
+    )
+    predicted = [
+        {"mention": "Tripoli", "start": 0, "end": 7, "lat": 34.43, "lon": 35.84, "name": "T"},
+        {"mention": "Springfield", "start": 25, "end": 36, "lat": 1, "lon": 1, "name": "S"},
+        {"mention": "Nowhere", "start": 38, "end": 45, "lat": 1, "lon": 1, "name": "N"},
+    ]
+    report = Report()
+    score_article(art, predicted, report)
+    d = report.as_dict()
+    assert (report.gold, report.matched, report.neutral, report.predicted) == (2, 1, 1, 3)
+    assert d["precision"] == 0.5 and d["recall"] == 0.5
+    assert d["accuracy_161km"] == 0.0  # the Lebanese Tripoli is ~2,000 km away
+    assert 1900 < d["median_error_km"] < 2200
