@@ -179,6 +179,20 @@ def _events(theatre: Theatre, place: Point, date: str | dt.date | None) -> list[
     return [eid for eid, d in zip(ev["id"], dists, strict=True) if d <= NEAR_KM]
 
 
+EVENT_COLUMNS = [
+    "theatre", "id", "date", "end_date", "title", "places", "actors", "kind", "certainty",
+    "source", "note", "geometry",
+]  # fmt: skip
+
+
+def events_at(theatre: Theatre, date: str | dt.date | None) -> gpd.GeoDataFrame:
+    """The theatre's events on or before ``date`` (all without one), as points."""
+    day = to_date(date)
+    ev = theatre.events if day is None else theatre.events[theatre.events["date"] <= day]
+    ev = ev.assign(theatre=theatre.id).rename(columns={"end": "end_date"})
+    return gpd.GeoDataFrame(ev[EVENT_COLUMNS], geometry="geometry", crs=4326)
+
+
 def enrich(
     places: gpd.GeoDataFrame | Sequence[dict],
     date: str | dt.date | None,
@@ -299,30 +313,6 @@ def theatre_layers(
     layers["zones"] = concat([zones_at(t, date) for t in active])
     layers["frontlines"] = concat([frontlines_at(t, date) for t in active])
     layers["routes"] = concat([route_legs(t, date) for t in active])
-    day = to_date(date)
-    events = []
-    for t in active:
-        ev = t.events if day is None else t.events[t.events["date"] <= day]
-        if not ev.empty:
-            ev = ev.assign(theatre=t.id)
-            events.append(
-                ev[
-                    [
-                        "theatre",
-                        "id",
-                        "date",
-                        "end",
-                        "title",
-                        "places",
-                        "actors",
-                        "kind",
-                        "certainty",
-                        "source",
-                        "note",
-                        "geometry",
-                    ]
-                ]
-            )
-    layers["events"] = concat(events)
+    layers["events"] = concat([events_at(t, date) for t in active])
     layers["maritime"] = concat([maritime_at(t, date) for t in active])
     return layers
