@@ -85,6 +85,19 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return main_build(args.paths, args.out, force=args.force, quiet=args.quiet)
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from geo import export, places
+    from geo.enrich import theatre_layers
+
+    doc = places.places_from_file(args.file, geocoder=args.geocoder)
+    date = args.date or doc.article.date
+    layers = theatre_layers(doc.places, date)
+    path = export.write_layers(layers, args.output, args.format)
+    counts = ", ".join(f"{name} {len(gdf)}" for name, gdf in layers.items())
+    print(f"geo export: {path} ({counts})", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="geo", description="From conflict news to layered maps.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -120,6 +133,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rebuild even unchanged articles")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=_cmd_build)
+
+    p = sub.add_parser("export", help="write an article's map layers for GIS tools")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=["geojson", "gpkg", "csv"], default="geojson")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="file to write")
+    p.add_argument("--date", default=None, help="YYYY-MM-DD (default: the article's date)")
+    p.add_argument("--geocoder", default="gazetteer", help="gazetteer (offline) or nominatim")
+    p.set_defaults(handler=_cmd_export)
 
     return parser
 
