@@ -118,7 +118,13 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
     m.add_child(legend.Legend(sections))
     if found:
         pad = 0.3 if (east - west) + (north - south) > 0.5 else 0.5
-        m.fit_bounds([[south - pad, west - pad], [north + pad, east + pad]], max_zoom=9)
+        # Keep the places clear of the legend (left), the header (top) and the layer control.
+        m.fit_bounds(
+            [[south - pad, west - pad], [north + pad, east + pad]],
+            padding_top_left=(320, 150),
+            padding_bottom_right=(250, 30),
+            max_zoom=9,
+        )
     return m
 
 

@@ -331,12 +331,14 @@ def place_features(
         shape = place_shape(place)
         if shape is not None and not shape.is_empty:
             hue = SEA_COLOR if place.sea_radius_km else COUNTRY_COLOR
+            continent = place.kind.lower() == "continent"
             style = {
                 "color": hue,
-                "weight": 1.5,
+                "weight": 1 if continent else 1.5,
+                "opacity": 0.5 if continent else 0.9,
                 "fillColor": hue,
-                "fillOpacity": 0.07,
-                "dashArray": "6 4" if place.low_confidence else None,
+                "fillOpacity": 0.0 if continent else 0.06,
+                "dashArray": "2 6" if continent else ("6 4" if place.low_confidence else None),
             }
             props.update(_class=cls + " geo-area", _style=style)
             areas.append(

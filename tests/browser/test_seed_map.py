@@ -1,0 +1,145 @@
+"""The seed map in headless chromium, network blocked: layers, popups, the date switch."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# Layer-control label -> CSS class every drawn element of that overlay carries.
+OVERLAYS = {
+    "Places in the article": "geo-place",
+    "Control zones": "geo-zone",
+    "Frontline": "geo-frontline",
+    "Foreign support": "geo-support",
+    "Migration routes": "geo-route",
+    "Maritime zones": "geo-maritime",
+    "Events": "geo-event",
+}
+SIRTE = (31.2089, 16.5887)  # lat, lon
+
+
+def _count(page: object, cls: str) -> int:
+    return page.evaluate(f"document.querySelectorAll('.leaflet-pane .{cls}').length")
+
+
+def _checkbox(page: object, label: str) -> object:
+    return page.locator(".leaflet-control-layers label", has_text=label).locator("input")
+
+
+def test_loads_offline_without_console_errors(seed_page):
+    seed_page.page.wait_for_timeout(300)
+    assert seed_page.blocked == []
+    assert seed_page.errors == []
+    assert _count(seed_page.page, "geo-land") > 0, "the offline basemap is drawn"
+
+
+def test_every_overlay_is_in_the_layer_control(seed_page):
+    labels = seed_page.page.locator(".leaflet-control-layers label").all_inner_texts()
+    text = " | ".join(labels)
+    for name in OVERLAYS:
+        assert name in text
+    assert "Natural Earth (offline)" in text and "OpenStreetMap (online)" in text
+
+
+@pytest.mark.parametrize("label", list(OVERLAYS))
+def test_unticking_a_layer_removes_its_drawing(seed_page, label):
+    page, cls = seed_page.page, OVERLAYS[label]
+    assert _count(page, cls) > 0, f"{label} draws something"
+    _checkbox(page, label).uncheck()
+    assert _count(page, cls) == 0
+    _checkbox(page, label).check()
+    assert _count(page, cls) > 0
+
+
+def _click_place(page: object, name: str) -> None:
+    point = page.evaluate(
+        """(name) => {
+            let found = null;
+            GEO.layers.places.eachLayer(g => g.eachLayer && g.eachLayer(l => {
+                if (l.feature && l.feature.properties.name === name && l.getLatLng) { found = l; }
+            }));
+            const map = found._map;
+            const p = map.latLngToContainerPoint(found.getLatLng());
+            const r = map.getContainer().getBoundingClientRect();
+            return [p.x + r.left, p.y + r.top];
+        }""",
+        name,
+    )
+    page.mouse.click(point[0], point[1])
+
+
+def test_clicking_tripoli_names_the_gna_and_quotes_the_article(seed_page, artifact):
+    page = seed_page.page
+    # Tripoli sits under other overlays' lines; leave only places so the click lands on it.
+    for label in OVERLAYS:
+        if label != "Places in the article":
+            _checkbox(page, label).uncheck()
+    _click_place(page, "Tripoli")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    page.wait_for_timeout(400)  # let the fade-in finish before the screenshot
+    text = popup.inner_text()
+    assert "Tripoli" in text
+    assert "GNA" in text
+    marks = popup.locator("mark").all_inner_texts()
+    assert marks and all(m == "Tripoli" for m in marks)
+    assert "closing in on the capital Tripoli" in text
+    page.screenshot(path=str(artifact("seed-map-tripoli-popup.png")))
+
+
+def test_date_switch_shows_sirte_in_the_lna_zone_on_2020_01_07(seed_page):
+    page = seed_page.page
+    dates = page.evaluate("GEO.controls.time.dates")
+    assert "2020-01-07" in dates
+    assert page.evaluate("GEO.controls.time.date") == "2019-12-22"  # opens on the article date
+    slider = page.locator("input.geo-time-input")
+    slider.fill(str(dates.index("2020-01-07")))
+    assert page.locator("output.geo-time-output").inner_text().startswith("2020-01-07")
+    classes = page.evaluate(
+        """([lat, lon]) => {
+            const map = GEO.layers.zones._map;
+            map.setView([lat, lon], 7, {animate: false});
+            const p = map.latLngToContainerPoint([lat, lon]);
+            const r = map.getContainer().getBoundingClientRect();
+            return document.elementsFromPoint(p.x + r.left, p.y + r.top)
+                .map(e => e.getAttribute('class') || '')
+                .filter(c => c.includes('geo-zone'));
+        }""",
+        list(SIRTE),
+    )
+    assert classes, "a control zone is drawn under Sirte"
+    assert any("geo-actor-lna" in c for c in classes), classes
+
+
+def test_screenshots(browser, built_maps, opener, artifact):
+    watched = opener(browser, (built_maps / "libya-2019-12.html").as_uri())
+    page = watched.page
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifact("seed-map.png")))
+    index = open_page_index(browser, built_maps)
+    index.screenshot(path=str(artifact("index.png")))
+    assert watched.errors == [] and watched.blocked == []
+    page.close()
+    index.close()
+
+
+def open_page_index(browser: object, built_maps) -> object:
+    page = browser.new_page(viewport={"width": 1100, "height": 500})
+    page.route(
+        "**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort()
+    )
+    page.goto((built_maps / "index.html").as_uri())
+    return page
+
+
+def test_index_links_to_the_map_and_back(browser, built_maps):
+    page = open_page_index(browser, built_maps)
+    link = page.locator("a", has_text="Haftar")
+    assert link.count() == 1
+    link.click()
+    page.wait_for_function("window.GEO && GEO.controls && GEO.controls.layers")
+    page.locator("#geo-header a", has_text="all maps").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("index.html")
+    page.close()
