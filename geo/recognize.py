@@ -16,7 +16,6 @@ from geo.gazetteer.build import ACRONYM, DEMONYM, PRIMARY
 from geo.gazetteer.fold import fold
 from geo.gazetteer.index import Entry, GazetteerIndex
 from geo.gazetteer.words import (
-    COMMON_WORDS,
     CONNECTORS,
     FEATURE_SUFFIXES,
     NOT_PLACES,
@@ -80,8 +79,21 @@ def _tokens(text: str, start: int, end: int) -> list[Token]:
     return out
 
 
+_DATE_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday "
+    "friday saturday sunday".split()
+)
+
+
 def _joined(text: str, a: Token, b: Token) -> bool:
-    """Two words belong to one run when only a space or a hyphen separates them."""
+    """Two words belong to one run when only a space or a hyphen separates them, and they are
+    written alike: 'LONDON The Latest' and 'NAFTA Mexican' are two runs, and so is
+    'Moscow, Russia Thursday' at the weekday."""
+    if a.lower in _DATE_WORDS or b.lower in _DATE_WORDS:
+        return False
+    if a.is_cap and b.is_cap and a.is_upper != b.is_upper:
+        return False
     gap = text[a.end : b.start]
     return gap in (" ", "-", "\u00a0", "‐", "–") or (gap == ". " and a.lower in {"st", "mt", "ft"})
 
@@ -115,7 +127,9 @@ def _runs(text: str, tokens: list[Token]) -> list[list[Token]]:
 _ACRONYM_KINDS = frozenset({"country", "region", "continent", "county", "subregion"})
 
 
-def _usable(entries: tuple[Entry, ...], span: list[Token]) -> tuple[Entry, ...]:
+def _usable(
+    entries: tuple[Entry, ...], span: list[Token], common: dict[str, int]
+) -> tuple[Entry, ...]:
     """Drop candidates the surface form cannot mean.
 
     Acronyms must be written in capitals and name a country or region (US, UAE, BC) or a big
@@ -125,7 +139,7 @@ def _usable(entries: tuple[Entry, ...], span: list[Token]) -> tuple[Entry, ...]:
     """
     letters = "".join(t.text for t in span).replace(".", "")
     upper = len(span) == 1 and letters.isupper() and len(letters) <= 4
-    all_common = len(span) > 1 and all(t.lower in COMMON_WORDS for t in span)
+    all_common = len(span) > 1 and all(t.lower in common for t in span)
     keep = []
     for e in entries:
         if upper:
@@ -135,7 +149,7 @@ def _usable(entries: tuple[Entry, ...], span: list[Token]) -> tuple[Entry, ...]:
                 keep.append(e)
         elif e.flags & ACRONYM and not e.flags & ~ACRONYM & (PRIMARY | DEMONYM):
             continue
-        elif all_common and not e.flags & (PRIMARY | DEMONYM):
+        elif all_common and e.kind == "city" and not e.flags & (PRIMARY | DEMONYM):
             continue
         else:
             keep.append(e)
@@ -153,7 +167,7 @@ def _match(index: GazetteerIndex, run: list[Token], i: int) -> tuple[int, tuple[
         key = fold(" ".join(t.text for t in span))
         if key in NOT_PLACES:
             return (0, ()) if n == 1 else (n, ())
-        found = _usable(index.lookup_key(key), span)
+        found = _usable(index.lookup_key(key), span, index.common_words)
         if found:
             return n, found
     return 0, ()
@@ -162,9 +176,9 @@ def _match(index: GazetteerIndex, run: list[Token], i: int) -> tuple[int, tuple[
 _NATIONAL = frozenset({"country", "continent"})
 
 
-def _is_common_word(tok: Token, entries: tuple[Entry, ...]) -> bool:
+def _is_common_word(tok: Token, entries: tuple[Entry, ...], common: dict[str, int]) -> bool:
     """A capitalised common word ('Both', 'Police', 'Western') that only names small places."""
-    rank = COMMON_WORDS.get(tok.lower)
+    rank = common.get(tok.lower)
     if tok.is_upper or rank is None or any(e.kind in _NATIONAL or e.prior >= _BIG for e in entries):
         return False
     if tok.sentence_start:
@@ -216,13 +230,13 @@ def _not_a_known_name(m: Mention, names: set[str]) -> bool:
     )
 
 
-def _leading_common(run: list[Token]) -> int:
+def _leading_common(run: list[Token], common: dict[str, int]) -> int:
     """How many words at the start of a run are capitalised only by position ('In the U.S.',
     'Troops of Libyan'): common words at a sentence start, or very common words anywhere."""
     i = 0
     while i < len(run):
         tok = run[i]
-        rank = COMMON_WORDS.get(tok.lower)
+        rank = common.get(tok.lower)
         if (
             tok.is_cap
             and not tok.is_upper
@@ -245,7 +259,7 @@ def _mentions_in_run(
 ) -> list[Mention]:
     """The place mentions of one run; words of the people's names it holds go into ``names``."""
     found: list[tuple[int, int, tuple[Entry, ...]]] = []  # (first token, n tokens, entries)
-    lead = _leading_common(run)
+    lead = _leading_common(run, index.common_words)
     for j in range(lead):
         n, entries = _match(index, run, j)
         if n > 1 or any(e.kind in _NATIONAL or e.prior >= _BIG for e in entries):
@@ -294,14 +308,14 @@ def _mentions_in_run(
             small = {
                 j
                 for s, n, es in found
-                if n == 1 and not any(e.prior >= _BIG for e in es)
+                if n == 1 and not any(e.prior >= 1e5 for e in es)
                 for j in [s]
             }
             names.update(words[j] for j in caps if j not in covered or j in small)
     out: list[Mention] = []
     for s, n, entries in found:
         span = run[s : s + n]
-        if n == 1 and _is_common_word(span[0], entries):
+        if n == 1 and _is_common_word(span[0], entries, index.common_words):
             continue
         # The words of this run's segment (split at 'and'/'or') that no place covers.
         seg_lo, seg_hi = s, s + n

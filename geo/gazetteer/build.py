@@ -376,6 +376,23 @@ CREATE TABLE names (key TEXT NOT NULL, idx INTEGER NOT NULL, flags INTEGER NOT N
 """
 
 
+def _common_words(rows: _Rows) -> dict[str, int]:
+    """The 8,000 most frequent English words (wordfreq) with their rank, less the words that
+    are mainly the names of big places ('oklahoma', 'venice'): what is left is capitalised
+    only by position or style ('Both', 'Police', 'Mark')."""
+    import wordfreq
+
+    big = set()
+    for (key, idx), flags in rows.names.items():
+        if flags & PRIMARY and " " not in key:
+            place = rows.places[idx]
+            kind, pop = place[3], place[8]
+            if kind in {"country", "continent", "region"} or pop >= 100_000:
+                big.add(key)
+    words = wordfreq.top_n_list("en", 8000)
+    return {w: rank for rank, w in enumerate(words) if w not in big}
+
+
 def build_index(path: Path) -> Path:
     """Build the index at ``path`` atomically; returns the path."""
     rows = _Rows()
@@ -403,6 +420,7 @@ def build_index(path: Path) -> Path:
                 ("places", str(len(rows.places))),
                 ("names", str(len(rows.names))),
                 ("sources", json.dumps(["GeoNames (CC BY 4.0)", "Natural Earth (public domain)"])),
+                ("common_words", json.dumps(_common_words(rows))),
             ],
         )
         con.commit()

@@ -101,6 +101,7 @@ class GazetteerIndex:
         except sqlite3.DatabaseError as exc:
             raise GazetteerError(f"gazetteer index {path} is unreadable ({exc})") from None
         self._lookup = lru_cache(maxsize=200_000)(self._lookup_uncached)
+        self._common: dict[str, int] | None = None
 
     def _lookup_uncached(self, key: str) -> tuple[Entry, ...]:
         rows = self._con.execute(
@@ -116,6 +117,16 @@ class GazetteerIndex:
         ]
         entries.sort(key=lambda e: (-e.prior, e.id))
         return tuple(entries)
+
+    @property
+    def common_words(self) -> dict[str, int]:
+        """Frequent English words (with rank) that are not mainly names of big places."""
+        if self._common is None:
+            import json
+
+            row = self._con.execute("SELECT value FROM meta WHERE key='common_words'").fetchone()
+            self._common = json.loads(row[0]) if row else {}
+        return self._common
 
     def has(self, name: str) -> bool:
         """True when any place is known by this name (folded)."""

@@ -1,7 +1,7 @@
 """Word lists the recogniser's rules use; each list says in its name what it decides.
 
-``COMMON_WORDS`` comes from ``wordfreq`` (the 8,000 most frequent English words, with rank), so
-'Both' or 'Police' at the start of a sentence is not taken for a village of that name.
+The list of common English words lives in the gazetteer index (``GazetteerIndex.common_words``)
+because it depends on which names are big places.
 """
 
 from __future__ import annotations
@@ -11,12 +11,6 @@ from pathlib import Path
 from geo.gazetteer.fold import fold
 
 _DATA = Path(__file__).resolve().parent / "data"
-
-
-def _common_words() -> dict[str, int]:
-    import wordfreq
-
-    return {w: rank for rank, w in enumerate(wordfreq.top_n_list("en", 8000))}
 
 
 def _not_places() -> frozenset[str]:
@@ -74,7 +68,6 @@ def _not_places() -> frozenset[str]:
     return frozenset(base)
 
 
-COMMON_WORDS: dict[str, int] = _common_words()
 NOT_PLACES: frozenset[str] = _not_places()
 
 # Lower-case words that may sit inside a multi-word name ("Gulf of Sirte", "Ras al-Hilal").
@@ -114,7 +107,8 @@ STATE_HEADS = frozenset(
     """government parliament army navy military congress senate ministry embassy consulate
     police presidency cabinet court courts coast air foreign defence defense interior
     department forces authorities officials troops attorney district federal trade treasury
-    supreme border customs state justice intelligence armed security health education""".split()
+    supreme border customs state justice intelligence armed security health education
+    economy energy transport agriculture""".split()
 )
 
 # "Idlib Province", "Orange County": the name plus this word is still that place.
