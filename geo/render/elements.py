@@ -34,6 +34,9 @@ _UNSAFE_IN_SCRIPT = {
     "\u2029": "\\u2029",
 }
 _UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
+# branca re-reads every rendered macro as a Jinja template, so text that opens a Jinja tag
+# would run at build time: "{{", "{%" and "{#" never reach the page as they are.
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 COORD_DIGITS = 4  # about 11 m: finer than any zoom the maps offer
 _CLASS_RE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -42,11 +45,14 @@ def safe_json(value: Any) -> str:
     """JSON text that can sit inside ``<script>`` and JS code without ending or escaping it.
 
     Keys are sorted and floats keep their repr, so the same value always gives the same text.
+    Jinja tag openers are escaped too (see ``_JINJA_OPEN``).
     Lone surrogates (possible in hostile JSON input) are replaced rather than crashing the build.
     """
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     text = text.encode("utf-8", "replace").decode("utf-8")
-    return _UNSAFE_RE.sub(lambda m: _UNSAFE_IN_SCRIPT[m.group(0)], text)
+    text = _UNSAFE_RE.sub(lambda m: _UNSAFE_IN_SCRIPT[m.group(0)], text)
+    # Outside strings JSON never has "{" before "{", "%" or "#", so this only touches text.
+    return _JINJA_OPEN.sub(r"\\u007b", text)
 
 
 def esc(value: object) -> str:
@@ -54,7 +60,7 @@ def esc(value: object) -> str:
     if value is None:
         return ""
     text = str(value).encode("utf-8", "replace").decode("utf-8")
-    return html.escape(text, quote=True)
+    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def css_class(value: object) -> str:
