@@ -5,7 +5,8 @@
 - GeoPackage: one table per layer, EPSG:4326.
 - CSV: one row per feature, a ``layer`` column and the geometry as WKT (EPSG:4326) in ``WKT``.
 
-Lists become ``;``-joined text and records JSON text, so every format holds the same values.
+Lists become ``;``-joined text (route roles as ``route:role``), other records JSON text, so
+every format holds the same values.
 Files are written to a temporary name and moved into place, so a failure writes nothing.
 """
 
@@ -29,6 +30,8 @@ LAYER_ORDER = ("places", "zones", "frontlines", "routes", "events", "maritime")
 
 def _cell(value: object) -> object:
     if isinstance(value, list | tuple):
+        if value and all(isinstance(v, dict) and set(v) == {"route", "role"} for v in value):
+            return ";".join(f"{v['route']}:{v['role']}" for v in value)
         if any(isinstance(v, dict) for v in value):
             return json.dumps(list(value), ensure_ascii=False, sort_keys=True)
         return ";".join(str(v) for v in value)
