@@ -194,3 +194,23 @@ def test_a_typo_fails_through_the_real_gazetteer(broken):
     _replace(broken / "places.csv", "sirte,Sirte,", "sirte,Sirtexx,")
     with pytest.raises(TheatreDataError, match=r"places.csv:4: field 'name'.*Sirtexx"):
         load_theatre(broken)
+
+
+def test_the_documented_example_loads(tmp_path):
+    """The small example in docs/theatres.md is a valid theatre."""
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "theatres.md").read_text()
+    block = doc.split("## A small example", 1)[1].split("```", 2)[1]
+    files: dict[str, list[str]] = {}
+    current = None
+    for line in block.splitlines():
+        if line.startswith("geo/theatres/example/"):
+            current = line.rsplit("/", 1)[1]
+            files[current] = []
+        elif current and line.startswith("    "):
+            files[current].append(line[4:])
+    folder = tmp_path / "example"
+    folder.mkdir()
+    for name, lines in files.items():
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    theatre = load_theatre(folder, resolver=fake_resolver)
+    assert theatre.id == "example" and len(theatre.control) == 3
