@@ -18,7 +18,10 @@ Handler = Callable[[argparse.Namespace], int]
 def _cmd_setup(args: argparse.Namespace) -> int:
     from geo.gazetteer import build
 
+    from geo.gazetteer import naturalearth
+
     path = build.ensure_index(force=args.force)
+    naturalearth.warm_cache()
     print(f"gazetteer index ready: {path}", file=sys.stderr)
     return 0
 
@@ -26,11 +29,15 @@ def _cmd_setup(args: argparse.Namespace) -> int:
 def _cmd_places(args: argparse.Namespace) -> int:
     from geo import output, places
 
+    from geo.enrich import enrich_records
+
     docs = []
     failed = 0
     for path in args.files:
         try:
-            docs.append(places.places_from_file(path, geocoder=args.geocoder))
+            doc = places.places_from_file(path, geocoder=args.geocoder)
+            doc.places = enrich_records(doc.places, doc.article.date) if doc.places else []
+            docs.append(doc)
         except GeoError as exc:
             print(f"geo places: {exc}", file=sys.stderr)
             failed += 1

