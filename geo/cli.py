@@ -16,9 +16,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _cmd_setup(args: argparse.Namespace) -> int:
-    from geo.gazetteer import build
-
-    from geo.gazetteer import naturalearth
+    from geo.gazetteer import build, naturalearth
 
     path = build.ensure_index(force=args.force)
     naturalearth.warm_cache()
@@ -28,7 +26,6 @@ def _cmd_setup(args: argparse.Namespace) -> int:
 
 def _cmd_places(args: argparse.Namespace) -> int:
     from geo import output, places
-
     from geo.enrich import enrich_records
 
     docs = []
