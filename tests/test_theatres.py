@@ -162,7 +162,36 @@ def test_fixture_loads():
         ("backers.csv", "patron,east", "patron,nobody", ["backers.csv:2", "'backs'"]),
         ("events.csv", "sirte;misrata", "sirte;;misrata", ["events.csv:2", "'places'"]),
         ("control.csv", "benghazi,east,controlled,reported,S1,", "benghazi,east", ["fields"]),
-        ("maritime.yaml", "certainty: disputed", "certainty: maybe", ["maritime.yaml:1"]),
+        (
+            "maritime.yaml",
+            "certainty: disputed",
+            "certainty: maybe",
+            ["maritime.yaml:4", "'certainty'"],
+        ),
+        (
+            "maritime.yaml",
+            "{type: LineString",
+            "{type: Polygon",
+            ["maritime.yaml:6", "'geometry'"],
+        ),
+        (
+            "theatre.yaml",
+            "countries: [LY]",
+            "countries: [Libya]",
+            ["theatre.yaml:3", "'countries'"],
+        ),
+        (
+            "places.csv",
+            "island,An island,,IT",
+            "sabha,An island,,IT",
+            ["places.csv:8", "'id'", "line 6"],
+        ),
+        (
+            "control.csv",
+            "2020-01-01,camp,east",
+            "2020-01-01,oasis,east",
+            ["control.csv:13", "oasis"],
+        ),
     ],
 )
 def test_broken_files_fail_with_file_line_and_field(broken, file, old, new, expected):
@@ -175,6 +204,18 @@ def test_broken_files_fail_with_file_line_and_field(broken, file, old, new, expe
         assert part in message, message
     assert "\n" not in message
     assert isinstance(err.value, GeoError) and isinstance(err.value, ValueError)
+
+
+def test_a_quoted_field_spanning_lines_reports_where_the_record_starts(broken):
+    _replace(broken / "backers.csv", '"aircraft, advisers"', '"aircraft,\nadvisers')
+    with pytest.raises(TheatreDataError, match=r"backers.csv:2:.*quoting"):
+        load_theatre(broken, resolver=fake_resolver)
+
+
+def test_two_places_at_one_point_cannot_both_hold_it(broken):
+    _replace(broken / "places.csv", "27.5,17.5", "27.038,14.428")  # camp onto Sabha
+    with pytest.raises(TheatreDataError, match=r"control.csv:7: field 'place'.*same point"):
+        load_theatre(broken, resolver=fake_resolver)
 
 
 def test_missing_required_file(broken):

@@ -280,15 +280,19 @@ def _convert(path: Path, line: int, col: Col, raw: str):
 
 
 def read_csv(path: Path, schema: tuple[Col, ...]) -> list[_Row]:
-    """Rows of one CSV checked against ``schema``; the first problem raises TheatreDataError."""
+    """Rows of one CSV checked against ``schema``; the first problem raises TheatreDataError.
+
+    Line numbers are where a record starts (a quoted field may span lines).
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # tolerate the BOM spreadsheets write
     except UnicodeDecodeError as exc:
         raise _fail(path, None, None, f"is not UTF-8 text ({exc.reason})") from None
     except OSError as exc:
         raise _fail(path, None, None, f"cannot be read ({exc.strerror})") from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[_Row] = []
+    line = 1
     try:
         header = next(reader, None)
         if header is None:
@@ -301,8 +305,11 @@ def read_csv(path: Path, schema: tuple[Col, ...]) -> list[_Row]:
         for c in schema:
             if c.name not in header and c.required:
                 raise _fail(path, 1, c.name, "required column is missing from the header")
-        for values in reader:
-            line = reader.line_num
+        while True:
+            line = reader.line_num + 1
+            values = next(reader, None)
+            if values is None:
+                break
             if not values or all(v.strip() == "" for v in values):
                 continue
             if len(values) != len(header):
@@ -316,15 +323,24 @@ def read_csv(path: Path, schema: tuple[Col, ...]) -> list[_Row]:
                 row[c.name] = _convert(path, line, c, raw.get(c.name, ""))
             rows.append(row)
     except csv.Error as exc:
-        raise _fail(path, reader.line_num, None, f"bad CSV quoting ({exc})") from None
+        raise _fail(path, line, None, f"bad CSV quoting ({exc})") from None
     return rows
 
 
+def _key_line(node, key: str) -> int | None:
+    """The 1-based line of ``key`` in a YAML mapping node (None when absent)."""
+    if isinstance(node, yaml.MappingNode):
+        for k, _ in node.value:
+            if getattr(k, "value", None) == key:
+                return k.start_mark.line + 1
+    return None
+
+
 def _read_yaml(path: Path):
+    """The YAML document as a node tree (for line numbers) and as Python data."""
     try:
-        return yaml.compose(path.read_text(encoding="utf-8")), yaml.safe_load(
-            path.read_text(encoding="utf-8")
-        )
+        text = path.read_text(encoding="utf-8-sig")
+        return yaml.compose(text), yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -404,28 +420,39 @@ def _maritime(path: Path, sources: set[str]) -> list[dict]:
     items = []
     seen: set[str] = set()
     for i, item in enumerate(data):
-        line = node.value[i].start_mark.line + 1
+        item_node = node.value[i]
+        line = item_node.start_mark.line + 1
         if not isinstance(item, dict):
             raise _fail(path, line, None, "each item must be a mapping")
+
+        def fail(key: str, problem: str, item_node=item_node, line=line) -> TheatreDataError:
+            return _fail(path, _key_line(item_node, key) or line, key, problem)
+
         for key in ("id", "name", "kind", "certainty", "source"):
             if not item.get(key):
-                raise _fail(path, line, key, "is missing or empty")
+                raise fail(key, "is missing or empty")
         if not _SLUG.match(str(item["id"])):
-            raise _fail(path, line, "id", f"{item['id']!r} is not a lowercase slug")
+            raise fail("id", f"{item['id']!r} is not a lowercase slug")
         if item["id"] in seen:
-            raise _fail(path, line, "id", f"duplicate id {item['id']!r}")
+            raise fail("id", f"duplicate id {item['id']!r}")
         seen.add(item["id"])
         if item["certainty"] not in CERTAINTY:
-            raise _fail(path, line, "certainty", f"is not one of {', '.join(CERTAINTY)}")
+            raise fail("certainty", f"{item['certainty']!r} is not one of {', '.join(CERTAINTY)}")
         for sid in str(item["source"]).split(";"):
             if sid.strip() not in sources:
-                raise _fail(path, line, "source", f"unknown source {sid.strip()!r}")
+                raise fail("source", f"unknown source {sid.strip()!r}")
         for key in ("valid_from", "valid_to"):
             value = item.get(key)
             if value is not None and not isinstance(value, dt.date):
-                raise _fail(path, line, key, f"{value!r} is not a date (YYYY-MM-DD)")
+                raise fail(key, f"{value!r} is not a date (YYYY-MM-DD)")
+        if (
+            item.get("valid_from")
+            and item.get("valid_to")
+            and item["valid_to"] < item["valid_from"]
+        ):
+            raise fail("valid_to", "is before valid_from")
         if ("geometry" in item) == ("derive" in item):
-            raise _fail(path, line, "geometry", "give exactly one of geometry or derive")
+            raise fail("geometry", "give exactly one of geometry or derive")
         out = dict(item, line=line)
         if "geometry" in item:
             try:
@@ -433,16 +460,16 @@ def _maritime(path: Path, sources: set[str]) -> list[dict]:
                 if not geom.is_valid:
                     raise ValueError(shapely.is_valid_reason(geom))
             except Exception as exc:
-                raise _fail(path, line, "geometry", f"is not valid GeoJSON ({exc})") from None
+                raise fail("geometry", f"is not valid GeoJSON ({exc})") from None
             out["geometry"] = geom
         else:
             derive = item["derive"]
             if not isinstance(derive, dict) or derive.get("method") != "coastline-buffer":
-                raise _fail(path, line, "derive", "only method: coastline-buffer is known")
+                raise fail("derive", "only method: coastline-buffer is known")
             if not _ISO2.match(str(derive.get("country", ""))):
-                raise _fail(path, line, "derive", "country must be an ISO 3166 alpha-2 code")
+                raise fail("derive", "country must be an ISO 3166 alpha-2 code")
             if not isinstance(derive.get("distance_nm"), int | float):
-                raise _fail(path, line, "derive", "distance_nm must be a number")
+                raise fail("derive", "distance_nm must be a number")
         items.append(out)
     for out in items:
         for ref in out.get("exclude", []) or []:
@@ -474,17 +501,24 @@ def _load(folder: Path, resolve: Resolver) -> Theatre:
         if not (folder / name).is_file():
             raise _fail(folder / name, None, None, "is missing (every theatre needs it)")
     meta_path = folder / "theatre.yaml"
-    _, meta = _read_yaml(meta_path)
+    meta_node, meta = _read_yaml(meta_path)
     if not isinstance(meta, dict):
         raise _fail(meta_path, 1, None, "must be a mapping with id, name and countries")
     for key in ("id", "name", "countries"):
         if not meta.get(key):
-            raise _fail(meta_path, None, key, "is missing or empty")
+            raise _fail(meta_path, _key_line(meta_node, key) or 1, key, "is missing or empty")
     if not _SLUG.match(str(meta["id"])):
-        raise _fail(meta_path, None, "id", f"{meta['id']!r} is not a lowercase slug")
+        raise _fail(
+            meta_path, _key_line(meta_node, "id"), "id", f"{meta['id']!r} is not a lowercase slug"
+        )
     countries = meta["countries"]
     if not isinstance(countries, list) or not all(_ISO2.match(str(c)) for c in countries):
-        raise _fail(meta_path, None, "countries", "must be a list of ISO 3166 alpha-2 codes")
+        raise _fail(
+            meta_path,
+            _key_line(meta_node, "countries"),
+            "countries",
+            "must be a list of ISO 3166 alpha-2 codes",
+        )
 
     def table(name: str) -> list[_Row]:
         p = folder / name
@@ -556,6 +590,21 @@ def _load(folder: Path, resolve: Resolver) -> Theatre:
 
     # Gazetteer look-ups last: every cheap check has passed by now.
     places_gdf = _places_frame(p["places.csv"], places, resolve)
+    # Control cells are drawn around places: two places at one point on one date cannot both hold.
+    at_point: dict[tuple, tuple[str, int]] = {}
+    for r in control:
+        g = places_gdf.geometry[r["place"]]
+        key = (r["date"], round(g.x, 5), round(g.y, 5))
+        if key in at_point and at_point[key][0] != r["place"]:
+            other, other_line = at_point[key]
+            raise _fail(
+                p["control.csv"],
+                r.line,
+                "place",
+                f"{r['place']!r} is at the same point as {other!r} (line {other_line}) on "
+                f"{r['date']}; control needs distinct places",
+            )
+        at_point[key] = (r["place"], r.line)
 
     def frame(rows: list[_Row], schema: str) -> pd.DataFrame:
         cols = [c.name for c in SCHEMAS[schema]]
