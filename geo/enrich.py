@@ -20,7 +20,7 @@ from shapely.geometry import Point
 
 from geo.control import as_of, control_of_points, frontlines_at, theatre_shape, to_date, zones_at
 from geo.maritime import aeqd_crs, maritime_at
-from geo.routes import route_legs, route_waypoints, routes
+from geo.routes import route_legs, route_waypoints
 from geo.theatres import Theatre, load_all
 
 NEAR_KM = 25.0
@@ -62,20 +62,13 @@ def _frame(places: gpd.GeoDataFrame | Sequence[dict]) -> gpd.GeoDataFrame:
 @lru_cache(maxsize=16)
 def theatre_area(theatre: Theatre):
     """Where a place makes this theatre relevant: its countries, and land and sea routes ±25 km."""
-    legs = routes(theatre)
+    _, surfaces, _, _, _ = _route_index(theatre)
     parts = [theatre_shape(theatre)]
-    wp = route_waypoints(theatre)
-    for rid in legs["route"]:
-        pts = wp[wp["route"] == rid].sort_values("order")
-        surface = [
-            shapely.LineString([a, b])
-            for a, b, mode in zip(pts.geometry[:-1], pts.geometry[1:], pts["mode"][1:], strict=True)
-            if mode != "air"
-        ]
-        if surface:
-            lines = gpd.GeoSeries(surface, crs=4326)
-            crs = aeqd_crs(*lines.union_all().centroid.coords[0])
-            parts.append(lines.to_crs(crs).buffer(NEAR_KM * 1000).to_crs(4326).union_all())
+    for surface in surfaces:
+        if surface is not None:
+            crs = aeqd_crs(*surface.centroid.coords[0])
+            belt = gpd.GeoSeries([surface], crs=4326).to_crs(crs).buffer(NEAR_KM * 1000)
+            parts.append(belt.to_crs(4326).iloc[0])
     return shapely.union_all(parts)
 
 
@@ -142,28 +135,36 @@ def _near(place: Point, geoms: Sequence, km: float = NEAR_KM) -> list[float]:
     return [d / 1000 for d in projected.distance(Point(0, 0))]
 
 
-def _route_roles(theatre: Theatre, place: Point) -> list[dict]:
+@lru_cache(maxsize=16)
+def _route_index(theatre: Theatre) -> tuple[list[str], list, list[str], list[str], list]:
+    """Per theatre, once: waypoint (route, role, point) lists and each route's surface legs."""
     wp = route_waypoints(theatre)
-    lines = routes(theatre)
-    out = []
-    wp_km = _near(place, wp.geometry)
-    for rid in lines["route"]:
-        mask = (wp["route"] == rid).to_numpy()
-        near_wp = [
-            (d, role)
-            for d, role, m in zip(wp_km, wp["role"], mask, strict=True)
-            if m and d <= NEAR_KM
-        ]
-        if near_wp:
-            out.append({"route": rid, "role": min(near_wp)[1]})
-            continue
-        pts = wp[mask].sort_values("order")
-        surface = [
+    route_ids = list(theatre.routes.index)
+    surfaces = []
+    for rid in route_ids:
+        pts = wp[wp["route"] == rid].sort_values("order")
+        legs = [
             shapely.LineString([a, b])
             for a, b, mode in zip(pts.geometry[:-1], pts.geometry[1:], pts["mode"][1:], strict=True)
-            if mode != "air"
+            if mode != "air"  # a town under a flight path is not on the route
         ]
-        if surface and min(_near(place, surface)) <= NEAR_KM:
+        surfaces.append(shapely.MultiLineString(legs) if legs else None)
+    return route_ids, surfaces, list(wp["route"]), list(wp["role"]), list(wp.geometry)
+
+
+def _route_roles(theatre: Theatre, place: Point) -> list[dict]:
+    """Routes within NEAR_KM of a place, with the role of the nearest waypoint (else transit)."""
+    route_ids, surfaces, wp_route, wp_role, wp_geom = _route_index(theatre)
+    with_line = [i for i, g in enumerate(surfaces) if g is not None]
+    dists = _near(place, wp_geom + [surfaces[i] for i in with_line])
+    wp_km, line_km = dists[: len(wp_geom)], dict(zip(with_line, dists[len(wp_geom) :], strict=True))
+    out = []
+    for n, rid in enumerate(route_ids):
+        near = [(d, role) for d, r, role in zip(wp_km, wp_route, wp_role, strict=True) if r == rid]
+        near = [x for x in near if x[0] <= NEAR_KM]
+        if near:
+            out.append({"route": rid, "role": min(near)[1]})
+        elif line_km.get(n, float("inf")) <= NEAR_KM:
             out.append({"route": rid, "role": "transit"})
     return out
 
@@ -248,10 +249,13 @@ def enrich(
                 cols["control_as_of"][i] = row["as_of"]
                 cols["control_town"][i] = row["place"]
                 cols["backers"][i] = backers_of(theatre, row["actor"], date)
+        memo: dict[tuple[float, float], tuple[list, list]] = {}
         for i in sites:
             point = gdf.geometry.iloc[i]
-            roles = _route_roles(theatre, point)
-            events = _events(theatre, point, date)
+            key = (round(point.x, 6), round(point.y, 6))  # an article names the same town often
+            if key not in memo:
+                memo[key] = (_route_roles(theatre, point), _events(theatre, point, date))
+            roles, events = [dict(r) for r in memo[key][0]], list(memo[key][1])
             if roles or events:
                 cols["theatre"][i] = cols["theatre"][i] or theatre.id
             cols["route_roles"][i] += roles
@@ -293,6 +297,20 @@ def enrich_records(records: Sequence[dict], date: str | dt.date | None) -> list[
     return out
 
 
+def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return gpd.GeoDataFrame(geometry=[], crs=4326)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)
+
+
+@lru_cache(maxsize=16)
+def _sea_area(theatre: Theatre):
+    """The envelope of the theatre's maritime items: a place there makes them relevant."""
+    sea = maritime_at(theatre)
+    return sea.union_all().envelope if len(sea) else shapely.Polygon()
+
+
 def theatre_layers(
     places: gpd.GeoDataFrame | Sequence[dict],
     date: str | dt.date | None,
@@ -302,17 +320,22 @@ def theatre_layers(
     routes (legs split by control), events and maritime, from the theatres they fall in."""
     enriched = enrich(places, date, theatres)
     active = active_theatres(enriched, theatres)
+    # Ground layers only for theatres a place falls in: a route's far end (Afrin, where the
+    # fighters Turkey moved to Libya were recruited) does not bring Libya's zones along.
+    pts = [g for g in enriched.geometry if g is not None and not g.is_empty]
+    grounded = [t for t in active if any(theatre_shape(t).covers(p) for p in pts)]
+    at_sea = [t for t in active if t in grounded or any(_sea_area(t).covers(p) for p in pts)]
     layers = {"places": enriched}
+    layers["zones"] = _concat([zones_at(t, date) for t in grounded])
+    layers["frontlines"] = _concat([frontlines_at(t, date) for t in grounded])
+    # Elsewhere only what touches the article's places: the routes they lie on, events near them.
+    on_routes = {r for rs in enriched["routes"] for r in rs}
+    near_events = {e for es in enriched["events"] for e in es}
 
-    def concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
-        frames = [f for f in frames if not f.empty]
-        if not frames:
-            return gpd.GeoDataFrame(geometry=[], crs=4326)
-        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)
+    def keep(frame: gpd.GeoDataFrame, t: Theatre, col: str, ids: set[str]) -> gpd.GeoDataFrame:
+        return frame if t in grounded else frame[frame[col].isin(ids)]
 
-    layers["zones"] = concat([zones_at(t, date) for t in active])
-    layers["frontlines"] = concat([frontlines_at(t, date) for t in active])
-    layers["routes"] = concat([route_legs(t, date) for t in active])
-    layers["events"] = concat([events_at(t, date) for t in active])
-    layers["maritime"] = concat([maritime_at(t, date) for t in active])
+    layers["routes"] = _concat([keep(route_legs(t, date), t, "route", on_routes) for t in active])
+    layers["events"] = _concat([keep(events_at(t, date), t, "id", near_events) for t in active])
+    layers["maritime"] = _concat([maritime_at(t, date) for t in at_sea])
     return layers

@@ -23,7 +23,7 @@ SEGMENT_DEGREES = 0.05  # densify straight legs so they keep their shape when pr
 
 LEG_COLUMNS = [
     "theatre", "route", "route_name", "kind", "leg", "part", "from_place", "to_place", "mode",
-    "over", "control", "side", "status", "as_of", "km", "geometry",
+    "over", "control", "side", "status", "colour", "as_of", "km", "geometry",
 ]  # fmt: skip
 ROUTE_COLUMNS = [
     "theatre", "route", "name", "kind", "certainty", "source", "note", "waypoints", "figures",
@@ -193,6 +193,7 @@ def route_legs(
                         "control": actor,
                         "side": side if isinstance(side, str) and side else None,
                         "status": status,
+                        "colour": theatre.actors.at[actor, "colour"] if actor else None,
                         "as_of": str(day) if day else None,
                         "km": _km(geom),
                         "geometry": geom,

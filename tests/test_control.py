@@ -131,3 +131,17 @@ def test_cells_give_one_polygon_per_town(libya):
             geom.covers(libya.places.geometry[place])
             or geom.distance(libya.places.geometry[place]) < 0.1
         )  # coastal sites can sit just off the Natural Earth coastline
+
+
+def test_syria_zones_tile_syria_with_four_sides():
+    syria = load_theatre("syria")
+    z = control.zones_at(syria, "2019-12-22")
+    assert z["as_of"].iloc[0] == "2019-12-01"
+    assert set(z["actor"]) == {"syrian-government", "sdf", "sna", "hts"}
+    geoms = _equal_area(syria, z)
+    shape = gpd.GeoDataFrame(geometry=[control.theatre_shape(syria)], crs=4326)
+    total = _equal_area(syria, shape).area.iloc[0]
+    assert abs(geoms.area.sum() - total) / total < 0.005
+    fronts = control.frontlines_at(syria, "2019-12-22")
+    pairs = set(zip(fronts["side_a"], fronts["side_b"], strict=True))
+    assert ("government", "hts") in pairs and ("government", "sdf") in pairs

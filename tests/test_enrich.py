@@ -165,3 +165,10 @@ def test_layers_for_the_map(libya):
     assert {"gna", "lna"} <= set(layers["zones"]["actor"])
     assert len(layers["frontlines"]) >= 1
     assert all(layers[name].crs.to_epsg() == 4326 for name in layers)
+
+
+def test_a_far_end_of_a_route_brings_only_that_route(syria):
+    layers = theatre_layers([rec(syria, "afrin"), rec(syria, "idlib")], "2019-12-22")
+    assert set(layers["zones"]["theatre"]) == {"syria"}
+    assert set(layers["routes"]["route"]) == {"syrian-fighters"}
+    assert layers["maritime"].empty
