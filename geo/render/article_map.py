@@ -177,6 +177,8 @@ def prepare(doc: Any, theatres: bool = True) -> MapInputs:
 
 def enrich_rows(rows: list[dict], date: str | None) -> list[dict]:
     """Place rows with control, backers and routes from the enrichment stage, when present."""
+    if any("control" in r for r in rows):
+        return rows  # already joined (geo places does it too)
     try:
         from geo.enrich import enrich_records
     except ImportError:

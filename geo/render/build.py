@@ -31,7 +31,6 @@ from geo.errors import GeoError, InputError
 from geo.render.assets import copy_assets, write_atomic
 
 STATE_FILE = ".build-state.json"
-LOCK_FILE = ".build.lock"
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 RESERVED = {"index", "assets"}
@@ -121,14 +120,18 @@ def article_key(path: Path, shared: str) -> str:
 
 @contextlib.contextmanager
 def build_lock(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the output folder (a second build waits for the first)."""
+    """Hold an exclusive lock on the output folder itself (a second build waits for the first).
+
+    Locking the folder, not a file in it, leaves nothing behind to clean up or ignore.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK_FILE, "a+b") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 def _load_state(out: Path) -> dict[str, Any]:

@@ -135,7 +135,9 @@ def group_places(rows: Iterable[Mapping[str, Any]]) -> list[Place]:
     return list(places.values())
 
 
-def sentence_quotes(place: Place, text: str | None, body_start: int = 0) -> list[str]:
+def sentence_quotes(
+    place: Place, text: str | None, body_start: int = 0, sentences: Sentences | None = None
+) -> list[str]:
     """Each distinct sentence naming the place, as HTML with every mention in ``<mark>``.
 
     With the article text the sentence is cut around the mention offsets; without it the
@@ -143,7 +145,8 @@ def sentence_quotes(place: Place, text: str | None, body_start: int = 0) -> list
     """
     by_sentence: dict[tuple[int, int] | str, list[tuple[int, int]]] = {}
     texts: dict[tuple[int, int] | str, str] = {}
-    sentences = Sentences(text, body_start) if text else None
+    if sentences is None and text:
+        sentences = Sentences(text, body_start)  # callers with many places pass one in
     for row in sorted(place.mentions, key=lambda r: r.get("start") or 0):
         start, end = row.get("start"), row.get("end")
         if sentences is not None and isinstance(start, int) and isinstance(end, int):
@@ -199,6 +202,7 @@ def popup_html(
     body_start: int,
     actors: Mapping[str, Mapping[str, Any]],
     date: str | None,
+    sentences: Sentences | None = None,
 ) -> str:
     """The place popup: name, kind, control, backers, routes, alternatives, quoted sentences."""
     parts = [f'<div class="geo-popup"><div class="geo-popup-title">{esc(place.name)}</div>']
@@ -224,7 +228,7 @@ def popup_html(
             + (f" Other candidates:<ul>{alts}</ul>" if alts else " No other candidates.")
             + "</div>"
         )
-    quotes = sentence_quotes(place, text, body_start)
+    quotes = sentence_quotes(place, text, body_start, sentences)
     n = len(place.mentions)
     parts.append(f'<div class="geo-quotes-head">{n} mention{"s" if n != 1 else ""}</div>')
     parts.append('<ol class="geo-quotes">' + "".join(f"<li>{q}</li>" for q in quotes) + "</ol>")
@@ -315,6 +319,7 @@ def place_features(
 ) -> tuple[list[dict], list[dict]]:
     """(marker features, area features) for the places layer, each with escaped popup HTML."""
     actors = actors or {}
+    sentences = Sentences(text, body_start) if text else None
     markers: list[dict] = []
     areas: list[dict] = []
     for place in places:
@@ -325,7 +330,7 @@ def place_features(
         props = {
             "name": place.name,
             "id": place.id,
-            "_popup": popup_html(place, text, body_start, actors, date),
+            "_popup": popup_html(place, text, body_start, actors, date, sentences),
             "_tooltip": esc(place.name),
         }
         shape = place_shape(place)
