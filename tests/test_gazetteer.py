@@ -73,3 +73,19 @@ def test_index_opens_fast_and_rebuilds_when_corrupt(tmp_path, monkeypatch):
     bad = tmp_path / "gazetteer.sqlite"
     bad.write_bytes(b"this is not a database" * 100)
     assert not build.index_is_current(bad)
+
+
+def test_truncated_index_is_not_current(tmp_path, gazetteer):
+    import shutil
+
+    from geo import settings
+    from geo.gazetteer import build
+
+    src = settings.gazetteer_path()
+    copy = tmp_path / "gazetteer.sqlite"
+    shutil.copy(src, copy)
+    shutil.copy(src.with_name(src.name + ".size"), tmp_path / "gazetteer.sqlite.size")
+    assert build.index_is_current(copy)
+    with copy.open("r+b") as fh:
+        fh.truncate(copy.stat().st_size // 2)
+    assert not build.index_is_current(copy)

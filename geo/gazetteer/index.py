@@ -104,11 +104,17 @@ class GazetteerIndex:
         self._common: dict[str, int] | None = None
 
     def _lookup_uncached(self, key: str) -> tuple[Entry, ...]:
-        rows = self._con.execute(
-            f"SELECT {_COLUMNS}, n.flags, p.geometry FROM names n JOIN places p ON p.idx = n.idx "
-            "WHERE n.key = ?",
-            (key,),
-        ).fetchall()
+        try:
+            rows = self._con.execute(
+                f"SELECT {_COLUMNS}, n.flags, p.geometry FROM names n "
+                "JOIN places p ON p.idx = n.idx WHERE n.key = ?",
+                (key,),
+            ).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise GazetteerError(
+                f"gazetteer index {self.path} is damaged ({exc}); "
+                "rebuild it with `geo setup --force`"
+            ) from None
         entries = [
             Entry(
                 r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0, r[7], bool(r[8]), r[9], r[10], r[11]
