@@ -143,3 +143,38 @@ def test_seed_map_with_theatres_stays_small(tmp_path, gazetteer):
     for key in ("zones", "frontline", "support", "routes", "maritime", "events"):
         assert f'GEO.layers["{key}"]' in text, key
     shutil.rmtree(out)
+
+
+def test_a_killed_build_leaves_earlier_maps_whole(tmp_path, no_theatres, gazetteer):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    src = tmp_path / "in"
+    _article(src, "a.md")
+    out = tmp_path / "maps"
+    build.build([src], out, progress=False)
+    before = (out / "a.html").read_bytes()
+    for i in range(40):
+        _article(src, f"n{i:02d}.md", f"Article {i}")
+    (src / "a.md").write_text(ARTICLE.format(title="Rewritten"), encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "geo", "build", str(src), "--out", str(out), "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not (out / "n00.html").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = (out / "a.html").read_bytes()
+    assert after == before or after.rstrip().endswith(b"</html>")
+    for page in out.glob("*.html"):
+        assert page.read_bytes().rstrip().endswith(b"</html>"), page.name
+    assert (out / "index.html").is_file()
+    # The next build finishes the job.
+    report = build.build([src], out, progress=False)
+    assert report.ok and (out / "n39.html").is_file()

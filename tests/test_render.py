@@ -9,6 +9,8 @@ import re
 
 import geopandas as gpd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Polygon
 
 from geo.articles import article_from_text
@@ -219,3 +221,24 @@ def test_support_arrow_runs_from_backer_to_actor():
 def test_maps_with_few_places_still_render(n):
     page, _ = render_page(build_map(_inputs(_rows()[:n])))
     assert "GEO.layers" in page
+
+
+@given(st.text())
+@settings(max_examples=300, deadline=None)
+def test_any_text_embeds_safely(value):
+    text = safe_json({"v": value})
+    for bad in ("</", "<!", "{{", "{%", "{#", "\u2028"):
+        assert bad not in text
+    decoded = json.loads(text)["v"]
+    assert decoded == value.encode("utf-8", "replace").decode("utf-8")
+    html = esc(value)
+    assert not set("<>\"'{}") & set(html)
+
+
+@given(st.text(min_size=1, max_size=40))
+@settings(max_examples=25, deadline=None)
+def test_any_place_name_renders(name):
+    rows = [_row("Tripoli", name, "g:9", 32.9, 13.2, sentence=f"x {name} y")]
+    rows[0]["mention"] = name
+    page, _ = render_page(build_map(_inputs(rows)))
+    assert page.rstrip().endswith("</html>")

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import sys
+import time
 import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from geo.errors import GeoError, InputError
 from geo.render.assets import copy_assets, write_atomic
 
 STATE_FILE = ".build-state.json"
+SAVE_EVERY_SECONDS = 5.0
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 RESERVED = {"index", "assets"}
@@ -226,6 +228,7 @@ def build(
             for k, e in state["maps"].items()
             if k not in {str(p.resolve()) for p in articles}
         }
+        saved = time.monotonic()
         for path in tqdm(
             articles,
             desc="geo build",
@@ -267,6 +270,10 @@ def build(
             state["maps"][key_name] = entry
             taken.add(entry["slug"])
             report.built.append(name)
+            if time.monotonic() - saved > SAVE_EVERY_SECONDS:
+                # A build killed later still keeps what it finished (and skips it next time).
+                _save_state(out, state)
+                saved = time.monotonic()
         _save_state(out, state)
         write_index(out, state)
     return report

@@ -143,3 +143,33 @@ def test_index_links_to_the_map_and_back(browser, built_maps):
     page.wait_for_load_state()
     assert page.url.endswith("index.html")
     page.close()
+
+
+def test_map_controls_are_present(seed_page):
+    page = seed_page.page
+    for selector in (
+        ".leaflet-control-search",
+        ".leaflet-control-zoom-fullscreen",
+        ".leaflet-control-measure",
+        ".leaflet-control-minimap",
+        ".leaflet-control-scale",
+        "#geo-legend",
+        "#geo-header",
+    ):
+        assert page.locator(selector).count() == 1, selector
+    credits = page.locator("#geo-header .geo-credits").inner_text()
+    for credit in ("GeoNames", "CC BY 4.0", "Natural Earth", "OpenStreetMap", "ODbL"):
+        assert credit in credits
+    assert page.locator(".leaflet-control-minimap path").count() > 0  # drawn offline, no tiles
+
+
+def test_search_finds_a_place_and_opens_its_popup(seed_page):
+    page = seed_page.page
+    page.locator(".leaflet-control-search .search-button").click()
+    page.locator(".leaflet-control-search input").press_sequentially("Tobr", delay=40)
+    tip = page.locator(".leaflet-control-search .search-tip", has_text="Tobruk")
+    tip.wait_for()
+    tip.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "Tobruk" in popup.inner_text()
