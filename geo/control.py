@@ -111,8 +111,12 @@ def control_table(theatre: Theatre, date: str | dt.date | None) -> gpd.GeoDataFr
 
 
 @lru_cache(maxsize=64)
-def _cells(theatre: Theatre, day: dt.date):
-    """Raw and clipped Voronoi cells (projected) for one recorded date, in control-table order."""
+def projected_cells(theatre: Theatre, day: dt.date) -> tuple:
+    """The Voronoi cells of one recorded date, in the theatre's equal-area projection.
+
+    Returns (control table, CRS, country polygon, raw cells, cells clipped to the country); the
+    cells are in control-table order. Cached: every layer of a date shares one computation.
+    """
     table = control_table(theatre, day)
     country = theatre_shape(theatre)
     crs = local_crs(country)
@@ -143,7 +147,7 @@ def cells_at(theatre: Theatre, date: str | dt.date | None) -> gpd.GeoDataFrame:
     day = as_of(theatre, date)
     if day is None:
         return _empty(CELL_COLUMNS)
-    table, crs, _, _, clipped = _cells(theatre, day)
+    table, crs, _, _, clipped = projected_cells(theatre, day)
     out = table.copy()
     out["date"] = str(to_date(date))
     out = out.set_geometry(gpd.GeoSeries(clipped, crs=crs).to_crs(4326).to_numpy())
@@ -158,7 +162,7 @@ def zones_at(theatre: Theatre, date: str | dt.date | None) -> gpd.GeoDataFrame:
     day = as_of(theatre, date)
     if day is None:
         return _empty(ZONE_COLUMNS)
-    table, crs, _, _, clipped = _cells(theatre, day)
+    table, crs, _, _, clipped = projected_cells(theatre, day)
     rows = []
     keys = table[["actor", "status"]].astype(str).agg("|".join, axis=1)
     for key in sorted(set(keys)):
@@ -192,7 +196,7 @@ def frontlines_at(theatre: Theatre, date: str | dt.date | None) -> gpd.GeoDataFr
     day = as_of(theatre, date)
     if day is None:
         return _empty(FRONT_COLUMNS)
-    table, crs, country_p, raw_cells, _ = _cells(theatre, day)
+    table, crs, country_p, raw_cells, _ = projected_cells(theatre, day)
     sides = [s if isinstance(s, str) and s else None for s in table["side"]]
     tree = shapely.STRtree(raw_cells)
     pieces: dict[tuple[str, str], list] = {}

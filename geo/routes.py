@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString
 
-from geo.control import GEOD, _cells, as_of, local_crs, theatre_shape, to_date
+from geo.control import GEOD, as_of, local_crs, projected_cells, theatre_shape, to_date
 from geo.maritime import land_parts
 from geo.theatres import Theatre
 
@@ -151,7 +151,7 @@ def route_legs(
     day = as_of(theatre, date)
     country = theatre_shape(theatre)
     if day is not None:
-        table, crs, country_p, _, clipped = _cells(theatre, day)
+        table, crs, country_p, _, clipped = projected_cells(theatre, day)
         keys = list(zip(table["actor"], table["side"], table["status"], strict=True))
     else:
         crs = local_crs(country)
