@@ -18,6 +18,7 @@ from geo.gazetteer import naturalearth
 from geo.render.elements import FeatureLayer, RawScript, round_coords
 
 PANE = "basemap"
+TOP_PANE = "places"  # the article's places sit above every theatre overlay
 LAND = "#f2efe6"
 BORDER = "#a8a294"
 COAST = "#6f8fa6"
@@ -114,13 +115,16 @@ def minimap_features() -> tuple[dict, ...]:
 
 
 def add_base_layers(m: folium.Map, region: tuple[int, ...]) -> FeatureLayer:
-    """Add the offline basemap (shown) and OpenStreetMap tiles (optional); return the basemap."""
+    """Add the map panes, the offline basemap (shown) and OpenStreetMap tiles (optional)."""
     m.add_child(
         RawScript(
             "{{ this._parent.get_name() }}.createPane({{ this.pane }});"
             "{{ this._parent.get_name() }}.getPane({{ this.pane }}).style.zIndex = 150;"
+            "{{ this._parent.get_name() }}.createPane({{ this.top }});"
+            "{{ this._parent.get_name() }}.getPane({{ this.top }}).style.zIndex = 450;"
             "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.credit }});",
             pane=PANE,
+            top=TOP_PANE,
             credit=NE_ATTRIBUTION,
         )
     )

@@ -118,7 +118,8 @@ RUNTIME_JS = r"""
 window.GEO = window.GEO || {layers: {}, controls: {}};
 GEO.featureLayer = function (fc, opts) {
   opts = opts || {};
-  var renderer = opts.canvas ? L.canvas({padding: 0.5}) : undefined;
+  var pane = opts.pane || 'overlayPane';
+  var renderer = opts.canvas ? L.canvas({padding: 0.5, pane: pane}) : undefined;
   var group = L.featureGroup();
   function styleOf(p) {
     var s = Object.assign({}, opts.style || {}, p._style || {});

@@ -379,7 +379,7 @@ def place_features(
 def places_layer(places: Sequence[Place], **kwargs: Any) -> FeatureLayer:
     """The 'Places in the article' overlay: areas first so markers sit on top of them."""
     markers, areas = place_features(places, **kwargs)
-    options = {"canvas": len(markers) > PLACE_CANVAS_THRESHOLD}
+    options = {"canvas": len(markers) > PLACE_CANVAS_THRESHOLD, "pane": "places"}
     return FeatureLayer(
         areas + markers, name="Places in the article", key="places", options=options
     )
