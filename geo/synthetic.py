@@ -70,20 +70,30 @@ _BODY = (
     "The road between {town} and {town2} has been closed since {month}.",
     "Aid groups in {city} warned that food and fuel were running short.",
     "A spokesman for {actor} said the operation would continue until {town} was secured.",
-    "Drone strikes were reported near {town2} and along the coast towards {town3}.",
-    "Smugglers in {port} have taken advantage of the chaos, sending boats towards {eu_port}.",
-    "Coast guard vessels intercepted {n} people off {port} and returned them to detention "
-    "centres in {town}.",
-    "Many of the migrants had crossed the desert from {sahel_town} in {sahel_country}.",
+    "Drone strikes were reported near {town2} and along the road towards {town3}.",
     "Diplomats from {foreign} and {foreign2} met in {capital} to discuss a ceasefire.",
     "{foreign} has denied sending weapons, despite reports of cargo flights landing near {town2}.",
     "Prices in the markets of {city} have doubled since the fighting began.",
-    "Residents of {town3} said electricity had been cut for {n} hours a day.",
+    "Residents of {town3} said they had had no electricity for {n} hours.",
     "The mayor of {town} said {n} houses had been destroyed.",
-    "Rescue ships brought {n} survivors to {eu_port} on {weekday}.",
     "Fighters moved from {town2} towards {town3} under cover of darkness.",
     "Hospitals in {city} are treating wounded people from {town} and {town2}.",
 )
+# What each theatre's news adds: the sea crossing from Libya, the camps and borders of Syria.
+_THEATRE_BODY = {
+    "libya": (
+        "Smugglers in {port} have taken advantage of the chaos, sending boats towards {eu_port}.",
+        "Coast guard vessels intercepted {n} people off {port} and returned them to detention "
+        "centres in {town}.",
+        "Many of the migrants had crossed the desert from {sahel_town} in {sahel_country}.",
+        "Rescue ships brought {n} survivors to {eu_port} on {weekday}.",
+    ),
+    "syria": (
+        "More than {n} families reached camps near the border with {neighbour} this week.",
+        "Aid convoys from {neighbour} were held up at the crossing north of {town2}.",
+        "Displaced people from {town} are sheltering in schools in {city}.",
+    ),
+}
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "March", "May", "July", "September", "November")
 _EU_PORTS = ("Lampedusa", "Malta", "Sicily", "Pozzallo", "Catania", "Augusta")
@@ -125,14 +135,15 @@ def _gazetteer_towns(path: str) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _theatre_places(theatre: str) -> tuple[str, ...]:
-    """The theatre's own place names (towns, districts, ports), as news spells them."""
+def _theatre_places(theatre: str, country: str) -> tuple[str, ...]:
+    """The theatre's own towns, districts and ports in ``country``, as news spells them."""
     path = settings.PACKAGE_DIR / "theatres" / theatre / "places.csv"
     with path.open(encoding="utf-8", newline="") as fh:
         return tuple(
             r["name"]
             for r in csv.DictReader(fh)
             if r["kind"] in ("city", "town", "village", "district", "port")
+            and r["country"] == country
         )
 
 
@@ -142,16 +153,21 @@ def _pools() -> dict[str, dict[str, tuple[str, ...]]]:
     towns = _gazetteer_towns(str(ensure_index()))
     return {
         "libya": {
-            "towns": _theatre_places("libya"),
+            "towns": _theatre_places("libya", "LY"),
             "extra": towns.get("LY", ()) + towns.get("TN", ()),
             "neighbours": ("Tunisia", "Algeria", "Niger", "Chad", "Sudan", "Egypt"),
         },
         "syria": {
-            "towns": _theatre_places("syria"),
+            "towns": _theatre_places("syria", "SY"),
             "extra": towns.get("SY", ()) + towns.get("LB", ()) + towns.get("TR", ()),
             "neighbours": ("Turkey", "Lebanon", "Jordan", "Iraq"),
         },
     }
+
+
+def _sentence(template: str, fill: dict[str, str], n: int) -> str:
+    text = template.format(**fill, n=n)
+    return text[0].upper() + text[1:]
 
 
 def _article(rng: random.Random, n: int, pools: dict) -> SyntheticArticle:
@@ -178,7 +194,6 @@ def _article(rng: random.Random, n: int, pools: dict) -> SyntheticArticle:
         "capital": rng.choice(_CAPITALS),
         "weekday": rng.choice(_WEEKDAYS),
         "month": rng.choice(_MONTHS),
-        "n": str(rng.randint(3, 400)),
     }
     fill["foreign"], fill["foreign2"] = rng.sample(_FOREIGN, 2)
     fill["sahel_town"], fill["sahel_country"] = rng.choice(_SAHEL)
@@ -187,13 +202,17 @@ def _article(rng: random.Random, n: int, pools: dict) -> SyntheticArticle:
     fill["actor_cap"] = actor[0].upper() + actor[1:]
     fill["actor_short"] = actor.split(" of ")[-1].split(" loyal to ")[-1]
     paragraphs = []
-    sentences = [rng.choice(_OPENERS)] + rng.sample(_BODY, rng.randint(4, 9))
+    body = _BODY + _THEATRE_BODY[theatre]
+    sentences = [rng.choice(_OPENERS)] + rng.sample(body, rng.randint(4, 9))
     while sentences:
         size = rng.randint(2, 4)
-        paragraphs.append(" ".join(s.format(**fill) for s in sentences[:size]))
+        paragraphs.append(
+            " ".join(_sentence(s, fill, rng.randint(3, 400)) for s in sentences[:size])
+        )
         sentences = sentences[size:]
     day = FIRST_DAY + dt.timedelta(days=rng.randint(0, (LAST_DAY - FIRST_DAY).days))
-    title = rng.choice(_TITLES).format(**fill)
+    titles = _TITLES if theatre == "libya" else [t for t in _TITLES if "{port}" not in t]
+    title = rng.choice(titles).format(**fill)
     title = title[0].upper() + title[1:]
     return SyntheticArticle(
         id=f"syn-{n:06d}",
