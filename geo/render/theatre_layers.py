@@ -238,6 +238,13 @@ def annotate(rows: list[dict], theatres: Sequence[Any], date: str | None) -> Non
             rows[i]["routes"] = on_route.get(str(rows[i].get("id")), [])
 
 
+def _rename(layer: Any, suffix: str, theatre_id: str, many: bool) -> None:
+    """With several theatres on one map, name each overlay (and its page key) by theatre."""
+    if many:
+        layer.layer_name += suffix
+        layer.key = f"{layer.key}-{theatre_id}"
+
+
 @dataclass
 class TheatreLayers:
     """The theatre overlays for one map; ``add_to`` puts them on the map."""
@@ -258,14 +265,14 @@ class TheatreLayers:
         actors = actors_of(self.theatres)
         many = len(self.theatres) > 1
         for th in self.theatres:
-            suffix = f" ({th.name})" if many else ""
+            suffix = f" ({th.id.replace('-', ' ').title()})" if many else ""
             dates = [str(d) for d in th.dates]
             zones = {d: control_stage.zones_at(th, d) for d in dates}
             fronts = {d: control_stage.frontlines_at(th, d) for d in dates}
             if dates:
                 z, f, switch = control_render.control_layers(zones, fronts, self.date, th.name)
-                z.layer_name += suffix
-                f.layer_name += suffix
+                _rename(z, suffix, th.id, many)
+                _rename(f, suffix, th.id, many)
                 m.add_child(z)
                 m.add_child(f)
                 m.add_child(switch)
@@ -277,7 +284,7 @@ class TheatreLayers:
             links = support_links(th, self.date)
             if links:
                 layer = support_render.support_layer(links)
-                layer.layer_name += suffix
+                _rename(layer, suffix, th.id, many)
                 m.add_child(layer)
                 groups.setdefault("Foreign support", []).append(layer)
                 sections.setdefault("Foreign support", []).extend(
@@ -289,7 +296,7 @@ class TheatreLayers:
                 whole = routes_stage.routes(th)
                 names = {str(k): str(v) for k, v in th.places["name"].items()}
                 layer = routes_render.routes_layer(legs, whole, actors, names.get)
-                layer.layer_name += suffix
+                _rename(layer, suffix, th.id, many)
                 m.add_child(layer)
                 groups.setdefault("Migration", []).append(layer)
                 sections["Migration routes"] = routes_render.routes_legend()
@@ -298,7 +305,7 @@ class TheatreLayers:
                 items = maritime_stage.maritime_at(th, self.date)
                 if len(items):
                     layer = maritime_render.maritime_layer(items)
-                    layer.layer_name += suffix
+                    _rename(layer, suffix, th.id, many)
                     m.add_child(layer)
                     groups.setdefault("Sea", []).append(layer)
                     sections.setdefault("Maritime zones", []).extend(
@@ -307,7 +314,7 @@ class TheatreLayers:
 
             if len(th.events):
                 layer = events_render.events_layer(th.events, self.date)
-                layer.layer_name += suffix
+                _rename(layer, suffix, th.id, many)
                 m.add_child(layer)
                 groups.setdefault("Events", []).append(layer)
                 sections["Events"] = events_render.events_legend()
