@@ -218,6 +218,8 @@ def build(
     from tqdm import tqdm
 
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: --out must be a folder, and this is a file")
     articles = find_articles(paths)
     report = BuildReport()
     with build_lock(out):
