@@ -198,7 +198,7 @@ SCHEMAS: dict[str, tuple[Col, ...]] = {
 REQUIRED_FILES = ("theatre.yaml", "sources.csv", "actors.csv", "places.csv", "control.csv")
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: derived layers are cached per object
 class Theatre:
     """One theatre's validated tables; geometry is EPSG:4326 lon/lat."""
 
@@ -222,12 +222,6 @@ class Theatre:
     def dates(self) -> list[dt.date]:
         """The dates control is recorded for, ascending."""
         return sorted(set(self.control["date"])) if len(self.control) else []
-
-    def __hash__(self) -> int:  # theatres are cached by identity of their folder
-        return hash((self.id, str(self.path)))
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Theatre) and (self.id, self.path) == (other.id, other.path)
 
 
 # -- reading -------------------------------------------------------------------------------------
