@@ -1,0 +1,463 @@
+"""The corpus map: every place a corpus names, sized by how often, over time, with its articles.
+
+Input is the GeoParquet of ``geo corpus`` (one row per mention). Places are aggregated per
+resolved id; a slider over the months of the articles' dates shows one month or everything up
+to it; dense areas are clustered (Leaflet.markercluster, the cluster showing the mentions it
+holds); a place's popup lists the articles that name it in the window, linked to the article's
+map (when ``geo build`` wrote one next to this page) or to its original URL.
+
+Article titles and ids are untrusted: every fragment is escaped in Python and the page only
+joins those fragments; the data reaches the page through :func:`safe_json`.
+Countries, seas and regions are left out: sized by mentions they would drown the towns, and
+their position is not where the news happens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.plugins import MarkerCluster
+from folium.template import Template
+
+from geo.errors import InputError
+from geo.render import basemap, legend, widgets
+from geo.render.article_map import LEAFLET_CSS, LEAFLET_JS, render_page
+from geo.render.assets import copy_assets, write_atomic
+from geo.render.elements import deterministic_ids, esc, finite, safe_json
+from geo.render.header import header, safe_url
+from geo.render.places import UNCONTROLLED, actor_color, actor_label
+
+ALL = "all dates"
+MAX_ARTICLES_IN_POPUP = 60
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+AREA_KINDS = frozenset(
+    {"continent", "country", "region", "subregion", "admin1", "admin2", "county", "sea", "ocean",
+     "gulf", "strait", "desert", "peninsula", "unknown"}
+)  # fmt: skip
+REQUIRED = ("article_id", "date", "title", "place_id", "name", "kind", "geometry")
+
+CSS = """
+<style>
+.geo-corpus-cluster { background: rgba(29, 78, 216, .25); border-radius: 50%; }
+.geo-corpus-cluster div { background: rgba(29, 78, 216, .75); color: #fff; border-radius: 50%;
+  width: 30px; height: 30px; margin: 5px; text-align: center;
+  font: 600 11px/30px system-ui, sans-serif; }
+.geo-corpus-articles { margin: 4px 0 0 16px; padding: 0; max-height: 220px; overflow-y: auto; }
+.geo-corpus-articles li { margin: 2px 0; }
+.geo-corpus-articles time { color: #6b7280; margin-left: 4px; font-size: 11px; }
+.geo-timebar label.geo-cumulative { margin-left: 8px; font-size: 11px; }
+</style>
+"""
+
+
+@dataclass
+class CorpusData:
+    """What the page draws: months, articles (escaped list items) and places with references."""
+
+    months: list[str]
+    articles: list[tuple[int, str]]  # (month index, escaped <li> fragment)
+    places: list[dict[str, Any]]
+    actors: dict[str, dict[str, Any]]
+    first: str | None
+    last: str | None
+
+    @property
+    def mentions(self) -> int:
+        return sum(n for p in self.places for _, n, _ in p["refs"])
+
+
+def load_corpus(path: str | Path):
+    """The corpus GeoParquet as a GeoDataFrame; a missing or foreign file is an InputError."""
+    import geopandas as gpd
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        gdf = gpd.read_parquet(p)
+    except Exception as exc:  # noqa: BLE001 - pyarrow/geopandas raise many kinds here
+        raise InputError(f"{path}: not a GeoParquet file ({type(exc).__name__})") from None
+    missing = [c for c in REQUIRED if c not in gdf.columns]
+    if missing:
+        raise InputError(f"{path}: not a geo corpus file (no {', '.join(missing)} column)")
+    return gdf
+
+
+def _href(article_id: str, url: Any, out_dir: Path | None) -> str | None:
+    """The article's own map when ``geo build`` wrote it next to this page, else its URL."""
+    if (
+        out_dir is not None
+        and _SLUG.match(article_id)
+        and (out_dir / f"{article_id}.html").is_file()
+    ):
+        return f"{article_id}.html"
+    return safe_url(url if isinstance(url, str) else None)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN
+            return None
+    except (TypeError, ValueError):
+        return None
+    return str(value)
+
+
+def corpus_data(gdf, out_dir: Path | None = None) -> CorpusData:
+    """Aggregate mention rows into the page's data (deterministic order: by place id, date)."""
+    from geo.render.theatre_layers import actors_of
+    from geo.theatres import load_all
+
+    articles: dict[str, dict[str, Any]] = {}
+    places: dict[str, dict[str, Any]] = {}
+    for row in gdf.itertuples(index=False):
+        geom = row.geometry
+        kind = _text(row.kind) or "unknown"
+        pid = _text(row.place_id)
+        if geom is None or geom.is_empty or not pid or kind in AREA_KINDS:
+            continue
+        if not (finite(geom.x) and finite(geom.y)):
+            continue
+        aid = _text(row.article_id) or "?"
+        akey = _text(getattr(row, "article_key", None)) or aid
+        articles.setdefault(
+            akey,
+            {
+                "id": aid,
+                "date": _text(row.date),
+                "title": _text(row.title),
+                "url": _text(getattr(row, "url", None)),
+            },
+        )
+        place = places.setdefault(
+            pid,
+            {
+                "id": pid,
+                "name": _text(row.name) or pid,
+                "kind": kind,
+                "country": _text(getattr(row, "country", None)),
+                "lat": round(float(geom.y), 4),
+                "lon": round(float(geom.x), 4),
+                "refs": {},
+            },
+        )
+        ref = place["refs"].setdefault(akey, [0, None])
+        ref[0] += 1
+        ref[1] = _text(getattr(row, "control", None)) or ref[1]
+    # Articles in date order (undated last), then id; months from their dates.
+    order = sorted(articles, key=lambda k: (articles[k]["date"] or "9999", articles[k]["id"], k))
+    months = sorted({a["date"][:7] for a in articles.values() if a["date"]})
+    month_index = {m: i for i, m in enumerate(months)}
+    index_of = {k: i for i, k in enumerate(order)}
+    items = []
+    for k in order:
+        a = articles[k]
+        title = esc(a["title"] or a["id"])
+        href = _href(a["id"], a["url"], out_dir)
+        link = (
+            f'<a href="{esc(href)}" rel="noopener noreferrer nofollow">{title}</a>'
+            if href
+            else title
+        )
+        date = f'<time datetime="{esc(a["date"])}">{esc(a["date"])}</time>' if a["date"] else ""
+        m = month_index.get((a["date"] or "")[:7], len(months))
+        items.append((m, f"<li>{link}{date}</li>"))
+    all_actors = actors_of(load_all())
+    used_actors: dict[str, dict[str, Any]] = {}
+    out_places = []
+    for pid in sorted(places):
+        p = places[pid]
+        refs = sorted((index_of[k], n, c) for k, (n, c) in p["refs"].items())
+        for _, _, c in refs:
+            if c and c not in used_actors:
+                used_actors[c] = {
+                    "colour": actor_color(c, all_actors),
+                    "label": actor_label(c, all_actors),
+                }
+        country = f", {esc(p['country'])}" if p["country"] else ""
+        out_places.append(
+            {
+                "lat": p["lat"],
+                "lon": p["lon"],
+                "name": esc(p["name"]),
+                "head": (
+                    f'<div class="geo-popup-title">{esc(p["name"])}</div>'
+                    f'<div class="geo-popup-kind">{esc(p["kind"])}{country}</div>'
+                ),
+                "refs": refs,
+            }
+        )
+    dates = [articles[k]["date"] for k in order if articles[k]["date"]]
+    return CorpusData(
+        months=months,
+        articles=items,
+        places=out_places,
+        actors=dict(sorted(used_actors.items())),
+        first=dates[0] if dates else None,
+        last=dates[-1] if dates else None,
+    )
+
+
+class CorpusLayer(JSCSSMixin, folium.map.Layer):
+    """Clustered place markers, rebuilt for the months the slider selects."""
+
+    default_js = MarkerCluster.default_js
+    default_css = MarkerCluster.default_css
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        // folium gives max_zoom to tile layers only; clustering needs the map to know it.
+        {{ this._parent.get_name() }}.setMaxZoom({{ this.max_zoom }});
+        var {{ this.get_name() }} = L.markerClusterGroup({
+            chunkedLoading: true,
+            showCoverageOnHover: false,
+            maxClusterRadius: 45,
+            iconCreateFunction: function (cluster) {
+                var total = 0;
+                cluster.getAllChildMarkers().forEach(function (m) { total += m.options.count; });
+                var size = total < 100 ? 40 : total < 1000 ? 46 : 52;
+                var div = document.createElement("div");
+                var inner = document.createElement("div");
+                inner.textContent = String(total);
+                div.appendChild(inner);
+                return L.divIcon({html: div.innerHTML, className: "geo-corpus-cluster",
+                                  iconSize: L.point(size, size)});
+            }
+        });
+        GEO.layers["corpus"] = {{ this.get_name() }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, name: str = "Places named in the corpus", max_zoom: int = 14) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "CorpusLayer"
+        self.max_zoom = int(max_zoom)
+
+
+class CorpusTime(MacroElement):
+    """The month slider: fills the cluster layer with the places named in the chosen window."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var data = {{ this.data }};
+            var layer = {{ this.layer.get_name() }};
+            var input, output, cumulative;
+            var last = data.months.length;  // the position past the last month: all dates
+            function inWindow(m, pos) {
+                if (pos >= last) { return true; }
+                return cumulative && cumulative.checked ? m <= pos : m === pos;
+            }
+            function colourOf(actor) {
+                var a = actor && data.actors[actor];
+                return a ? a.colour : data.none;
+            }
+            function popup(p, pos) {
+                var parts = [], shown = 0, total = 0, count = 0;
+                p.refs.forEach(function (r) {
+                    var a = data.articles[r[0]];
+                    if (!inWindow(a[0], pos)) { return; }
+                    count += r[1];
+                    total += 1;
+                    if (shown < data.maxList) { parts.push(a[1]); shown += 1; }
+                });
+                var more = total > shown ? "<li>and " + (total - shown) + " more</li>" : "";
+                return '<div class="geo-popup">' + p.head + '<div class="geo-row">' + count +
+                    " mention" + (count === 1 ? "" : "s") + " in " + total + " article" +
+                    (total === 1 ? "" : "s") + '</div><ul class="geo-corpus-articles">' +
+                    parts.join("") + more + "</ul></div>";
+            }
+            function show(pos) {
+                var markers = [], max = 1, counts = [], controls = [];
+                data.places.forEach(function (p, i) {
+                    var n = 0, control = null;
+                    p.refs.forEach(function (r) {
+                        if (inWindow(data.articles[r[0]][0], pos)) { n += r[1]; control = r[2]; }
+                    });
+                    counts.push(n);
+                    controls.push(control);
+                    if (n > max) { max = n; }
+                });
+                data.places.forEach(function (p, i) {
+                    var n = counts[i];
+                    if (!n) { return; }
+                    var colour = colourOf(controls[i]);
+                    var m = L.circleMarker([p.lat, p.lon], {
+                        radius: 4 + 20 * Math.sqrt(n / max), count: n, weight: 1,
+                        color: "#1f2937", fillColor: colour, fillOpacity: 0.75,
+                        className: "geo-corpus-place"
+                    });
+                    m.bindTooltip(p.name + " (" + n + ")",
+                                  {direction: "top", className: "geo-tip"});
+                    m.bindPopup(function () { return popup(p, pos); },
+                                {maxWidth: 380, maxHeight: 340});
+                    markers.push(m);
+                });
+                layer.clearLayers();
+                layer.addLayers(markers);
+                if (output) {
+                    output.textContent = pos >= last ? data.allLabel :
+                        (cumulative && cumulative.checked ? "up to " : "") + data.months[pos];
+                }
+                GEO.controls.time.position = pos;
+                GEO.controls.time.shown = markers.length;
+            }
+            var box = L.control({position: "bottomleft"});
+            box.onAdd = function () {
+                var div = L.DomUtil.create("div", "geo-timebar");
+                var label = L.DomUtil.create("label", "", div);
+                label.textContent = "Articles of ";
+                input = L.DomUtil.create("input", "geo-time-input", label);
+                input.type = "range";
+                input.min = 0;
+                input.max = last;
+                input.step = 1;
+                input.value = last;
+                input.setAttribute("aria-label", "Month of the articles");
+                output = L.DomUtil.create("output", "geo-time-output", div);
+                var cum = L.DomUtil.create("label", "geo-cumulative", div);
+                cumulative = L.DomUtil.create("input", "", cum);
+                cumulative.type = "checkbox";
+                cum.appendChild(document.createTextNode(" up to then"));
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.on(input, "input change", function () { show(+input.value); });
+                L.DomEvent.on(cumulative, "change", function () { show(+input.value); });
+                return div;
+            };
+            GEO.controls.time = {months: data.months, show: show, position: null, shown: 0};
+            box.addTo({{ this._parent.get_name() }});
+            show(last);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer: CorpusLayer, data: CorpusData) -> None:
+        super().__init__()
+        self._name = "CorpusTime"
+        self.layer = layer
+        self.data = safe_json(
+            {
+                "months": data.months,
+                "articles": data.articles,
+                "places": data.places,
+                "actors": data.actors,
+                "none": UNCONTROLLED,
+                "allLabel": ALL,
+                "maxList": MAX_ARTICLES_IN_POPUP,
+            }
+        )
+
+
+def _bounds(data: CorpusData, share: float = 0.9) -> tuple[float, float, float, float]:
+    """The view: the most-named places that together hold ``share`` of all mentions.
+
+    A corpus about Libya also names Berlin and Moscow now and then; they stay on the map but
+    should not zoom it out to half the world.
+    """
+    if not data.places:
+        return (-20.0, 0.0, 50.0, 50.0)
+    weighted = sorted(
+        ((sum(n for _, n, _ in p["refs"]), p["lon"], p["lat"]) for p in data.places), reverse=True
+    )
+    total = sum(w for w, _, _ in weighted)
+    kept, running = [], 0
+    for w, lon, lat in weighted:
+        kept.append((lon, lat))
+        running += w
+        if running >= share * total:
+            break
+    lons = [x for x, _ in kept]
+    lats = [y for _, y in kept]
+    return (min(lons), min(lats), max(lons), max(lats))
+
+
+def build_corpus_map(
+    data: CorpusData, title: str = "Corpus map", index_href: str | None = "index.html"
+) -> folium.Map:
+    """The folium map of a corpus, with ids that are the same on every build."""
+    with deterministic_ids("c"):
+        west, south, east, north = _bounds(data)
+        m = folium.Map(
+            location=[(south + north) / 2, (west + east) / 2],
+            zoom_start=5,
+            tiles=None,
+            control_scale=True,
+            min_zoom=2,
+            max_zoom=14,
+            world_copy_jump=True,
+        )
+        m.default_js = [LEAFLET_JS]
+        m.default_css = [LEAFLET_CSS]
+        m.get_root().title = esc(title)
+        n_articles = len(data.articles)
+        span = f"{data.first} to {data.last}" if data.first else None
+        m.add_child(header(title, span, f"{n_articles} articles", None, index_href))
+        m.get_root().header.add_child(folium.Element(CSS), name="geo_corpus_css")
+        base = basemap.add_base_layers(m, basemap.region_box((west, south, east, north)))
+        layer = CorpusLayer()
+        m.add_child(layer)
+        m.add_child(CorpusTime(layer, data))
+        m.add_child(widgets.GroupedLayers([base, base.osm], {"Corpus": [layer]}))
+        widgets.add_tools(m)
+        rows = [
+            legend.Entry("circle", info["colour"], f"held by {info['label']} (latest article)")
+            for info in data.actors.values()
+        ]
+        rows.append(legend.Entry("circle", UNCONTROLLED, "control unknown or not in a theatre"))
+        rows.append(legend.Entry("circle", "#ffffff", "size: mentions in the chosen months"))
+        rows.append(legend.Entry("circle", "#1d4ed8", "cluster: total mentions of its places"))
+        m.add_child(legend.Legend({"Places": rows}))
+        if data.places:
+            m.fit_bounds(
+                [[south - 0.5, west - 0.5], [north + 0.5, east + 0.5]],
+                padding_top_left=(320, 150),
+                padding_bottom_right=(250, 30),
+                max_zoom=8,
+            )
+        return m
+
+
+def write_corpus_map(
+    parquet: str | Path, out: str | Path, title: str | None = None
+) -> tuple[Path, CorpusData]:
+    """Read a corpus GeoParquet and write its offline map to ``out`` (assets beside it)."""
+    out = Path(out)
+    if out.is_dir():
+        raise InputError(f"{out}: is a folder; --out names the HTML file to write")
+    gdf = load_corpus(parquet)
+    data = corpus_data(gdf, out.parent)
+    name = title or f"Corpus: {Path(parquet).stem}"
+    m = build_corpus_map(data, name, index_href="index.html")
+    page, assets = render_page(m, str(out))
+    try:
+        copy_assets(assets, out.parent)
+        write_atomic(out, page.encode("utf-8"))
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    return out, data
+
+
+def summary(data: CorpusData) -> Mapping[str, Any]:
+    """Counts for the CLI's one-line report."""
+    return {
+        "articles": len(data.articles),
+        "places": len(data.places),
+        "mentions": data.mentions,
+        "months": len(data.months),
+    }
+
+
+__all__: Sequence[str] = ("build_corpus_map", "corpus_data", "load_corpus", "write_corpus_map")
