@@ -218,6 +218,12 @@ def test_two_places_at_one_point_cannot_both_hold_it(broken):
         load_theatre(broken, resolver=fake_resolver)
 
 
+def test_control_only_inside_the_theatre_countries(broken):
+    _replace(broken / "control.csv", "2020-01-01,camp,east", "2020-01-01,island,east")
+    with pytest.raises(TheatreDataError, match=r"control.csv:13: field 'place'.*'island' is in IT"):
+        load_theatre(broken, resolver=fake_resolver)
+
+
 def test_missing_required_file(broken):
     (broken / "actors.csv").unlink()
     with pytest.raises(TheatreDataError, match="actors.csv"):

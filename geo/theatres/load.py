@@ -539,6 +539,16 @@ def _load(folder: Path, resolve: Resolver) -> Theatre:
     _check_refs(p["control.csv"], control, "actor", actor_ids, "actor")
     _check_refs(p["control.csv"], control, "source", source_ids, "source")
     _check_unique(p["control.csv"], control, ("date", "place"), "control of")
+    place_country = {r["id"]: r["country"] for r in places}
+    for r in control:  # zones are drawn inside the theatre's countries only
+        if place_country[r["place"]] not in countries:
+            raise _fail(
+                p["control.csv"],
+                r.line,
+                "place",
+                f"{r['place']!r} is in {place_country[r['place']] or 'no country'}, outside the "
+                f"theatre's countries ({', '.join(countries)})",
+            )
 
     backers = table("backers.csv")
     _check_refs(p["backers.csv"], backers, "backer", actor_ids, "actor")
