@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from geo.errors import GeoError
+from geo.errors import ConfigurationError, GeoError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -102,6 +102,57 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_corpus(args: argparse.Namespace) -> int:
+    from geo.corpus import geoparse_corpus
+
+    if args.workers is not None and args.workers < 1:
+        raise ConfigurationError("--workers must be at least 1")
+
+    def failure(source: str, reason: str) -> None:
+        from tqdm import tqdm
+
+        tqdm.write(f"geo corpus: {source}: {reason}", file=sys.stderr)
+
+    report = geoparse_corpus(
+        args.inputs,
+        args.out,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        batch_size=args.batch_size,
+        limit=args.limit,
+        progress=not args.quiet,
+        on_failure=failure,
+    )
+    if report.interrupted:
+        print(
+            f"geo corpus: interrupted after {report.done} articles; finished batches are kept, "
+            "rerun the same command to geoparse the rest",
+            file=sys.stderr,
+        )
+        return 130
+    rate = report.done / report.seconds if report.seconds else 0.0
+    print(
+        f"geo corpus: {report.total} articles: {report.done} geoparsed ({rate:.0f}/s), "
+        f"{report.skipped} already done, {len(report.failed)} failed; "
+        f"{report.rows} mentions -> {report.out}",
+        file=sys.stderr,
+    )
+    return 0 if report.ok else 2
+
+
+def _cmd_corpus_map(args: argparse.Namespace) -> int:
+    from geo.render.corpus_map import summary, write_corpus_map
+
+    path, data = write_corpus_map(args.parquet, args.out, title=args.title)
+    counts = summary(data)
+    print(
+        f"geo corpus-map: {path} ({counts['places']} places, {counts['mentions']} mentions, "
+        f"{counts['articles']} articles over {counts['months']} months)",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="geo", description="From conflict news to layered maps.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -145,6 +196,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", default=None, help="YYYY-MM-DD (default: the article's date)")
     p.add_argument("--geocoder", default="gazetteer", help="gazetteer (offline) or nominatim")
     p.set_defaults(handler=_cmd_export)
+
+    p = sub.add_parser("corpus", help="geoparse many articles in parallel into GeoParquet")
+    p.add_argument("inputs", nargs="+", metavar="DIR_OR_GLOB", help="folders, files or patterns")
+    p.add_argument("--out", required=True, metavar="PLACES.parquet", help="GeoParquet to write")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=None, help="local processes (default: CPUs)")
+    where.add_argument(
+        "--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler, or 'local'"
+    )
+    p.add_argument("--batch-size", type=int, default=None, help="articles per task")
+    p.add_argument("--limit", type=int, default=None, help="geoparse at most N new articles")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=_cmd_corpus)
+
+    p = sub.add_parser("corpus-map", help="map a corpus GeoParquet over time")
+    p.add_argument("parquet", metavar="PLACES.parquet")
+    p.add_argument(
+        "--out", default="maps/corpus.html", help="HTML file (default: maps/corpus.html)"
+    )
+    p.add_argument("--title", default=None, help="the map's title")
+    p.set_defaults(handler=_cmd_corpus_map)
 
     return parser
 
