@@ -237,6 +237,7 @@ def enrich(
             if g is not None and not g.is_empty and kinds[i] not in AREA_KINDS
         ]
         inside = [i for i in sites if shape.covers(gdf.geometry.iloc[i])]
+        backer_memo: dict[str, list[str]] = {}
         if inside and as_of(theatre, date) is not None:
             found = control_of_points(theatre, date, gdf.geometry.iloc[inside])
             for i, (_, row) in zip(inside, found.iterrows(), strict=True):
@@ -248,7 +249,9 @@ def enrich(
                 cols["control_certainty"][i] = row["certainty"]
                 cols["control_as_of"][i] = row["as_of"]
                 cols["control_town"][i] = row["place"]
-                cols["backers"][i] = backers_of(theatre, row["actor"], date)
+                if row["actor"] not in backer_memo:
+                    backer_memo[row["actor"]] = backers_of(theatre, row["actor"], date)
+                cols["backers"][i] = list(backer_memo[row["actor"]])
         memo: dict[tuple[float, float], tuple[list, list]] = {}
         for i in sites:
             point = gdf.geometry.iloc[i]
@@ -261,9 +264,13 @@ def enrich(
             cols["route_roles"][i] += roles
             cols["routes"][i] += [r["route"] for r in roles if r["route"] not in cols["routes"][i]]
             cols["events"][i] += events
+        country_memo: dict[str, tuple[list[str], list[str]]] = {}
         for i, kind in enumerate(kinds):
             if kind == "country":
-                roles, backs = country_roles(theatre, gdf["country"].iloc[i], date)
+                iso2 = gdf["country"].iloc[i]
+                if iso2 not in country_memo:
+                    country_memo[iso2] = country_roles(theatre, iso2, date)
+                roles, backs = country_memo[iso2]
                 cols["roles"][i] += roles
                 cols["backs"][i] += [b for b in backs if b not in cols["backs"][i]]
                 if roles and cols["theatre"][i] is None:
