@@ -107,6 +107,8 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise ConfigurationError("--workers must be at least 1")
+    if args.workers is not None and args.scheduler not in (None, "local"):
+        raise ConfigurationError("--workers is for local runs: a Dask cluster has its own workers")
 
     def failure(source: str, reason: str) -> None:
         from tqdm import tqdm
@@ -200,9 +202,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("corpus", help="geoparse many articles in parallel into GeoParquet")
     p.add_argument("inputs", nargs="+", metavar="DIR_OR_GLOB", help="folders, files or patterns")
     p.add_argument("--out", required=True, metavar="PLACES.parquet", help="GeoParquet to write")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, default=None, help="local processes (default: CPUs)")
-    where.add_argument(
+    p.add_argument(
+        "--workers", type=int, default=None, help="processes, local or in --scheduler local"
+    )
+    p.add_argument(
         "--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler, or 'local'"
     )
     p.add_argument("--batch-size", type=int, default=None, help="articles per task")
