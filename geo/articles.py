@@ -126,16 +126,17 @@ def load_article(path: str | Path) -> Article:
 class Sentences:
     """Sentence spans of a text, for quoting the sentence around a mention."""
 
-    def __init__(self, text: str, start: int = 0) -> None:
+    def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
         self.text = text
+        end = len(text) if end is None else end
         spans: list[tuple[int, int]] = []
         pos = start
-        for m in _SENTENCE_END.finditer(text, start):
+        for m in _SENTENCE_END.finditer(text, start, end):
             if m.start() > pos:
                 spans.append((pos, m.start()))
             pos = m.end()
-        if pos < len(text):
-            spans.append((pos, len(text)))
+        if pos < end:
+            spans.append((pos, end))
         self.spans = spans
         self._starts = [s for s, _ in spans]
 

@@ -24,21 +24,47 @@ def _cmd_setup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _enrich_once_per_place(batch: list[dict], date: str | None, enrich_records) -> list[dict]:
+    """Join each distinct place once: an article names Tripoli many times, a long file
+    thousands of times, and the theatre joins are the costly part."""
+    keys = [(r["id"], r["lat"], r["lon"], r["kind"]) for r in batch]
+    first: dict[tuple, int] = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    joined = enrich_records([batch[i] for i in first.values()], date)
+    by_key = dict(zip(first, joined, strict=True))
+    added = ("control", "control_status", "backers", "routes", "route_roles", "events", "roles")
+    return [
+        rec | {k: by_key[key].get(k) for k in added} for rec, key in zip(batch, keys, strict=True)
+    ]
+
+
 def _cmd_places(args: argparse.Namespace) -> int:
     from geo import output, places
+    from geo.articles import load_article
     from geo.enrich import enrich_records
 
-    docs = []
     failed = 0
-    for path in args.files:
-        try:
-            doc = places.places_from_file(path, geocoder=args.geocoder)
-            doc.places = enrich_records(doc.places, doc.article.date) if doc.places else []
-            docs.append(doc)
-        except GeoError as exc:
-            print(f"geo places: {exc}", file=sys.stderr)
-            failed += 1
-    sys.stdout.write(output.render_documents(docs, args.format))
+
+    def enriched(article):
+        for batch in places.iter_place_batches(article, geocoder=args.geocoder):
+            yield _enrich_once_per_place(batch, article.date, enrich_records)
+
+    def documents():
+        nonlocal failed
+        for path in args.files:
+            try:
+                article = load_article(path)
+                batches = list(enriched(article)) if len(article.text) < 1_000_000 else None
+            except GeoError as exc:
+                print(f"geo places: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            # A long file streams its batches; an article is geoparsed before any of it is
+            # written, so that an error in it never leaves half a document on stdout.
+            yield output.StreamedDocument(path, article, batches or enriched(article))
+
+    output.write_documents(documents(), args.format, sys.stdout)
     return 2 if failed else 0
 
 

@@ -1,12 +1,31 @@
-"""Turn geoparsed documents into the CLI's output formats (table, JSON, GeoJSON, CSV)."""
+"""Write geoparsed documents in the CLI's formats (table, JSON, GeoJSON, CSV), streaming.
+
+Each document's places arrive in batches and are written as they come, so memory stays flat
+however many files, or however long a file, ``geo places`` is given.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TextIO
 
+from geo.articles import Article
 from geo.places import EXTRA_FIELDS, FIELDS, Document
+
+FORMATS = ("table", "json", "geojson", "csv")
+
+
+@dataclass
+class StreamedDocument:
+    """A document whose places are still to come, batch by batch."""
+
+    path: str
+    article: Article
+    batches: Iterable[list[dict]]
 
 
 def format_table(rows: list[dict], columns: list[str]) -> str:
@@ -29,56 +48,83 @@ def format_table(rows: list[dict], columns: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _json(docs: list[Document]) -> str:
-    return (
-        json.dumps({"documents": [d.as_dict() for d in docs]}, ensure_ascii=False, indent=2) + "\n"
-    )
+def _place(p: dict) -> dict:
+    return {k: p[k] for k in FIELDS + EXTRA_FIELDS if k in p}
 
 
-def _geojson(docs: list[Document]) -> str:
-    features = []
+def _json(docs: Iterable[StreamedDocument], out: TextIO) -> None:
+    out.write('{"documents": [')
+    for n, d in enumerate(docs):
+        head = {"path": d.path, "title": d.article.title, "date": d.article.date}
+        out.write(("," if n else "") + "\n  " + json.dumps(head, ensure_ascii=False)[:-1])
+        out.write(', "places": [')
+        first = True
+        for batch in d.batches:
+            for p in batch:
+                out.write(
+                    ("" if first else ",") + "\n    " + json.dumps(_place(p), ensure_ascii=False)
+                )
+                first = False
+        out.write("\n  ]}" if not first else "]}")
+    out.write("\n]}\n")
+
+
+def _geojson(docs: Iterable[StreamedDocument], out: TextIO) -> None:
+    out.write('{"type": "FeatureCollection", "features": [')
+    first = True
     for d in docs:
-        for p in d.places:
-            props = {k: p.get(k) for k in FIELDS + EXTRA_FIELDS if k in p}
-            props["path"] = d.path
-            geom = (
-                {"type": "Point", "coordinates": [p["lon"], p["lat"]]}
-                if p.get("lat") is not None
-                else None
-            )
-            features.append({"type": "Feature", "geometry": geom, "properties": props})
-    return (
-        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False) + "\n"
-    )
+        for batch in d.batches:
+            for p in batch:
+                props = _place(p) | {"path": d.path}
+                geom = (
+                    {"type": "Point", "coordinates": [p["lon"], p["lat"]]}
+                    if p.get("lat") is not None
+                    else None
+                )
+                feature = {"type": "Feature", "geometry": geom, "properties": props}
+                out.write(("" if first else ",") + "\n" + json.dumps(feature, ensure_ascii=False))
+                first = False
+    out.write("\n]}\n")
 
 
-def _csv(docs: list[Document]) -> str:
-    buf = io.StringIO()
+def _csv(docs: Iterable[StreamedDocument], out: TextIO) -> None:
     cols = ["path", *FIELDS, *EXTRA_FIELDS]
-    writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for d in docs:
-        for p in d.places:
-            row = {k: p.get(k) for k in cols}
-            for k in EXTRA_FIELDS:
-                if isinstance(row.get(k), list):
-                    row[k] = ";".join(row[k])
-            row["path"] = d.path
-            writer.writerow(row)
-    return buf.getvalue()
+        for batch in d.batches:
+            for p in batch:
+                row = {k: p.get(k) for k in cols}
+                for k in EXTRA_FIELDS:
+                    if isinstance(row.get(k), list):
+                        row[k] = ";".join(row[k])
+                row["path"] = d.path
+                writer.writerow(row)
 
 
-def _table(docs: list[Document]) -> str:
-    parts = []
+def _table(docs: Iterable[StreamedDocument], out: TextIO) -> None:
     cols = ["start", "mention", "name", "kind", "country", "lat", "lon", "score", "id"]
-    cols += [k for k in EXTRA_FIELDS if any(k in p for d in docs for p in d.places)]
-    for d in docs:
+    for n, d in enumerate(docs):
         head = d.path + (f" — {d.article.title}" if d.article.title else "")
         head += f" ({d.article.date})" if d.article.date else ""
-        parts.append(head + "\n" + format_table(d.places, cols))
-    return "\n".join(parts)
+        out.write(("\n" if n else "") + head + "\n")
+        for batch in d.batches:
+            extra = [k for k in EXTRA_FIELDS if any(k in p for p in batch)]
+            out.write(format_table(batch, cols + extra))
+
+
+def write_documents(docs: Iterable[StreamedDocument], fmt: str, out: TextIO) -> None:
+    """Write the documents to ``out`` in ``fmt`` as their places arrive."""
+    {"json": _json, "geojson": _geojson, "csv": _csv, "table": _table}[fmt](docs, out)
+
+
+def _streamed(docs: Iterable[Document]) -> Iterator[StreamedDocument]:
+    for d in docs:
+        yield StreamedDocument(d.path, d.article, [d.places])
 
 
 def render_documents(docs: list[Document], fmt: str) -> str:
-    """The documents in one of the formats ``table``, ``json``, ``geojson``, ``csv``."""
-    return {"json": _json, "geojson": _geojson, "csv": _csv, "table": _table}[fmt](docs)
+    """The documents in one of ``FORMATS``, as one string (for library use and tests)."""
+    buf = io.StringIO()
+    write_documents(_streamed(docs), fmt, buf)
+    return buf.getvalue()

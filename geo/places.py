@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.articles import Article, Sentences, article_from_text, load_article
 from geo.gazetteer.index import open_index
-from geo.recognize import find_mentions
+from geo.recognize import find_mentions, text_windows
 from geo.resolve import resolve_mentions
 
 FIELDS = (
@@ -73,44 +74,58 @@ def _resolve_online(records: list[dict], geocoder: str) -> list[dict]:
     return records
 
 
+# Mentions are resolved together within a window of this many characters. An article is far
+# shorter; a 50 MB file is a corpus, and windows keep its memory bounded.
+CONTEXT_WINDOW = 1_000_000
+
+
+def _record(r, sentences: Sentences) -> dict:
+    e, m = r.entry, r.mention
+    return {
+        "mention": m.text,
+        "start": m.start,
+        "end": m.end,
+        "sentence": sentences.around(m.start),
+        "name": e.name if e else None,
+        "lat": round(e.lat, 5) if e else None,
+        "lon": round(e.lon, 5) if e else None,
+        "country": e.country if e else None,
+        "kind": (m.feature or e.kind) if e else "unknown",
+        "id": e.id if e else None,
+        "score": r.score,
+        "demonym": m.demonym,
+        "alternatives": [
+            {
+                "name": a.name,
+                "id": a.id,
+                "country": a.country,
+                "kind": a.kind,
+                "lat": round(a.lat, 5),
+                "lon": round(a.lon, 5),
+                "score": s,
+            }
+            for a, s in r.alternatives
+        ],
+    }
+
+
+def iter_place_batches(article: Article, geocoder: str = "gazetteer") -> Iterator[list[dict]]:
+    """The article's place records, one list per context window, in text order."""
+    index = open_index()
+    for start, end in text_windows(article.text, article.body_start, CONTEXT_WINDOW):
+        mentions = find_mentions(index, article.text, start, end)
+        if not mentions:
+            continue
+        sentences = Sentences(article.text, start, end)
+        records = [_record(r, sentences) for r in resolve_mentions(mentions)]
+        if geocoder != "gazetteer":
+            records = _resolve_online(records, geocoder)
+        yield records
+
+
 def places_from_article(article: Article, geocoder: str = "gazetteer") -> Document:
     """Recognise and resolve the places of one article (the body, not its front matter)."""
-    index = open_index()
-    mentions = find_mentions(index, article.text, article.body_start)
-    sentences = Sentences(article.text, article.body_start)
-    records = []
-    for r in resolve_mentions(mentions):
-        e, m = r.entry, r.mention
-        records.append(
-            {
-                "mention": m.text,
-                "start": m.start,
-                "end": m.end,
-                "sentence": sentences.around(m.start),
-                "name": e.name if e else None,
-                "lat": round(e.lat, 5) if e else None,
-                "lon": round(e.lon, 5) if e else None,
-                "country": e.country if e else None,
-                "kind": (m.feature or e.kind) if e else "unknown",
-                "id": e.id if e else None,
-                "score": r.score,
-                "demonym": m.demonym,
-                "alternatives": [
-                    {
-                        "name": a.name,
-                        "id": a.id,
-                        "country": a.country,
-                        "kind": a.kind,
-                        "lat": round(a.lat, 5),
-                        "lon": round(a.lon, 5),
-                        "score": s,
-                    }
-                    for a, s in r.alternatives
-                ],
-            }
-        )
-    if geocoder != "gazetteer":
-        records = _resolve_online(records, geocoder)
+    records = [rec for batch in iter_place_batches(article, geocoder) for rec in batch]
     return Document(article.path, article, records)
 
 

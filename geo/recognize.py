@@ -193,13 +193,13 @@ def _is_common_word(tok: Token, entries: tuple[Entry, ...], common: dict[str, in
 _CHUNK = 200_000
 
 
-def _chunks(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Windows of about ``_CHUNK`` characters ending at line breaks, to bound memory."""
+def text_windows(text: str, start: int, end: int, size: int = _CHUNK) -> list[tuple[int, int]]:
+    """Windows of about ``size`` characters ending at line breaks, to bound memory."""
     out = []
     while start < end:
-        stop = min(end, start + _CHUNK)
+        stop = min(end, start + size)
         if stop < end:
-            nl = text.find("\n", stop, min(end, stop + _CHUNK))
+            nl = text.find("\n", stop, min(end, stop + size))
             stop = nl + 1 if nl >= 0 else stop
         out.append((start, stop))
         start = stop
@@ -213,7 +213,7 @@ def find_mentions(
     end = len(text) if end is None else end
     mentions: list[Mention] = []
     names: set[str] = set()
-    for a, b in _chunks(text, start, end):
+    for a, b in text_windows(text, start, end):
         tokens = _tokens(text, a, b)
         prev_word = {tok.start: tokens[k - 1].lower for k, tok in enumerate(tokens) if k}
         for run in _runs(text, tokens):

@@ -49,12 +49,14 @@ class Entry:
     capital: bool = False
     source: str = ""
     flags: int = 0
-    _geometry: bytes | None = field(default=None, repr=False, compare=False)
+    _index: GazetteerIndex | None = field(default=None, repr=False, compare=False)
 
     @property
     def geometry(self):
-        """The place's shape (shapely) where the gazetteer has one, else None."""
-        return wkb.loads(self._geometry) if self._geometry else None
+        """The place's shape (shapely) where the gazetteer has one, else None.
+
+        Read on demand: lookups run by the thousand and rarely need shapes."""
+        return self._index.geometry_of(self.id) if self._index is not None else None
 
     @property
     def is_demonym_match(self) -> bool:
@@ -100,13 +102,13 @@ class GazetteerIndex:
             self._con.execute("SELECT 1 FROM names LIMIT 1")
         except sqlite3.DatabaseError as exc:
             raise GazetteerError(f"gazetteer index {path} is unreadable ({exc})") from None
-        self._lookup = lru_cache(maxsize=200_000)(self._lookup_uncached)
+        self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
         self._common: dict[str, int] | None = None
 
     def _lookup_uncached(self, key: str) -> tuple[Entry, ...]:
         try:
             rows = self._con.execute(
-                f"SELECT {_COLUMNS}, n.flags, p.geometry FROM names n "
+                f"SELECT {_COLUMNS}, n.flags FROM names n "
                 "JOIN places p ON p.idx = n.idx WHERE n.key = ?",
                 (key,),
             ).fetchall()
@@ -115,12 +117,7 @@ class GazetteerIndex:
                 f"gazetteer index {self.path} is damaged ({exc}); "
                 "rebuild it with `geo setup --force`"
             ) from None
-        entries = [
-            Entry(
-                r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0, r[7], bool(r[8]), r[9], r[10], r[11]
-            )
-            for r in rows
-        ]
+        entries = [self._entry(r[:10], r[10]) for r in rows]
         entries.sort(key=lambda e: (-e.prior, e.id))
         return tuple(entries)
 
@@ -149,26 +146,23 @@ class GazetteerIndex:
             found = [e for e in found if (e.country or "").upper() == country.upper()]
         return found[:limit] if limit else found
 
-    def get(self, place_id: str) -> Entry | None:
-        row = self._con.execute(
-            f"SELECT {_COLUMNS}, 1, p.geometry FROM places p WHERE p.id = ?", (place_id,)
-        ).fetchone()
-        if row is None:
-            return None
+    def _entry(self, row: tuple, flags: int) -> Entry:
+        pid, name, kind, country, lat, lon, pop, admin1, capital, source = row
         return Entry(
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            row[5],
-            row[6] or 0,
-            row[7],
-            bool(row[8]),
-            row[9],
-            PRIMARY,
-            row[11],
+            pid, name, kind, country, lat, lon, pop or 0, admin1, bool(capital), source, flags, self
         )
+
+    def get(self, place_id: str) -> Entry | None:
+        """The place with this id (e.g. 'geonames:2210247'), or None."""
+        row = self._con.execute(
+            f"SELECT {_COLUMNS} FROM places p WHERE p.id = ?", (place_id,)
+        ).fetchone()
+        return self._entry(row, PRIMARY) if row else None
+
+    def geometry_of(self, place_id: str):
+        """The shape stored for a place (countries, seas, regions), or None."""
+        row = self._con.execute("SELECT geometry FROM places WHERE id = ?", (place_id,)).fetchone()
+        return wkb.loads(row[0]) if row and row[0] else None
 
     def acronym_only(self, key: str, entry: Entry) -> bool:
         """True when this key reaches the entry only as an all-capitals acronym (US, UAE)."""
