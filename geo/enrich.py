@@ -15,7 +15,6 @@ from functools import lru_cache
 import geopandas as gpd
 import pandas as pd
 import shapely
-from pyproj import Geod
 from shapely.geometry import Point
 
 from geo.control import as_of, control_of_points, frontlines_at, theatre_shape, to_date, zones_at
@@ -34,8 +33,6 @@ ADDED = (
     "theatre", "control", "control_status", "control_certainty", "control_as_of", "control_town",
     "backers", "routes", "route_roles", "events", "roles", "backs",
 )  # fmt: skip
-
-_GEOD = Geod(ellps="WGS84")
 
 
 def _frame(places: gpd.GeoDataFrame | Sequence[dict]) -> gpd.GeoDataFrame:
@@ -126,7 +123,7 @@ def country_roles(
     return roles, backs
 
 
-def _near(place: Point, geoms: Sequence, km: float = NEAR_KM) -> list[float]:
+def _near(place: Point, geoms: Sequence) -> list[float]:
     """Distances in km from ``place`` to each geometry (azimuthal equidistant on the place)."""
     if not len(geoms):
         return []
