@@ -23,6 +23,7 @@ from geo.theatres import Theatre
 
 GEOD = Geod(ellps="WGS84")
 RESOLUTION = "10m"  # Natural Earth scale for the country outline
+COAST_KM = 5.0  # a point this close outside the outline still belongs to the nearest cell
 
 CELL_COLUMNS = [
     "theatre", "date", "as_of", "place", "name", "actor", "actor_name", "side", "status",
@@ -229,16 +230,21 @@ def control_of_points(
 ) -> pd.DataFrame:
     """For each point (lon/lat), the cell it falls in: place, actor, side, status, certainty.
 
-    Points outside the theatre's countries, or before its first date, get nulls.
+    A point just off the coastline (within ``COAST_KM``, as ports and gazetteer points can be)
+    takes the nearest cell. Points farther outside the theatre's countries, or before its first
+    date, get nulls.
     """
     cells = cells_at(theatre, date)
     cols = ["place", "actor", "side", "status", "certainty", "as_of"]
     if cells.empty or len(points) == 0:
         return pd.DataFrame({c: [None] * len(points) for c in cols}, index=points.index)
-    pts = gpd.GeoDataFrame(geometry=points.to_numpy(), crs=4326)
-    pts["_i"] = range(len(pts))
-    hit = gpd.sjoin(pts, cells[cols + ["geometry"]], how="left", predicate="within")
-    hit = hit.drop_duplicates("_i").sort_values("_i")
-    out = hit[cols].astype(object).where(hit[cols].notna(), None)
+    crs = local_crs(theatre_shape(theatre))
+    pts = gpd.GeoDataFrame({"_i": range(len(points))}, geometry=points.to_numpy(), crs=4326)
+    pts = pts[pts.geometry.notna() & ~pts.geometry.is_empty].to_crs(crs)
+    near = gpd.sjoin_nearest(
+        pts, cells[cols + ["geometry"]].to_crs(crs), how="left", max_distance=COAST_KM * 1000
+    )
+    near = near.drop_duplicates("_i").set_index("_i").reindex(range(len(points)))
+    out = near[cols].astype(object).where(near[cols].notna(), None)
     out.index = points.index
     return out

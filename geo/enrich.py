@@ -233,7 +233,12 @@ def enrich(
             for i, g in enumerate(gdf.geometry)
             if g is not None and not g.is_empty and kinds[i] not in AREA_KINDS
         ]
-        inside = [i for i in sites if shape.covers(gdf.geometry.iloc[i])]
+        # a site of the theatre's own countries just off the coastline still gets a cell
+        inside = [
+            i
+            for i in sites
+            if shape.covers(gdf.geometry.iloc[i]) or gdf["country"].iloc[i] in theatre.countries
+        ]
         backer_memo: dict[str, list[str]] = {}
         if inside and as_of(theatre, date) is not None:
             found = control_of_points(theatre, date, gdf.geometry.iloc[inside])

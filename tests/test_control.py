@@ -145,3 +145,9 @@ def test_syria_zones_tile_syria_with_four_sides():
     fronts = control.frontlines_at(syria, "2019-12-22")
     pairs = set(zip(fronts["side_a"], fronts["side_b"], strict=True))
     assert ("government", "hts") in pairs and ("government", "sdf") in pairs
+
+
+def test_a_point_just_off_the_coast_takes_the_nearest_cell(libya):
+    points = gpd.GeoSeries([Point(13.187, 32.95), Point(13.187, 33.3)], crs=4326)
+    found = control.control_of_points(libya, "2019-12-22", points)
+    assert list(found["actor"]) == ["gna", None]
