@@ -3,7 +3,8 @@
 - GeoJSON: one FeatureCollection; each feature's ``layer`` property names its layer (places,
   zones, frontlines, routes, events, maritime). RFC 7946: lon/lat WGS84, no ``crs`` member.
 - GeoPackage: one table per layer, EPSG:4326.
-- CSV: one row per feature, a ``layer`` column and the geometry as WKT (EPSG:4326) in ``WKT``.
+- CSV: one row per feature, a ``layer`` column and the geometry as WKT in ``WKT``, with a
+  ``.prj`` beside it saying EPSG:4326 (GDAL-based readers pick both up).
 
 Lists become ``;``-joined text (route roles as ``route:role``), other records JSON text, so
 every format holds the same values.
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+from pyproj import CRS
 
 from geo.errors import ConfigurationError, InputError
 
@@ -132,6 +134,10 @@ def write_layers(layers: Mapping[str, gpd.GeoDataFrame], out: str | Path, fmt: s
         frame["WKT"] = [g.wkt if g is not None else None for g in table.geometry]
         frame.to_csv(tmp, index=False, lineterminator="\n")
 
+    # GDAL (and so geopandas and QGIS) reads a .prj beside a CSV as its CRS
+    _write_atomic(
+        Path(out).with_suffix(".prj"), lambda tmp: tmp.write_text(CRS.from_epsg(4326).to_wkt())
+    )
     return _write_atomic(Path(out), write_csv)
 
 

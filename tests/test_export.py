@@ -72,6 +72,14 @@ def test_round_trip(layers, tmp_path, fmt):
     assert not list(tmp_path.glob(".geo-export-*"))
 
 
+@pytest.mark.parametrize("fmt", ["geojson", "csv"])
+def test_plain_read_file_gets_rows_and_crs(layers, tmp_path, fmt):
+    out = export.write_layers(layers, tmp_path / f"layers.{fmt}", fmt)
+    back = gpd.read_file(out)
+    assert len(back) == sum(_counts(layers).values())
+    assert back.crs.to_epsg() == 4326
+
+
 def test_geojson_is_rfc7946_with_a_layer_property(layers, tmp_path):
     out = export.write_layers(layers, tmp_path / "layers.geojson", "geojson")
     doc = json.loads(out.read_text(encoding="utf-8"))
