@@ -178,3 +178,16 @@ def test_a_killed_build_leaves_earlier_maps_whole(tmp_path, no_theatres, gazette
     # The next build finishes the job.
     report = build.build([src], out, progress=False)
     assert report.ok and (out / "n39.html").is_file()
+
+
+def test_a_deleted_article_leaves_the_index_and_the_folder(tmp_path, no_theatres, gazetteer):
+    src = tmp_path / "in"
+    gone = _article(src, "gone.md", "Soon gone")
+    _article(src, "kept.md", "Kept")
+    out = tmp_path / "maps"
+    build.build([src], out, progress=False)
+    gone.unlink()
+    build.build([src], out, progress=False)
+    assert not (out / "gone.html").exists() and not (out / "gone.csv").exists()
+    assert "Soon gone" not in (out / "index.html").read_text()
+    assert (out / "kept.html").is_file()

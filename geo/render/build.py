@@ -151,6 +151,15 @@ def _save_state(out: Path, state: dict[str, Any]) -> None:
     write_atomic(out / STATE_FILE, text.encode("utf-8"))
 
 
+def _forget_deleted(out: Path, state: dict[str, Any]) -> None:
+    """Drop the maps of articles whose file is gone: their pages and data files, and index rows."""
+    for key in [k for k in state["maps"] if not Path(k).exists()]:
+        slug = state["maps"].pop(key)["slug"]
+        for name in _outputs(slug):
+            with contextlib.suppress(OSError):
+                (out / name).unlink()
+
+
 def safe_slug(slug: str | None, fallback: str) -> str:
     """A slug that names a file inside the output folder and nothing else."""
     value = slug if slug and _SLUG_RE.match(slug) else slugify(slug or fallback)
@@ -224,6 +233,7 @@ def build(
     report = BuildReport()
     with build_lock(out):
         state = _load_state(out)
+        _forget_deleted(out, state)
         shared = "|".join([code_version(), theatre_version(), gazetteer_version()])
         taken = {
             e["slug"]
