@@ -35,8 +35,11 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def zone_features(zones: gpd.GeoDataFrame) -> list[dict]:
+def zone_features(
+    zones: gpd.GeoDataFrame, place_names: Mapping[str, str] | None = None
+) -> list[dict]:
     """Zones of one date as features with an escaped popup and a class per actor."""
+    names = place_names or {}
     features = []
     for _, z in zones.iterrows():
         geom = z.geometry
@@ -48,7 +51,11 @@ def zone_features(zones: gpd.GeoDataFrame) -> list[dict]:
         color = _text(z.get("colour")) or "#6b7280"
         style = {"color": color, "weight": 1, "fillColor": color, "opacity": 0.7}
         style.update(STATUS_STYLE.get(status, STATUS_STYLE["controlled"]))
-        towns = _text(z.get("towns"))
+        raw_towns = z.get("towns")
+        if isinstance(raw_towns, (list, tuple)):
+            towns = ", ".join(names.get(str(t), str(t)) for t in raw_towns) or None
+        else:
+            towns = _text(raw_towns)
         area = z.get("area_km2")
         popup = (
             '<div class="geo-popup">'
@@ -198,6 +205,7 @@ def control_layers(
     fronts_by_date: Mapping[str, gpd.GeoDataFrame],
     article_date: str | None,
     theatre_name: str = "",
+    place_names: Mapping[str, str] | None = None,
 ) -> tuple[FeatureLayer, FeatureLayer, DateSwitch]:
     """The zone and frontline overlays (empty groups) and the switch that fills them.
 
@@ -216,7 +224,7 @@ def control_layers(
         zones,
         fronts,
         dates,
-        {d: zone_features(zones_by_date[d]) for d in dates},
+        {d: zone_features(zones_by_date[d], place_names) for d in dates},
         {d: front_features(fronts_by_date.get(d, gpd.GeoDataFrame())) for d in dates},
         start,
         as_of,

@@ -270,7 +270,10 @@ class TheatreLayers:
             zones = {d: control_stage.zones_at(th, d) for d in dates}
             fronts = {d: control_stage.frontlines_at(th, d) for d in dates}
             if dates:
-                z, f, switch = control_render.control_layers(zones, fronts, self.date, th.name)
+                names = {str(k): str(v) for k, v in th.places["name"].items()}
+                z, f, switch = control_render.control_layers(
+                    zones, fronts, self.date, th.name, names
+                )
                 _rename(z, suffix, th.id, many)
                 _rename(f, suffix, th.id, many)
                 m.add_child(z)
