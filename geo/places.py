@@ -112,7 +112,8 @@ def _record(r, sentences: Sentences) -> dict:
 def iter_place_batches(article: Article, geocoder: str = "gazetteer") -> Iterator[list[dict]]:
     """The article's place records, one list per context window, in text order."""
     index = open_index()
-    for start, end in text_windows(article.text, article.body_start, CONTEXT_WINDOW):
+    text = article.text
+    for start, end in text_windows(text, article.body_start, len(text), CONTEXT_WINDOW):
         mentions = find_mentions(index, article.text, start, end)
         if not mentions:
             continue
