@@ -242,3 +242,11 @@ def test_any_place_name_renders(name):
     rows[0]["mention"] = name
     page, _ = render_page(build_map(_inputs(rows)))
     assert page.rstrip().endswith("</html>")
+
+
+def test_colours_from_data_are_plain_colours_or_the_default():
+    from geo.render.elements import safe_color
+
+    assert safe_color("#2e8b57") == "#2e8b57" and safe_color("red") == "red"
+    for bad in ('red" onmouseover="x', "url(javascript:x)", "#12;background:x", None, ""):
+        assert safe_color(bad) == "#6b7280"

@@ -15,7 +15,7 @@ from branca.element import MacroElement
 from folium.template import Template
 from shapely.geometry import mapping
 
-from geo.render.elements import FeatureLayer, css_class, esc, round_coords, safe_json
+from geo.render.elements import FeatureLayer, css_class, esc, round_coords, safe_color, safe_json
 from geo.render.legend import Entry
 
 ZONE_TOLERANCE = 0.01  # degrees (~1 km): zones are Voronoi cells, not surveyed lines
@@ -48,7 +48,7 @@ def zone_features(
         geom = geom.simplify(ZONE_TOLERANCE, preserve_topology=True)
         actor = _text(z.get("actor")) or "unknown"
         status = _text(z.get("status")) or "controlled"
-        color = _text(z.get("colour")) or "#6b7280"
+        color = safe_color(z.get("colour"))
         style = {"color": color, "weight": 1, "fillColor": color, "opacity": 0.7}
         style.update(STATUS_STYLE.get(status, STATUS_STYLE["controlled"]))
         raw_towns = z.get("towns")
@@ -241,7 +241,7 @@ def control_legend(zones_by_date: Mapping[str, gpd.GeoDataFrame]) -> list[Entry]
             actor = _text(z.get("actor"))
             if actor and actor not in seen:
                 seen[actor] = (
-                    _text(z.get("colour")) or "#6b7280",
+                    safe_color(z.get("colour")),
                     _text(z.get("actor_name")) or actor,
                 )
     rows = [Entry("area", color, name) for _, (color, name) in sorted(seen.items())]

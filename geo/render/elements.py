@@ -63,6 +63,15 @@ def esc(value: object) -> str:
     return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
 
 
+_COLOR_RE = re.compile(r"^(#[0-9A-Fa-f]{3,8}|[A-Za-z]{3,20})$")
+
+
+def safe_color(value: object, default: str = "#6b7280") -> str:
+    """A CSS colour from data only when it is a plain hex code or name; else the default."""
+    text = str(value).strip() if value is not None else ""
+    return text if _COLOR_RE.match(text) else default
+
+
 def css_class(value: object) -> str:
     """A CSS class name fragment from an id: letters, digits, '-' and '_' only."""
     return _CLASS_RE.sub("-", str(value)).strip("-") or "x"

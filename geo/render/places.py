@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo.articles import Sentences
 from geo.gazetteer import naturalearth
-from geo.render.elements import FeatureLayer, css_class, esc, finite, round_coords
+from geo.render.elements import FeatureLayer, css_class, esc, finite, round_coords, safe_color
 
 COUNTRY_KINDS = {"country", "pcli", "pcl", "pcld", "pcls", "pclf", "pclix"}
 # Water bodies have no polygons in Natural Earth's world-atlas; draw the water within this many
@@ -295,7 +295,7 @@ def actor_color(control: Any, actors: Mapping[str, Mapping[str, Any]]) -> str:
     if key is None:
         return UNCONTROLLED
     info = actors.get(key, {})
-    return str(info.get("colour") or info.get("color") or UNCONTROLLED)
+    return safe_color(info.get("colour") or info.get("color"), UNCONTROLLED)
 
 
 def actor_label(control: Any, actors: Mapping[str, Mapping[str, Any]]) -> str:

@@ -11,7 +11,7 @@ import geopandas as gpd
 from folium.plugins import AntPath
 from shapely.geometry import mapping
 
-from geo.render.elements import FeatureLayer, css_class, esc, round_coords
+from geo.render.elements import FeatureLayer, css_class, esc, round_coords, safe_color
 from geo.render.legend import Entry
 
 SEA_COLOR = "#1d4ed8"
@@ -52,7 +52,7 @@ def leg_features(
         over = _text(leg.get("over")) or _text(leg.get("mode")) or "land"
         info = actors.get(actor or "", {})
         if actor:
-            color = str(info.get("colour") or info.get("color") or OPEN_COLOR)
+            color = safe_color(info.get("colour") or info.get("color"), OPEN_COLOR)
         else:
             color = SEA_COLOR if over in ("sea", "air") else OPEN_COLOR
         held = (

@@ -22,6 +22,7 @@ from geo.render import events as events_render
 from geo.render import maritime as maritime_render
 from geo.render import routes as routes_render
 from geo.render import support as support_render
+from geo.render.elements import safe_color
 from geo.render.legend import Entry
 from geo.render.places import Place
 
@@ -135,7 +136,7 @@ def support_links(theatre: Any, date: str | None) -> list[support_render.Support
                 else (_text(target_info.get("name")) or backs),
                 origin=origin,
                 target=target,
-                color=_text(info.get("colour")) or "#374151",
+                color=safe_color(info.get("colour"), "#374151"),
                 support=_text(b.get("support")) or "",
                 certainty=_text(b.get("certainty")) or "",
                 since=str(_as_date(b.get("start")) or ""),
