@@ -1,20 +1,32 @@
 """geo: from conflict news to layered maps.
 
 The pipeline, stage by stage: ``articles`` (text) → ``recognize`` (toponyms) → ``resolve``
-(gazetteer, geopy geocoders) → theatre joins → rendering. The public API is re-exported here.
+(gazetteer, geopy geocoders) → ``enrich`` (theatre joins) → ``render`` (folium maps). The
+public API is re-exported here, loaded on first use so that ``import geo`` stays cheap.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "places_from_text", "places_from_file", "places_frame"]
+_API = {
+    "places_from_text": "geo.places",
+    "places_from_file": "geo.places",
+    "places_frame": "geo.places",
+    "enrich": "geo.enrich",
+    "theatre_layers": "geo.enrich",
+    "map_article": "geo.render.article_map",
+    "build_maps": "geo.render.build",
+}
+
+__all__ = ["__version__", *_API]
 
 
 def __getattr__(name: str):
-    # Lazy so that `import geo` stays cheap for the CLI's start-up time.
-    if name in {"places_from_text", "places_from_file", "places_frame"}:
-        from geo import places
-
-        return getattr(places, name)
+    if name == "build_maps":
+        return import_module("geo.render.build").build
+    if name in _API:
+        return getattr(import_module(_API[name]), name)
     raise AttributeError(f"module 'geo' has no attribute {name!r}")
