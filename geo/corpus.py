@@ -284,17 +284,18 @@ _CONTROL_MEMO: dict[tuple[str, dt.date, float, float], tuple] = {}
 _NO_CONTROL = (None, None, None)
 
 
-def _warm() -> None:
-    """Load what every batch needs, once per process: gazetteer, theatres, their shapes."""
-    from geo.control import cells_at, theatre_shape
+@lru_cache(maxsize=1)
+def _warm() -> bool:
+    """Load what every batch needs, once per process: gazetteer, theatres, control cells."""
     from geo.gazetteer.index import open_index
     from geo.theatres import load_all
 
     open_index()
     for theatre in load_all():
-        theatre_shape(theatre)
+        _prepared_shape(theatre)
         for day in theatre.dates:
-            cells_at(theatre, day)
+            _cell_index(theatre, day)
+    return True
 
 
 def _worker_init() -> None:
@@ -322,6 +323,22 @@ def _prepared_shape(theatre):
     return shape
 
 
+@lru_cache(maxsize=64)
+def _cell_index(theatre, snapshot: dt.date):
+    """The control cells of one snapshot (``geo.control.cells_at``) in an STRtree, with each
+    cell's (actor, status, as-of date): one tree query answers a whole batch of points."""
+    import shapely
+
+    from geo.control import cells_at
+
+    cells = cells_at(theatre, snapshot)
+    answers = []
+    for actor, status, day in zip(cells["actor"], cells["status"], cells["as_of"], strict=True):
+        iso = day.isoformat() if hasattr(day, "isoformat") else _opt(day)
+        answers.append((_opt(actor), _opt(status), iso) if _opt(actor) else _NO_CONTROL)
+    return shapely.STRtree(cells.geometry.to_numpy()), answers
+
+
 def control_at_many(
     docs: Sequence[tuple[Sequence[dict], str | None]],
 ) -> list[list[tuple[str | None, str | None, str | None]]]:
@@ -332,10 +349,9 @@ def control_at_many(
     control snapshot for the whole batch, and memoised: a corpus names the same towns again
     and again, and control only changes at the theatre's recorded dates.
     """
-    import geopandas as gpd
     import shapely
 
-    from geo.control import as_of, control_of_points
+    from geo.control import as_of
     from geo.enrich import AREA_KINDS
     from geo.theatres import load_all
 
@@ -355,26 +371,20 @@ def control_at_many(
                     wanted.setdefault((theatre, snapshot), {}).setdefault(xy, []).append((d, i))
     for (theatre, snapshot), points in wanted.items():
         missing = [xy for xy in points if (theatre.id, snapshot, *xy) not in _CONTROL_MEMO]
-        for xy in missing:
-            _CONTROL_MEMO[(theatre.id, snapshot, *xy)] = _NO_CONTROL
         if missing:
             geoms = shapely.points(missing)
-            inside = [
-                xy
-                for xy, hit in zip(
-                    missing, shapely.covers(_prepared_shape(theatre), geoms), strict=True
+            inside = shapely.covers(_prepared_shape(theatre), geoms)
+            tree, answers = _cell_index(theatre, snapshot)
+            # As control_of_points' spatial join: the first cell the point lies within.
+            hit_point, hit_cell = tree.query(geoms, predicate="within")
+            first: dict[int, int] = {}
+            for i, c in zip(hit_point.tolist(), hit_cell.tolist(), strict=True):
+                first[i] = min(c, first.get(i, c))
+            for i, xy in enumerate(missing):
+                found = inside[i] and i in first
+                _CONTROL_MEMO[(theatre.id, snapshot, *xy)] = (
+                    answers[first[i]] if found else _NO_CONTROL
                 )
-                if hit
-            ]
-            if inside:
-                series = gpd.GeoSeries(shapely.points(inside), crs=4326)
-                found = control_of_points(theatre, snapshot, series)
-                for xy, actor, status, day in zip(
-                    inside, found["actor"], found["status"], found["as_of"], strict=True
-                ):
-                    if actor is not None:
-                        iso = day.isoformat() if hasattr(day, "isoformat") else _opt(day)
-                        _CONTROL_MEMO[(theatre.id, snapshot, *xy)] = (actor, status, iso)
         for xy, where in points.items():
             answer = _CONTROL_MEMO[(theatre.id, snapshot, *xy)]
             if answer[0] is not None:

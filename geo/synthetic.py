@@ -79,6 +79,25 @@ _BODY = (
     "Fighters moved from {town2} towards {town3} under cover of darkness.",
     "Hospitals in {city} are treating wounded people from {town} and {town2}.",
 )
+# Sentences without places: most of a news article is context, quotes and numbers.
+_CONTEXT = (
+    '"We have nothing left," said a father of five, who asked not to be named.',
+    "The United Nations said at least {n} people had been killed since the start of the month.",
+    "Neither side could be reached for comment on {weekday}.",
+    "Independent verification of the claims was not possible.",
+    "A ceasefire agreed in {month} has been broken repeatedly by both sides.",
+    "Aid workers said access to the area remained severely restricted.",
+    "The health ministry said {n} people had been wounded, many of them children.",
+    "Analysts say neither side is strong enough to win outright.",
+    "Schools have been closed for weeks and many teachers have left.",
+    "The conflict has displaced hundreds of thousands of people since it began.",
+    "Officials said the number of casualties was likely to rise.",
+    "A statement attributed to {actor} said they were responding to attacks on civilians.",
+    "Human rights groups have called for an independent investigation.",
+    "Food prices have risen sharply, and fuel queues stretch for hours.",
+    "A local journalist said communications had been cut for {n} hours.",
+    "Diplomats say talks could resume next month if the fighting eases.",
+)
 # What each theatre's news adds: the sea crossing from Libya, the camps and borders of Syria.
 _THEATRE_BODY = {
     "libya": (
@@ -203,7 +222,9 @@ def _article(rng: random.Random, n: int, pools: dict) -> SyntheticArticle:
     fill["actor_short"] = actor.split(" of ")[-1].split(" loyal to ")[-1]
     paragraphs = []
     body = _BODY + _THEATRE_BODY[theatre]
-    sentences = [rng.choice(_OPENERS)] + rng.sample(body, rng.randint(4, 9))
+    sentences = rng.sample(body, rng.randint(6, 11)) + rng.sample(_CONTEXT, rng.randint(8, 16))
+    rng.shuffle(sentences)
+    sentences.insert(0, rng.choice(_OPENERS))
     while sentences:
         size = rng.randint(2, 4)
         paragraphs.append(
