@@ -48,6 +48,7 @@ CONTINENTS = {
 UNCONTROLLED = "#6b7280"
 COUNTRY_COLOR = "#7c3aed"
 SEA_COLOR = "#0369a1"
+MAX_QUOTES = 200  # a popup quotes every sentence up to this many (a huge article stays usable)
 PLACE_CANVAS_THRESHOLD = 800  # beyond this many places, draw on canvas to stay responsive
 
 
@@ -231,7 +232,10 @@ def popup_html(
     quotes = sentence_quotes(place, text, body_start, sentences)
     n = len(place.mentions)
     parts.append(f'<div class="geo-quotes-head">{n} mention{"s" if n != 1 else ""}</div>')
-    parts.append('<ol class="geo-quotes">' + "".join(f"<li>{q}</li>" for q in quotes) + "</ol>")
+    shown = quotes[:MAX_QUOTES]
+    parts.append('<ol class="geo-quotes">' + "".join(f"<li>{q}</li>" for q in shown) + "</ol>")
+    if len(quotes) > len(shown):
+        parts.append(f'<div class="geo-row">… and {len(quotes) - len(shown)} more sentences</div>')
     parts.append("</div>")
     return "".join(parts)
 
