@@ -26,7 +26,7 @@ DEFAULT_BOUNDS = (-20.0, 0.0, 50.0, 50.0)  # west, south, east, north: when noth
 
 @dataclass
 class MapInputs:
-    """Everything a map is drawn from; the theatre parts are optional GeoDataFrames."""
+    """Everything a map is drawn from: the article, its place rows, and optional theatre layers."""
 
     title: str | None
     date: str | None
