@@ -250,10 +250,12 @@ def radius(mentions: int) -> float:
 
 
 def _water_shape(place: Place, km: float) -> BaseGeometry:
-    degrees = km / 111.0
-    circle = Point(place.lon, place.lat).buffer(degrees, 24)
-    land = naturalearth.land("110m").geometry.union_all()
-    return circle.difference(land).simplify(0.05)
+    """The water within ``km`` of a sea's point: a circle less the 1:50m land inside it."""
+    circle = Point(place.lon, place.lat).buffer(km / 111.0, 32)
+    land = naturalearth.land("50m").geometry.union_all()
+    near = land.intersection(circle.envelope)  # cut first: differencing the world is slow
+    water = circle.difference(near)
+    return water.simplify(0.03)
 
 
 def _simplified(shape: BaseGeometry) -> BaseGeometry:
