@@ -178,3 +178,102 @@ def test_no_payload_runs_in_a_built_map_or_the_index(browser, opener, tmp_path):
     assert PAYLOADS[1] in page.locator("table").inner_text()
     _assert_clean(page, dialogs)
     page.close()
+
+
+class _HostileTheatre:
+    """Theatre layers whose every text field (names, notes, towns, figures) is a payload."""
+
+    def add_to(self, m, found):
+        import geopandas as gpd
+        from shapely.geometry import LineString, Point, Polygon
+
+        from geo.render import control, events, maritime, routes, support
+
+        p = PAYLOADS
+        square = Polygon([(12, 30), (14, 30), (14, 32), (12, 32)])
+        zones = gpd.GeoDataFrame(
+            {"actor": [p[0]], "actor_name": [p[1]], "status": [p[2]], "colour": [p[3]],
+             "towns": [[p[4], p[5]]], "area_km2": [1.0], "as_of": [p[6]]},
+            geometry=[square], crs=4326,
+        )  # fmt: skip
+        fronts = gpd.GeoDataFrame(
+            {"side_a": [p[7]], "side_b": [p[8]], "km": [3.0], "as_of": [p[9]]},
+            geometry=[LineString([(12, 30), (14, 32)])], crs=4326,
+        )  # fmt: skip
+        z, f, switch = control.control_layers({"2019-12-22": zones}, {"2019-12-22": fronts},
+                                              "2019-12-22", p[10], {p[4]: p[11]})  # fmt: skip
+        links = [support.Support(p[12], p[13], p[14], p[15], (30.0, 35.0), (13.0, 31.0), p[16],
+                                 p[17], p[18], p[19], p[20])]  # fmt: skip
+        legs = gpd.GeoDataFrame(
+            {"route": [p[21]], "route_name": [p[22]], "kind": [p[23]], "leg": [1],
+             "from_place": [p[24]], "to_place": [p[25]], "mode": ["land"], "over": ["land"],
+             "control": [None], "as_of": [p[26]], "km": [5.0]},
+            geometry=[LineString([(12, 29), (15, 29)])], crs=4326,
+        )  # fmt: skip
+        whole = gpd.GeoDataFrame(
+            {"route": [p[21]], "km": [9.0], "figures": [p[27]]},
+            geometry=[LineString([(12, 29), (15, 29)])],
+            crs=4326,
+        )
+        sea = gpd.GeoDataFrame(
+            {"id": [p[28]], "name": [p[29]], "kind": [p[30]], "valid_from": [p[31]],
+             "valid_to": [None], "certainty": [p[0]], "source": [p[1]], "note": [p[2]],
+             "km": [None], "area_km2": [4.0]},
+            geometry=[Polygon([(15, 33), (17, 33), (17, 34), (15, 34)])], crs=4326,
+        )  # fmt: skip
+        evs = gpd.GeoDataFrame(
+            {"id": [p[3]], "date": ["2019-12-01"], "end": [p[4]], "title": [p[5]], "kind": [p[6]],
+             "actors": [[p[7]]], "certainty": [p[8]], "source": [[p[9]]], "note": [p[10]]},
+            geometry=[Point(13, 31)], crs=4326,
+        )  # fmt: skip
+        layers = [z, f, support.support_layer(links), routes.routes_layer(legs, whole, {}),
+                  maritime.maritime_layer(sea), events.events_layer(evs, "2019-12-22")]  # fmt: skip
+        for layer in layers:
+            m.add_child(layer)
+        m.add_child(switch)
+        sections = {
+            "Ground control": control.control_legend({"2019-12-22": zones}),
+            "Foreign support": support.support_legend(links),
+            "Maritime zones": maritime.maritime_legend(sea),
+        }
+        return {p[12]: layers}, sections
+
+
+def test_no_payload_runs_from_theatre_data(browser, opener, tmp_path):
+    from geo.render.article_map import MapInputs, build_map, render_page
+    from geo.render.assets import copy_assets
+
+    inputs = MapInputs(
+        title="theatre payloads", date="2019-12-22", source=None, url=None, slug="t",
+        text=None, body_start=0, rows=_rows(PAYLOADS[:3]), theatre=_HostileTheatre(),
+    )  # fmt: skip
+    page_html, assets = render_page(build_map(inputs), "theatre")
+    copy_assets(assets, tmp_path)
+    (tmp_path / "t.html").write_text(page_html, encoding="utf-8")
+    watched = opener(browser, (tmp_path / "t.html").as_uri())
+    page = watched.page
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    assert [e for e in watched.errors if "pageerror" in e] == []
+    opened = page.evaluate(
+        """async () => {
+            let n = 0;
+            const walk = async (l) => {
+                if (l.getPopup && l.getPopup()) {
+                    l.openPopup(l.getBounds ? l.getBounds().getCenter() : undefined);
+                    n++;
+                    await new Promise(r => setTimeout(r, 20));
+                } else if (l.eachLayer) {
+                    const kids = []; l.eachLayer(k => kids.push(k));
+                    for (const k of kids) { await walk(k); }
+                }
+            };
+            for (const key of Object.keys(GEO.layers)) { await walk(GEO.layers[key]); }
+            return n;
+        }"""
+    )
+    assert opened >= 7
+    legend = page.locator("#geo-legend").inner_text()
+    assert PAYLOADS[1] in legend  # actor name shows as text
+    _assert_clean(page, dialogs)
+    page.close()
