@@ -250,3 +250,13 @@ def test_colours_from_data_are_plain_colours_or_the_default():
     assert safe_color("#2e8b57") == "#2e8b57" and safe_color("red") == "red"
     for bad in ('red" onmouseover="x', "url(javascript:x)", "#12;background:x", None, ""):
         assert safe_color(bad) == "#6b7280"
+
+
+def test_popup_says_when_ground_is_contested_and_lists_nearby_events():
+    rows = _rows()
+    rows[0]["control_status"] = "contested"
+    rows[0]["events"] = [{"id": "e1", "name": "2019-12-12: decisive battle announced"}]
+    tripoli = places.group_places(rows)[0]
+    html = places.popup_html(tripoli, None, 0, ACTORS, "2019-12-22")
+    assert "(contested)" in html
+    assert "decisive battle announced" in html

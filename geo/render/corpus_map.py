@@ -49,6 +49,10 @@ CSS = """
 .geo-corpus-cluster div { background: rgba(29, 78, 216, .75); color: #fff; border-radius: 50%;
   width: 30px; height: 30px; margin: 5px; text-align: center;
   font: 600 11px/30px system-ui, sans-serif; }
+.geo-corpus-place { background: none; border: 0; }
+.geo-corpus-dot { box-sizing: border-box; border-radius: 50%; border: 1px solid #1f2937;
+  opacity: .8; }
+.geo-corpus-place:hover .geo-corpus-dot { opacity: 1; }
 .geo-corpus-articles { margin: 4px 0 0 16px; padding: 0; max-height: 220px; overflow-y: auto; }
 .geo-corpus-articles li { margin: 2px 0; }
 .geo-corpus-articles time { color: #6b7280; margin-left: 4px; font-size: 11px; }
@@ -293,11 +297,17 @@ class CorpusTime(MacroElement):
                 data.places.forEach(function (p, i) {
                     var n = counts[i];
                     if (!n) { return; }
-                    var colour = colourOf(controls[i]);
-                    var m = L.circleMarker([p.lat, p.lon], {
-                        radius: 4 + 20 * Math.sqrt(n / max), count: n, weight: 1,
-                        color: "#1f2937", fillColor: colour, fillOpacity: 0.75,
-                        className: "geo-corpus-place"
+                    // A div marker, not a circle path: clustering needs marker icons to zoom to
+                    // and spiderfy. Built with DOM calls, so no value is parsed as markup.
+                    var size = Math.round(2 * (4 + 20 * Math.sqrt(n / max)));
+                    var dot = document.createElement("div");
+                    dot.className = "geo-corpus-dot";
+                    dot.style.width = dot.style.height = size + "px";
+                    dot.style.background = colourOf(controls[i]);
+                    var m = L.marker([p.lat, p.lon], {
+                        icon: L.divIcon({html: dot, className: "geo-corpus-place",
+                                         iconSize: [size, size]}),
+                        count: n, keyboard: false
                     });
                     m.bindTooltip(p.name + " (" + n + ")",
                                   {direction: "top", className: "geo-tip"});

@@ -30,7 +30,6 @@ SEA_RADIUS_KM = {
     "ocn": 1500,
     "sea": 600,
     "gulf": 250,
-    "gulf_": 250,
     "bay": 120,
     "strait": 60,
     "strt": 60,
@@ -69,6 +68,8 @@ class Place:
     backers: list = field(default_factory=list)
     routes: list = field(default_factory=list)
     roles: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    control_status: str | None = None
 
     @property
     def low_confidence(self) -> bool:
@@ -127,6 +128,8 @@ def group_places(rows: Iterable[Mapping[str, Any]]) -> list[Place]:
                 backers=list(row.get("backers") or []),
                 routes=list(row.get("routes") or []),
                 roles=list(row.get("roles") or []),
+                events=list(row.get("events") or []),
+                control_status=row.get("control_status"),
             )
             places[pid] = place
         else:
@@ -180,7 +183,12 @@ def sentence_quotes(
     return [q for q in quotes if q]
 
 
-def actor_line(control: Any, actors: Mapping[str, Mapping[str, Any]], date: str | None) -> str:
+def actor_line(
+    control: Any,
+    actors: Mapping[str, Mapping[str, Any]],
+    date: str | None,
+    status: str | None = None,
+) -> str:
     """'Held by GNA (Government of National Accord)' as escaped HTML, or '' when unknown."""
     key = _key(control)
     if key is None:
@@ -191,6 +199,8 @@ def actor_line(control: Any, actors: Mapping[str, Mapping[str, Any]], date: str 
     label = esc(short) + (f" ({esc(full)})" if full and full != short else "")
     color = esc(actor_color(key, actors))
     when = f" on {esc(date)}" if date else ""
+    if status and status != "controlled":
+        when += f" ({esc(status)})"
     return (
         f'<div class="geo-row">Held by <span class="geo-swatch" style="background:{color}"></span>'
         f"<b>{label}</b>{when}</div>"
@@ -209,13 +219,17 @@ def popup_html(
     parts = [f'<div class="geo-popup"><div class="geo-popup-title">{esc(place.name)}</div>']
     meta = [place.kind] + ([place.country] if place.country else [])
     parts.append(f'<div class="geo-popup-kind">{esc(" · ".join(meta))}</div>')
-    parts.append(actor_line(place.control, actors, date))
+    parts.append(actor_line(place.control, actors, date, place.control_status))
     backers = [_label(b) for b in place.backers if _label(b)]
     if backers:
         parts.append(f'<div class="geo-row">Backed by {esc(", ".join(backers))}</div>')
     routes = [_label(r) for r in place.routes if _label(r)]
     if routes:
         parts.append(f'<div class="geo-row">Routes through it: {esc(", ".join(routes))}</div>')
+    events = [_label(e) for e in place.events if _label(e)]
+    if events:
+        items = "".join(f"<li>{esc(e)}</li>" for e in events[:10])
+        parts.append(f'<div class="geo-row">Events nearby, up to this date:<ul>{items}</ul></div>')
     roles = [_label(r) for r in place.roles if _label(r)]
     if roles:
         parts.append(f'<div class="geo-row">Role: {esc("; ".join(roles))}</div>')

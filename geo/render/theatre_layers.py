@@ -168,9 +168,13 @@ def with_names(rows: list[dict], theatres: Sequence[Any]) -> list[dict]:
     """Rows whose backer and route ids carry display names ({id, name} dicts) for popups."""
     actors = actors_of(theatres)
     route_names: dict[str, str] = {}
+    event_names: dict[str, str] = {}
     for th in theatres:
         for rid, r in th.routes.iterrows():
             route_names.setdefault(str(rid), _text(r.get("name")) or str(rid))
+        for _, ev in th.events.iterrows():
+            title = _text(ev.get("title")) or str(ev["id"])
+            event_names.setdefault(str(ev["id"]), f"{_text(ev.get('date')) or ''}: {title}")
     out = []
     for row in rows:
         new = dict(row)
@@ -179,6 +183,10 @@ def with_names(rows: list[dict], theatres: Sequence[Any]) -> list[dict]:
             if isinstance(b, str)
             else b
             for b in row.get("backers") or []
+        ]
+        new["events"] = [
+            {"id": e, "name": event_names.get(str(e), str(e))} if isinstance(e, str) else e
+            for e in row.get("events") or []
         ]
         new["routes"] = [
             {"id": r, "name": route_names.get(str(r), str(r))} if isinstance(r, str) else r
