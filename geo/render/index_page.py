@@ -5,7 +5,9 @@ A static page with no scripts at all; each map links back here from its header.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from geo.render.elements import esc
@@ -25,10 +27,48 @@ footer { margin-top: 1.5rem; color: #6b7280; font-size: 12px; }
 """
 
 
-def index_html(entries: Sequence[Mapping[str, Any]]) -> str:
+CORPUS_MAPS_FILE = "corpus-maps.json"  # written by ``geo corpus-map`` next to its page
+
+
+def corpus_maps_in(folder: Path) -> list[dict[str, Any]]:
+    """The corpus maps ``geo corpus-map`` wrote into ``folder`` whose page is still there."""
+    try:
+        listed = json.loads((folder / CORPUS_MAPS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(listed, list):
+        return []
+    return [
+        m
+        for m in listed
+        if isinstance(m, dict)
+        and isinstance(m.get("file"), str)
+        and "/" not in m["file"]
+        and (folder / m["file"]).is_file()
+    ]
+
+
+def _corpus_section(maps: Sequence[Mapping[str, Any]]) -> str:
+    """A list of corpus maps (file, title, articles, first, last), every value escaped."""
+    if not maps:
+        return ""
+    items = []
+    for m in sorted(maps, key=lambda m: str(m["file"])):
+        span = f" · {esc(m.get('first'))} to {esc(m.get('last'))}" if m.get("first") else ""
+        items.append(
+            f'<li><a href="{esc(m["file"])}">{esc(m.get("title") or m["file"])}</a> · '
+            f"{esc(m.get('articles') or 0)} articles{span}</li>"
+        )
+    return "<h2>Corpus maps</h2>\n<ul>" + "".join(items) + "</ul>\n"
+
+
+def index_html(
+    entries: Sequence[Mapping[str, Any]], corpus_maps: Sequence[Mapping[str, Any]] = ()
+) -> str:
     """The index page. Entries: slug, title, date, source, places, mentions, low (counts).
 
     Sorted newest first, then by title, so the page is the same whatever order maps were built.
+    ``corpus_maps`` (see :func:`corpus_maps_in`) are listed below the articles.
     """
     rows = []
     ordered = sorted(entries, key=lambda e: (str(e.get("title") or e["slug"]).lower(), e["slug"]))
@@ -57,5 +97,6 @@ def index_html(entries: Sequence[Mapping[str, Any]]) -> str:
         "<table>\n<thead><tr><th>Article</th><th>Date</th><th>Source</th>"
         "<th>Places</th><th>Mentions</th><th>To review</th></tr></thead>\n"
         f"<tbody>\n{body}\n</tbody>\n</table>\n"
+        f"{_corpus_section(corpus_maps)}"
         f"<footer>{CREDITS}</footer>\n</body>\n</html>\n"
     )
