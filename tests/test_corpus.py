@@ -278,3 +278,24 @@ def test_corpus_data_counts_and_months(one_shot):
     assert 0 < data.mentions <= len(points)
     assert len(data.articles) <= N
     assert all(p["refs"] for p in data.places)
+
+
+def test_corpus_map_is_listed_in_the_index(one_shot, tmp_path):
+    from geo.render.corpus_map import write_corpus_map
+
+    parquet = tmp_path / "places.parquet"
+    one_shot.to_parquet(parquet)
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    # What geo build leaves: a page and its entry in the build state.
+    (maps / "syn-000001.html").write_text("<html></html>", encoding="utf-8")
+    state = {"maps": {"/x/syn-000001.md": {"slug": "syn-000001", "title": "One article"}}}
+    (maps / ".build-state.json").write_text(json.dumps(state), encoding="utf-8")
+    write_corpus_map(parquet, maps / "corpus.html", title="War <b>news</b>")
+    write_corpus_map(parquet, maps / "corpus.html", title="War <b>news</b>")  # listed once
+    index = (maps / "index.html").read_text(encoding="utf-8")
+    assert index.count('href="corpus.html"') == 1
+    assert "War &lt;b&gt;news&lt;/b&gt;" in index
+    assert 'href="syn-000001.html"' in index  # the article rows are kept
+    page = (maps / "corpus.html").read_text(encoding="utf-8")
+    assert "syn-000001.html" in page  # the corpus map links to the article's own map

@@ -443,21 +443,63 @@ def build_corpus_map(
 def write_corpus_map(
     parquet: str | Path, out: str | Path, title: str | None = None
 ) -> tuple[Path, CorpusData]:
-    """Read a corpus GeoParquet and write its offline map to ``out`` (assets beside it)."""
+    """Read a corpus GeoParquet and write its offline map to ``out`` (assets beside it).
+
+    The map is listed in ``corpus-maps.json`` next to it and ``index.html`` is rewritten with
+    it, under the same folder lock ``geo build`` takes, so the two never interleave.
+    """
+    from geo.render.build import build_lock
+
     out = Path(out)
     if out.is_dir():
         raise InputError(f"{out}: is a folder; --out names the HTML file to write")
     gdf = load_corpus(parquet)
-    data = corpus_data(gdf, out.parent)
+    folder = out.parent
+    data = corpus_data(gdf, folder)
     name = title or f"Corpus: {Path(parquet).stem}"
     m = build_corpus_map(data, name, index_href="index.html")
     page, assets = render_page(m, str(out))
     try:
-        copy_assets(assets, out.parent)
-        write_atomic(out, page.encode("utf-8"))
+        with build_lock(folder):
+            copy_assets(assets, folder)
+            write_atomic(out, page.encode("utf-8"))
+            _update_index(folder, out.name, name, data)
     except OSError as exc:
         raise InputError(f"{out}: cannot write ({exc.strerror or exc})") from None
     return out, data
+
+
+def _update_index(folder: Path, file: str, title: str, data: CorpusData) -> None:
+    """List this corpus map in ``corpus-maps.json`` and rewrite ``index.html`` with it."""
+    import json
+
+    from geo.render.build import STATE_FILE
+    from geo.render.index_page import CORPUS_MAPS_FILE, corpus_maps_in, index_html
+
+    listed = [m for m in corpus_maps_in(folder) if m["file"] != file]
+    listed.append(
+        {
+            "file": file,
+            "title": title,
+            "articles": len(data.articles),
+            "first": data.first,
+            "last": data.last,
+        }
+    )
+    listed.sort(key=lambda m: m["file"])
+    text = json.dumps(listed, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    write_atomic(folder / CORPUS_MAPS_FILE, text.encode("utf-8"))
+    try:
+        state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+        maps = state.get("maps", {}) if isinstance(state, dict) else {}
+    except (OSError, ValueError):
+        maps = {}
+    entries = [
+        e
+        for e in (maps.values() if isinstance(maps, dict) else [])
+        if isinstance(e, dict) and e.get("slug") and (folder / f"{e['slug']}.html").exists()
+    ]
+    write_atomic(folder / "index.html", index_html(entries, listed).encode("utf-8"))
 
 
 def summary(data: CorpusData) -> Mapping[str, Any]:
