@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -196,6 +197,32 @@ SCHEMAS: dict[str, tuple[Col, ...]] = {
     ),
 }
 REQUIRED_FILES = ("theatre.yaml", "sources.csv", "actors.csv", "places.csv", "control.csv")
+THEATRE_KEYS = ("id", "name", "countries", "description")
+MARITIME_KEYS = (
+    "id",
+    "name",
+    "kind",
+    "certainty",
+    "source",
+    "valid_from",
+    "valid_to",
+    "note",
+    "geometry",
+    "clip_to_sea",
+    "exclude",
+    "derive",
+)
+# GeoJSON is lon/lat WGS84 (RFC 7946); an old-style "crs" member may only say so.
+WGS84_NAMES = frozenset(
+    {
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "urn:ogc:def:crs:OGC::CRS84",
+        "urn:ogc:def:crs:EPSG::4326",
+        "EPSG:4326",
+        "CRS84",
+        "OGC:CRS84",
+    }
+)
 
 
 @dataclass(eq=False)  # compared and hashed by identity: derived layers are cached per object
@@ -234,9 +261,11 @@ class _Row(dict):
 
 
 def _fail(path: Path, line: int | None, fld: str | None, problem: str) -> TheatreDataError:
+    """The one error of a load: ``file:line: field 'name': problem``, always on one line."""
     where = f"{path}:{line}" if line else str(path)
-    what = f" field '{fld}':" if fld else ""
-    return TheatreDataError(f"{where}:{what} {problem}")
+    # repr() shows a hostile column name (newline, BOM, NUL) instead of printing it raw.
+    what = f" field {fld!r}:" if fld is not None else ""
+    return TheatreDataError(" ".join(f"{where}:{what} {problem}".splitlines()))
 
 
 def _convert(path: Path, line: int, col: Col, raw: str):
@@ -262,9 +291,13 @@ def _convert(path: Path, line: int, col: Col, raw: str):
             raise _fail(path, line, col.name, f"{value!r} is not a date (YYYY-MM-DD)") from None
     if col.kind in ("float", "int"):
         try:
-            return int(value) if col.kind == "int" else float(value)
+            number = int(value) if col.kind == "int" else float(value)
         except ValueError:
-            raise _fail(path, line, col.name, f"{value!r} is not a {col.kind} number") from None
+            what = "an int" if col.kind == "int" else "a float"
+            raise _fail(path, line, col.name, f"{value!r} is not {what} number") from None
+        if not math.isfinite(number):  # nan and inf parse as floats but mean nothing here
+            raise _fail(path, line, col.name, f"{value!r} is not a finite number")
+        return number
     if col.kind == "ids":
         parts = [p.strip() for p in value.split(";")]
         if any(p == "" for p in parts):
@@ -279,11 +312,16 @@ def read_csv(path: Path, schema: tuple[Col, ...]) -> list[_Row]:
     Line numbers are where a record starts (a quoted field may span lines).
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")  # tolerate the BOM spreadsheets write
-    except UnicodeDecodeError as exc:
-        raise _fail(path, None, None, f"is not UTF-8 text ({exc.reason})") from None
+        data = path.read_bytes()
     except OSError as exc:
         raise _fail(path, None, None, f"cannot be read ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")  # tolerate the BOM spreadsheets write
+    except UnicodeDecodeError as exc:
+        line, fld = _byte_position(data, exc.start)
+        raise _fail(
+            path, line, fld, f"is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[_Row] = []
     line = 1
@@ -293,9 +331,11 @@ def read_csv(path: Path, schema: tuple[Col, ...]) -> list[_Row]:
             raise _fail(path, 1, None, "is empty (a header line is required)")
         header = [h.strip() for h in header]
         known = {c.name for c in schema}
-        for h in header:
+        for i, h in enumerate(header):
             if h not in known:
                 raise _fail(path, 1, h, f"unknown column (expected {', '.join(sorted(known))})")
+            if h in header[:i]:
+                raise _fail(path, 1, h, "column given twice")
         for c in schema:
             if c.name not in header and c.required:
                 raise _fail(path, 1, c.name, "required column is missing from the header")
@@ -307,8 +347,12 @@ def read_csv(path: Path, schema: tuple[Col, ...]) -> list[_Row]:
             if not values or all(v.strip() == "" for v in values):
                 continue
             if len(values) != len(header):
+                # Name the first column without a value, or the last one when there are extras
+                # (most often an unquoted comma).
+                fld = header[len(values)] if len(values) < len(header) else header[-1]
+                hint = "" if len(values) < len(header) else "; quote fields that hold commas"
                 raise _fail(
-                    path, line, None, f"has {len(values)} fields, the header has {len(header)}"
+                    path, line, fld, f"has {len(values)} fields, the header has {len(header)}{hint}"
                 )
             raw = dict(zip(header, values, strict=True))
             row = _Row()
@@ -317,8 +361,49 @@ def read_csv(path: Path, schema: tuple[Col, ...]) -> list[_Row]:
                 row[c.name] = _convert(path, line, c, raw.get(c.name, ""))
             rows.append(row)
     except csv.Error as exc:
-        raise _fail(path, line, None, f"bad CSV quoting ({exc})") from None
+        fld, quoting = _csv_trouble(text, line, header if isinstance(header, list) else [])
+        what = "bad CSV quoting" if quoting else "is not valid CSV"
+        raise _fail(path, line, fld, f"{what} ({exc})") from None
     return rows
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, str | None]:
+    """The 1-based line of byte ``offset`` and, on a data line, the column it falls in."""
+    line = data.count(b"\n", 0, offset) + 1
+    if line == 1:
+        return line, None
+    header = data.split(b"\n", 1)[0].decode("utf-8-sig", "replace").strip().split(",")
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = data.count(b",", start, offset)  # quotes ignored: a hint, not a parse
+    return line, header[column].strip() if column < len(header) else None
+
+
+def _csv_trouble(text: str, line: int, header: list[str]) -> tuple[str | None, bool]:
+    """The column where the csv module gave up on the record starting at ``line``, and whether
+    a quote is to blame: a small state machine over the record's first line."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None, False
+    raw, column, state, i = lines[line - 1], 0, "start", 0
+    while i < len(raw):
+        ch = raw[i]
+        if state == "quoted":
+            if ch == '"':
+                if raw[i + 1 : i + 2] == '"':
+                    i += 1  # an escaped quote
+                else:
+                    state = "after"
+        elif ch == ",":
+            column, state = column + 1, "start"
+        elif state == "after":
+            break  # text after a closing quote
+        elif state == "start":
+            state = "quoted" if ch == '"' else "plain"
+        i += 1
+    else:
+        if state != "quoted":
+            return None, False  # the trouble is not on this line
+    return (header[column] if column < len(header) else None), True
 
 
 def _key_line(node, key: str) -> int | None:
@@ -330,19 +415,68 @@ def _key_line(node, key: str) -> int | None:
     return None
 
 
+def _key_at(node, line: int) -> str | None:
+    """The mapping key whose entry holds 1-based ``line`` (the innermost), for error messages."""
+    found = None
+    pairs = node.value if isinstance(node, yaml.MappingNode) else []
+    children = node.value if isinstance(node, yaml.SequenceNode) else [v for _, v in pairs]
+    for k, v in pairs:
+        if k.start_mark.line + 1 <= line <= v.end_mark.line + 1:
+            found = str(getattr(k, "value", "")) or None
+    for child in children:
+        if child.start_mark.line + 1 <= line <= child.end_mark.line + 1:
+            found = _key_at(child, line) or found
+    return found
+
+
 def _read_yaml(path: Path):
     """The YAML document as a node tree (for line numbers) and as Python data."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        return yaml.compose(text), yaml.safe_load(text)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _fail(path, None, None, f"cannot be read ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _fail(
+            path, line, None, f"is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
+    node = None
+    try:
+        node = yaml.compose(text)
+        return node, yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
+        fld = _key_at(node, line) if node is not None and line else None
         raise _fail(
-            path, line, None, f"is not valid YAML ({getattr(exc, 'problem', exc)})"
+            path, line, fld, f"is not valid YAML ({getattr(exc, 'problem', exc)})"
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(path, None, None, f"cannot be read ({exc})") from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # PyYAML's constructors raise plain errors for scalars that look typed but are not,
+        # such as the timestamp 2019-13-45; find the scalar to name its line and key.
+        line, fld = _bad_scalar(node)
+        raise _fail(path, line, fld, f"is not valid YAML ({exc})") from None
+
+
+def _bad_scalar(node) -> tuple[int | None, str | None]:
+    """The line and key of the first scalar that PyYAML's safe constructor refuses."""
+    loader = yaml.SafeLoader("")
+    stack = [(node, None)]
+    while stack:
+        current, key = stack.pop(0)
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                loader.construct_object(current, deep=True)
+            except Exception:
+                return current.start_mark.line + 1, key
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((child, key) for child in current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for k, v in current.value:
+                stack.append((v, str(getattr(k, "value", key))))
+    return None, None
 
 
 # -- cross-references ----------------------------------------------------------------------------
@@ -422,6 +556,10 @@ def _maritime(path: Path, sources: set[str]) -> list[dict]:
         def fail(key: str, problem: str, item_node=item_node, line=line) -> TheatreDataError:
             return _fail(path, _key_line(item_node, key) or line, key, problem)
 
+        for key in item:
+            if key not in MARITIME_KEYS:
+                # a "crs" key among them: coordinates are lon/lat WGS84, there is no other CRS
+                raise fail(str(key), f"unknown key (expected {', '.join(MARITIME_KEYS)})")
         for key in ("id", "name", "kind", "certainty", "source"):
             if not item.get(key):
                 raise fail(key, "is missing or empty")
@@ -437,8 +575,16 @@ def _maritime(path: Path, sources: set[str]) -> list[dict]:
                 raise fail("source", f"unknown source {sid.strip()!r}")
         for key in ("valid_from", "valid_to"):
             value = item.get(key)
-            if value is not None and not isinstance(value, dt.date):
-                raise fail(key, f"{value!r} is not a date (YYYY-MM-DD)")
+            # a datetime is a date too, but does not compare with one
+            if value is not None and (
+                not isinstance(value, dt.date) or isinstance(value, dt.datetime)
+            ):
+                raise fail(key, f"{str(value)!r} is not a date (YYYY-MM-DD)")
+        exclude = item.get("exclude")
+        if exclude is not None and (
+            not isinstance(exclude, list) or not all(isinstance(x, str) for x in exclude)
+        ):
+            raise fail("exclude", "must be a list of maritime item ids")
         if (
             item.get("valid_from")
             and item.get("valid_to")
@@ -449,13 +595,7 @@ def _maritime(path: Path, sources: set[str]) -> list[dict]:
             raise fail("geometry", "give exactly one of geometry or derive")
         out = dict(item, line=line)
         if "geometry" in item:
-            try:
-                geom = shape(item["geometry"])
-                if not geom.is_valid:
-                    raise ValueError(shapely.is_valid_reason(geom))
-            except Exception as exc:
-                raise fail("geometry", f"is not valid GeoJSON ({exc})") from None
-            out["geometry"] = geom
+            out["geometry"] = _geometry(item["geometry"], lambda problem: fail("geometry", problem))
         else:
             derive = item["derive"]
             if not isinstance(derive, dict) or derive.get("method") != "coastline-buffer":
@@ -470,6 +610,34 @@ def _maritime(path: Path, sources: set[str]) -> list[dict]:
             if ref not in seen:
                 raise _fail(path, out["line"], "exclude", f"unknown maritime item {ref!r}")
     return items
+
+
+def _geometry(value: object, fail: Callable[[str], TheatreDataError]):
+    """A valid lon/lat shape from a GeoJSON geometry mapping; anything else fails."""
+    if isinstance(value, str):
+        raise fail("is text (WKT?); give a GeoJSON mapping with type and coordinates")
+    if not isinstance(value, dict):
+        raise fail("must be a GeoJSON mapping with type and coordinates")
+    crs = value.get("crs")
+    if crs is not None:
+        name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+        if not isinstance(name, str) or name not in WGS84_NAMES:
+            raise fail(f"unknown CRS {name or crs!r}: coordinates must be lon/lat WGS84 (RFC 7946)")
+    try:
+        geom = shape(value)
+    except Exception as exc:  # shapely raises many kinds on malformed coordinates
+        raise fail(f"is not valid GeoJSON ({exc})") from None
+    if geom.is_empty:
+        raise fail("is empty")
+    if not geom.is_valid:
+        raise fail(f"is not valid GeoJSON ({shapely.is_valid_reason(geom)})")
+    west, south, east, north = geom.bounds
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise fail(
+            f"bounds {tuple(round(b, 4) for b in geom.bounds)} are not lon/lat: coordinates "
+            "must be WGS84 degrees (RFC 7946), not a projected CRS"
+        )
+    return geom
 
 
 def load_theatre(folder: str | Path, resolver: Resolver | None = None) -> Theatre:
@@ -498,6 +666,17 @@ def _load(folder: Path, resolve: Resolver) -> Theatre:
     meta_node, meta = _read_yaml(meta_path)
     if not isinstance(meta, dict):
         raise _fail(meta_path, 1, None, "must be a mapping with id, name and countries")
+    for key in meta:
+        if key not in THEATRE_KEYS:
+            raise _fail(
+                meta_path,
+                _key_line(meta_node, str(key)),
+                str(key),
+                f"unknown key (expected {', '.join(THEATRE_KEYS)})",
+            )
+    for key in ("name", "description"):
+        if meta.get(key) is not None and not isinstance(meta[key], str | int | float):
+            raise _fail(meta_path, _key_line(meta_node, key), key, "must be text")
     for key in ("id", "name", "countries"):
         if not meta.get(key):
             raise _fail(meta_path, _key_line(meta_node, key) or 1, key, "is missing or empty")
@@ -529,6 +708,8 @@ def _load(folder: Path, resolve: Resolver) -> Theatre:
     actor_ids = {r["id"] for r in actors}
 
     places = table("places.csv")
+    if not places:  # control zones, routes and events all hang on places
+        raise _fail(p["places.csv"], 2, "id", "has no places (a theatre needs at least one)")
     _check_unique(p["places.csv"], places, ("id",), "place")
     _check_refs(p["places.csv"], places, "source", source_ids, "source")
     place_ids = {r["id"] for r in places}
