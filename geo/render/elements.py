@@ -130,6 +130,11 @@ GEO.featureLayer = function (fc, opts) {
   var pane = opts.pane || 'overlayPane';
   var renderer = opts.canvas ? L.canvas({padding: 0.5, pane: pane}) : undefined;
   var group = L.featureGroup();
+  // Pan popups clear of the legend (left) and the layer control (right) on wide screens.
+  var wide = window.innerWidth > 1000;
+  var popupOptions = {maxWidth: 380, maxHeight: 340,
+                      autoPanPaddingTopLeft: wide ? [330, 150] : [10, 10],
+                      autoPanPaddingBottomRight: wide ? [250, 40] : [10, 10]};
   function styleOf(p) {
     var s = Object.assign({}, opts.style || {}, p._style || {});
     s.className = [opts.className || '', p._class || ''].join(' ').trim();
@@ -140,7 +145,7 @@ GEO.featureLayer = function (fc, opts) {
   }
   function decorate(f, layer) {
     var p = f.properties || {};
-    if (p._popup) { layer.bindPopup(p._popup, {maxWidth: 380, maxHeight: 340}); }
+    if (p._popup) { layer.bindPopup(p._popup, popupOptions); }
     if (p._tooltip) {
       layer.bindTooltip(p._tooltip, {
         permanent: !!p._label, direction: p._label ? 'center' : 'top',

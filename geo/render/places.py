@@ -215,24 +215,11 @@ def popup_html(
     date: str | None,
     sentences: Sentences | None = None,
 ) -> str:
-    """The place popup: name, kind, control, backers, routes, alternatives, quoted sentences."""
+    """The place popup: name and kind, doubts, control and backers, the quoted sentences, then
+    routes, nearby events and the country's role."""
     parts = [f'<div class="geo-popup"><div class="geo-popup-title">{esc(place.name)}</div>']
     meta = [place.kind] + ([place.country] if place.country else [])
     parts.append(f'<div class="geo-popup-kind">{esc(" · ".join(meta))}</div>')
-    parts.append(actor_line(place.control, actors, date, place.control_status))
-    backers = [_label(b) for b in place.backers if _label(b)]
-    if backers:
-        parts.append(f'<div class="geo-row">Backed by {esc(", ".join(backers))}</div>')
-    routes = [_label(r) for r in place.routes if _label(r)]
-    if routes:
-        parts.append(f'<div class="geo-row">Routes through it: {esc(", ".join(routes))}</div>')
-    events = [_label(e) for e in place.events if _label(e)]
-    if events:
-        items = "".join(f"<li>{esc(e)}</li>" for e in events[:10])
-        parts.append(f'<div class="geo-row">Events nearby, up to this date:<ul>{items}</ul></div>')
-    roles = [_label(r) for r in place.roles if _label(r)]
-    if roles:
-        parts.append(f'<div class="geo-row">Role: {esc("; ".join(roles))}</div>')
     if place.low_confidence:
         alts = "".join(
             f"<li>{esc(a.get('name'))} ({esc(_fmt_score(a.get('score')))})</li>"
@@ -243,6 +230,10 @@ def popup_html(
             + (f" Other candidates:<ul>{alts}</ul>" if alts else " No other candidates.")
             + "</div>"
         )
+    parts.append(actor_line(place.control, actors, date, place.control_status))
+    backers = [_label(b) for b in place.backers if _label(b)]
+    if backers:
+        parts.append(f'<div class="geo-row">Backed by {esc(", ".join(backers))}</div>')
     quotes = sentence_quotes(place, text, body_start, sentences)
     n = len(place.mentions)
     parts.append(f'<div class="geo-quotes-head">{n} mention{"s" if n != 1 else ""}</div>')
@@ -250,6 +241,16 @@ def popup_html(
     parts.append('<ol class="geo-quotes">' + "".join(f"<li>{q}</li>" for q in shown) + "</ol>")
     if len(quotes) > len(shown):
         parts.append(f'<div class="geo-row">… and {len(quotes) - len(shown)} more sentences</div>')
+    routes = [_label(r) for r in place.routes if _label(r)]
+    if routes:
+        parts.append(f'<div class="geo-row">Routes through it: {esc(", ".join(routes))}</div>')
+    events = [_label(e) for e in place.events if _label(e)]
+    if events:
+        items = "".join(f"<li>{esc(e)}</li>" for e in events[:10])
+        parts.append(f'<div class="geo-row">Events nearby, up to this date:<ul>{items}</ul></div>')
+    roles = [_label(r) for r in place.roles if _label(r)]
+    if roles:
+        parts.append(f'<div class="geo-row">Role: {esc("; ".join(roles))}</div>')
     parts.append("</div>")
     return "".join(parts)
 
