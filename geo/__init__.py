@@ -27,6 +27,8 @@ __all__ = ["__version__", *_API]
 def __getattr__(name: str):
     if name == "build_maps":
         return import_module("geo.render.build").build
+    if name == "enrich":
+        return import_module("geo.enrich")  # a callable module: geo.enrich(places, date)
     if name in _API:
         return getattr(import_module(_API[name]), name)
     raise AttributeError(f"module 'geo' has no attribute {name!r}")

@@ -9,8 +9,11 @@ empty fields, never an error.
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import types
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -348,3 +351,14 @@ def theatre_layers(
     layers["events"] = _concat([keep(events_at(t, date), t, "id", near_events) for t in active])
     layers["maritime"] = _concat([maritime_at(t, date) for t in at_sea])
     return layers
+
+
+class _CallableModule(types.ModuleType):
+    """``geo.enrich(places, date)`` calls :func:`enrich`: the package exposes the function
+    under the module's own name, and once the module is imported the name is the module."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> gpd.GeoDataFrame:
+        return enrich(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
