@@ -45,6 +45,10 @@ def _cmd_places(args: argparse.Namespace) -> int:
     from geo.enrich import enrich_records
 
     failed = 0
+    # Front matter can smuggle a lone surrogate in through a YAML escape ("\ud800"); written as
+    # the escape it came in as, it stays valid JSON instead of crashing the UTF-8 stream.
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")
 
     def enriched(article):
         for batch in places.iter_place_batches(article, geocoder=args.geocoder):

@@ -325,11 +325,12 @@ def read_csv(path: Path, schema: tuple[Col, ...]) -> list[_Row]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[_Row] = []
     line = 1
+    header: list[str] = []
     try:
-        header = next(reader, None)
-        if header is None:
+        first = next(reader, None)
+        if first is None:
             raise _fail(path, 1, None, "is empty (a header line is required)")
-        header = [h.strip() for h in header]
+        header = [h.strip() for h in first]
         known = {c.name for c in schema}
         for i, h in enumerate(header):
             if h not in known:
@@ -361,7 +362,7 @@ def read_csv(path: Path, schema: tuple[Col, ...]) -> list[_Row]:
                 row[c.name] = _convert(path, line, c, raw.get(c.name, ""))
             rows.append(row)
     except csv.Error as exc:
-        fld, quoting = _csv_trouble(text, line, header if isinstance(header, list) else [])
+        fld, quoting = _csv_trouble(text, line, header)
         what = "bad CSV quoting" if quoting else "is not valid CSV"
         raise _fail(path, line, fld, f"{what} ({exc})") from None
     return rows
@@ -384,7 +385,12 @@ def _csv_trouble(text: str, line: int, header: list[str]) -> tuple[str | None, b
     lines = text.splitlines()
     if not 1 <= line <= len(lines):
         return None, False
-    raw, column, state, i = lines[line - 1], 0, "start", 0
+    raw, column, state, i, field_start = lines[line - 1], 0, "start", 0, 0
+    limit = csv.field_size_limit()
+
+    def name(col: int) -> str | None:
+        return header[col] if col < len(header) else None
+
     while i < len(raw):
         ch = raw[i]
         if state == "quoted":
@@ -394,16 +400,19 @@ def _csv_trouble(text: str, line: int, header: list[str]) -> tuple[str | None, b
                 else:
                     state = "after"
         elif ch == ",":
-            column, state = column + 1, "start"
+            if i - field_start > limit:
+                return name(column), False
+            column, state, field_start = column + 1, "start", i + 1
         elif state == "after":
-            break  # text after a closing quote
+            return name(column), True  # text after a closing quote
         elif state == "start":
             state = "quoted" if ch == '"' else "plain"
         i += 1
-    else:
-        if state != "quoted":
-            return None, False  # the trouble is not on this line
-    return (header[column] if column < len(header) else None), True
+    if state == "quoted":
+        return name(column), True
+    if i - field_start > limit:
+        return name(column), False
+    return None, False  # the trouble is not on this line
 
 
 def _key_line(node, key: str) -> int | None:
