@@ -241,6 +241,7 @@ BROKEN = {
     "yaml-bad-timestamp": ("maritime.yaml", 6, "valid_from"),
     "yaml-datetime-vs-date": ("maritime.yaml", 6, "valid_from"),
     "yaml-exclude-not-a-list": ("maritime.yaml", 6, "exclude"),
+    "yaml-clip-not-bool": ("maritime.yaml", 6, "clip_to_sea"),
     "yaml-python-tag": ("theatre.yaml", 2, "name"),
     "yaml-name-not-text": ("theatre.yaml", 2, "name"),
 }

@@ -594,6 +594,8 @@ def _maritime(path: Path, sources: set[str]) -> list[dict]:
             not isinstance(exclude, list) or not all(isinstance(x, str) for x in exclude)
         ):
             raise fail("exclude", "must be a list of maritime item ids")
+        if not isinstance(item.get("clip_to_sea", False), bool):
+            raise fail("clip_to_sea", "must be true or false")
         if (
             item.get("valid_from")
             and item.get("valid_to")
