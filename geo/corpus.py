@@ -116,8 +116,16 @@ def _day(value: object, where: str) -> str | None:
     raise InputError(f"{where}: date {str(value)[:40]!r} is not YYYY-MM-DD")
 
 
+def _clean(text: str) -> str:
+    """Text with lone surrogates (JSON allows them, UTF-8 does not) as U+FFFD, one for one,
+    so offsets still count the same characters and every string can be written to Parquet."""
+    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+
+
 def _opt(value: object) -> str | None:
-    return None if value is None or value == "" else str(value)
+    return None if value is None or value == "" else _clean(str(value))
 
 
 def _item_from_record(record: object, where: str, default_id: str) -> CorpusItem:
@@ -127,6 +135,7 @@ def _item_from_record(record: object, where: str, default_id: str) -> CorpusItem
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{where}: no text")
+    text = _clean(text)
     date = _day(record.get("date"), where)
     if date is None:
         raise InputError(f"{where}: no date (YYYY-MM-DD)")
@@ -206,15 +215,17 @@ def _read_csv(path: Path) -> Iterator[CorpusItem | InputError]:
 
 def _read_file(path: Path) -> CorpusItem:
     article = load_article(path)
-    article_id = article.meta.get("id") or article.slug or slugify(path.stem)
+    # Front matter may spell lone surrogates as YAML escapes; the file's text is valid UTF-8.
+    article_id = _opt(article.meta.get("id")) or article.slug or slugify(path.stem)
+    title = _opt(article.title)
     return CorpusItem(
-        key=content_key(article.text, article.date, article.title, article_id),
+        key=content_key(article.text, article.date, title, article_id),
         id=article_id,
         source=str(path),
         text=article.text,
-        date=article.date,
-        title=article.title,
-        url=article.url,
+        date=_opt(article.date),
+        title=title,
+        url=_opt(article.url),
     )
 
 
@@ -270,6 +281,8 @@ def read_corpus(specs: Sequence[str | Path]) -> tuple[list[CorpusItem], list[tup
                 add(_read_file(path), str(path))
         except InputError as exc:
             add(exc, str(path))
+        except Exception as exc:  # noqa: BLE001 - a parser's surprise is one bad input, not a crash
+            add(InputError(f"{path}: {type(exc).__name__}: {str(exc)[:200]}"), str(path))
     return items, failed
 
 

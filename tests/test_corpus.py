@@ -299,3 +299,21 @@ def test_corpus_map_is_listed_in_the_index(one_shot, tmp_path):
     assert 'href="syn-000001.html"' in index  # the article rows are kept
     page = (maps / "corpus.html").read_text(encoding="utf-8")
     assert "syn-000001.html" in page  # the corpus map links to the article's own map
+
+
+HOSTILE_ARTICLES = Path(__file__).resolve().parent / "hostile" / "articles"
+
+
+@pytest.mark.skipif(not HOSTILE_ARTICLES.is_dir(), reason="no hostile article set")
+def test_hostile_articles_never_crash_the_corpus_or_its_map(tmp_path, capsys, gazetteer):
+    parquet = tmp_path / "places.parquet"
+    code = main(["corpus", str(HOSTILE_ARTICLES), "--out", str(parquet), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert all(line.startswith("geo corpus: ") for line in lines)
+    assert main(["corpus-map", str(parquet), "--out", str(tmp_path / "maps" / "c.html")]) == 0
+    page = (tmp_path / "maps" / "c.html").read_text(encoding="utf-8")
+    # Payload text may appear, escaped; markup from it never does.
+    for raw in ("<script>alert", "<img", "<svg", "<iframe", "javascript:alert"):
+        assert raw not in page

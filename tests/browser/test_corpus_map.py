@@ -96,3 +96,42 @@ def test_popup_lists_articles_with_titles_escaped(page):
     assert "mention" in content.inner_text()
     assert p.evaluate("window.__pwned") is None
     assert page.errors == []
+
+
+HOSTILE_ARTICLES = Path(__file__).resolve().parents[1] / "hostile" / "articles"
+
+
+@pytest.mark.skipif(not HOSTILE_ARTICLES.is_dir(), reason="no hostile article set")
+def test_hostile_articles_run_no_script(browser, opener, tmp_path):
+    from geo.corpus import geoparse_corpus
+    from geo.render.corpus_map import write_corpus_map
+
+    parquet = tmp_path / "places.parquet"
+    geoparse_corpus([HOSTILE_ARTICLES], parquet, workers=2, progress=False)
+    html, _ = write_corpus_map(parquet, tmp_path / "maps" / "corpus.html")
+    watched = opener(browser, html.as_uri())
+    p = watched.page
+    dialogs: list[str] = []
+    p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    p.wait_for_function("GEO.controls.time && GEO.controls.time.shown > 0")
+    # Open every place's popup, where the hostile titles are listed.
+    p.evaluate(
+        """() => new Promise(done => {
+            let markers = [];
+            GEO.layers.corpus.eachLayer(m => markers.push(m));
+            let next = () => {
+                let m = markers.shift();
+                if (!m) { return done(); }
+                GEO.layers.corpus.zoomToShowLayer(m, () => {
+                    m.openPopup(); setTimeout(next, 50);
+                });
+            };
+            next();
+        })"""
+    )
+    p.wait_for_timeout(300)
+    assert dialogs == []
+    assert watched.errors == []
+    assert watched.blocked == []
+    assert p.locator(".leaflet-popup-content img, .leaflet-popup-content script").count() == 0
+    p.close()
