@@ -177,9 +177,10 @@ def _cmd_corpus_map(args: argparse.Namespace) -> int:
 
     path, data = write_corpus_map(args.parquet, args.out, title=args.title)
     counts = summary(data)
+    months = f"{counts['months']} month{'s' if counts['months'] != 1 else ''}"
     print(
         f"geo corpus-map: {path} ({counts['places']} places, {counts['mentions']} mentions, "
-        f"{counts['articles']} articles over {counts['months']} months)",
+        f"{counts['articles']} articles over {months})",
         file=sys.stderr,
     )
     return 0
