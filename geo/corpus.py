@@ -471,11 +471,12 @@ def parts_dir(out: str | Path) -> Path:
 
 
 def pipeline_version() -> str:
-    """What besides an article decides its rows: the gazetteer index and the theatre data.
-
-    Parts made with another gazetteer or other theatre data are not reused.
+    """What besides an article decides its rows: geo's version, the gazetteer index and the
+    theatre data. Parts made with another of any of these are not reused.
     """
-    digest = hashlib.sha256()
+    from geo import __version__
+
+    digest = hashlib.sha256(__version__.encode() + b"\0")
     try:
         st = settings.gazetteer_path().stat()
         digest.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
