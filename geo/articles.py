@@ -73,6 +73,8 @@ def article_from_text(text: str, path: str = "<text>") -> Article:
             mark = getattr(exc, "problem_mark", None)
             where = f" line {mark.line + 2}" if mark is not None else ""
             raise InputError(f"{path}:{where} front matter is not valid YAML") from None
+        except ValueError as exc:  # PyYAML's own date parsing: "date: 2019-13-45"
+            raise InputError(f"{path}: front matter has an impossible value ({exc})") from None
         if loaded is not None and not isinstance(loaded, dict):
             raise InputError(f"{path}: front matter must be a mapping of keys to values")
         meta = loaded or {}
@@ -145,4 +147,4 @@ class Sentences:
         if i < 0:
             return ""
         s, e = self.spans[i]
-        return self.text[s:e].strip()
+        return " ".join(self.text[s:e].split())  # one line, whatever the file's line breaks

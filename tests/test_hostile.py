@@ -49,8 +49,7 @@ BAD_ARTICLES = {
     "text-front-matter-list.md",
     "text-bad-date.md",
 }
-# PyYAML raises a bare ValueError for the timestamp 2019-13-45, which geo/articles.py does not
-# catch: `geo places` stops with a traceback. Run apart from the others until that is fixed.
+# PyYAML raises a bare ValueError for the timestamp 2019-13-45; it must still be one line.
 CRASHES = {"text-bad-date.md"}
 # Articles whose sentences hold a bare CR (not followed by LF): see the CSV test below.
 BARE_CR = {"text-cr-only.md"}
@@ -156,11 +155,6 @@ def test_other_formats_survive_the_corpus(fmt):
             assert text[int(row["start"]) : int(row["end"])] == row["mention"], row
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="geo/output.py writes CSV with lineterminator='\\n', so the csv module leaves a "
-    "field holding a bare CR (a sentence of a CR-only file) unquoted and the row breaks",
-)
 @pytest.mark.parametrize("name", sorted(BARE_CR))
 def test_csv_rows_survive_a_bare_carriage_return(name):
     done = _geo("places", "--format", "csv", name)
@@ -168,9 +162,6 @@ def test_csv_rows_survive_a_bare_carriage_return(name):
     assert rows and all(row["path"] == name for row in rows), rows[:2]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="geo/articles.py lets PyYAML's ValueError for date 2019-13-45 escape"
-)
 @pytest.mark.parametrize("name", sorted(CRASHES))
 def test_articles_that_still_crash_places(name):
     done = _geo("places", "--format", "json", name)
