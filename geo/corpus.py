@@ -40,10 +40,17 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from geo import settings
 from geo.articles import load_article, slugify
 from geo.errors import ConfigurationError, GeoError, InputError
+
+if TYPE_CHECKING:
+    from shapely import STRtree
+    from shapely.geometry.base import BaseGeometry
+
+    from geo.theatres import Theatre
 
 FILE_SUFFIXES = (".md", ".markdown", ".txt")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -326,7 +333,7 @@ def _worker_init() -> None:
 
 
 @lru_cache(maxsize=16)
-def _prepared_shape(theatre):
+def _prepared_shape(theatre: Theatre) -> BaseGeometry:
     """The theatre's outline, prepared once for fast point-in-polygon tests."""
     import shapely
 
@@ -338,7 +345,7 @@ def _prepared_shape(theatre):
 
 
 @lru_cache(maxsize=64)
-def _cell_index(theatre, snapshot: dt.date):
+def _cell_index(theatre: Theatre, snapshot: dt.date) -> tuple[STRtree, list[tuple]]:
     """The control cells of one snapshot (``geo.control.cells_at``) in an STRtree, with each
     cell's (actor, status, as-of date): one tree query answers a whole batch of points."""
     import shapely
@@ -534,7 +541,8 @@ def write_part(folder: Path, results: Sequence[Result], version: str) -> Path | 
         {_META_KEY: json.dumps({"version": version, "keys": keys}).encode()}
     )
     table = pa.table(columns, schema=schema)
-    name = "part-" + hashlib.sha256("\n".join(keys).encode()).hexdigest()[:24] + ".parquet"
+    digest = hashlib.sha256("\n".join([version, *keys]).encode()).hexdigest()
+    name = f"part-{digest[:24]}.parquet"
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{name}.{os.getpid()}.tmp"
     try:
@@ -544,6 +552,23 @@ def write_part(folder: Path, results: Sequence[Result], version: str) -> Path | 
         if tmp.exists():
             tmp.unlink()
     return folder / name
+
+
+def prune_parts(folder: Path, version: str) -> int:
+    """Delete parts made by another pipeline version (they are never reused); how many."""
+    import pyarrow.parquet as pq
+
+    removed = 0
+    for part in sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []:
+        try:
+            meta = json.loads((pq.read_schema(part).metadata or {})[_META_KEY])
+            stale = meta.get("version") != version
+        except (OSError, KeyError, ValueError, TypeError):
+            stale = False  # not recognisably ours: left alone
+        if stale:
+            part.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def done_parts(folder: Path, version: str) -> dict[str, Path]:
@@ -659,7 +684,7 @@ def _local_results(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _outcome(fut, batch: Sequence[CorpusItem]) -> list[Result]:
+def _outcome(fut: Any, batch: Sequence[CorpusItem]) -> list[Result]:
     """A finished task's results; a task that crashed as a whole fails each of its articles."""
     try:
         return fut.result()
@@ -806,6 +831,7 @@ def geoparse_corpus(
             runner.close()  # stops the pool or cluster even when the loop ended early
     if not report.interrupted:
         try:
+            prune_parts(folder, version)
             report.rows = combine(items, done, out)
         except OSError as exc:
             raise InputError(f"{out}: cannot write ({exc.strerror or exc})") from None

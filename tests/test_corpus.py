@@ -317,3 +317,16 @@ def test_hostile_articles_never_crash_the_corpus_or_its_map(tmp_path, capsys, ga
     # Payload text may appear, escaped; markup from it never does.
     for raw in ("<script>alert", "<img", "<svg", "<iframe", "javascript:alert"):
         assert raw not in page
+
+
+def test_new_pipeline_version_redoes_everything_and_drops_old_parts(
+    articles, tmp_path, monkeypatch
+):
+    src = write_jsonl(articles[:6], tmp_path / "news.jsonl")
+    out = tmp_path / "places.parquet"
+    corpus.geoparse_corpus([src], out, workers=1, progress=False)
+    old = set(corpus.parts_dir(out).glob("part-*.parquet"))
+    monkeypatch.setattr(corpus, "pipeline_version", lambda: "another-gazetteer")
+    report = corpus.geoparse_corpus([src], out, workers=1, progress=False)
+    assert (report.done, report.skipped) == (6, 0)
+    assert not old & set(corpus.parts_dir(out).glob("part-*.parquet"))
