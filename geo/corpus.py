@@ -812,7 +812,10 @@ def geoparse_corpus(
     )
     try:
         for batch, results in runner:
-            part = write_part(folder, results, version)
+            try:
+                part = write_part(folder, results, version)
+            except OSError as exc:
+                raise InputError(f"{folder}: cannot write ({exc.strerror or exc})") from None
             sources = {i.key: i.source for i in batch}
             for key, rows, error in results:
                 if rows is None:
