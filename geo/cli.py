@@ -163,8 +163,9 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
         )
         return 130
     rate = report.done / report.seconds if report.seconds else 0.0
+    articles = f"{report.total} article{'s' if report.total != 1 else ''}"
     print(
-        f"geo corpus: {report.total} articles: {report.done} geoparsed ({rate:.0f}/s), "
+        f"geo corpus: {articles}: {report.done} geoparsed ({rate:.0f}/s), "
         f"{report.skipped} already done, {len(report.failed)} failed; "
         f"{report.rows} mentions -> {report.out}",
         file=sys.stderr,
