@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import folium
 from branca.element import MacroElement
@@ -33,6 +33,9 @@ from geo.render.assets import copy_assets, write_atomic
 from geo.render.elements import deterministic_ids, esc, finite, safe_json
 from geo.render.header import header, safe_url
 from geo.render.places import UNCONTROLLED, actor_color, actor_label
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 ALL = "all dates"
 MAX_ARTICLES_IN_POPUP = 60
@@ -77,7 +80,7 @@ class CorpusData:
         return sum(n for p in self.places for _, n, _ in p["refs"])
 
 
-def load_corpus(path: str | Path):
+def load_corpus(path: str | Path) -> gpd.GeoDataFrame:
     """The corpus GeoParquet as a GeoDataFrame; a missing or foreign file is an InputError."""
     import geopandas as gpd
 
@@ -116,7 +119,7 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def corpus_data(gdf, out_dir: Path | None = None) -> CorpusData:
+def corpus_data(gdf: gpd.GeoDataFrame, out_dir: Path | None = None) -> CorpusData:
     """Aggregate mention rows into the page's data (deterministic order: by place id, date)."""
     from geo.render.theatre_layers import actors_of
     from geo.theatres import load_all
