@@ -52,13 +52,30 @@ def slugify(value: str) -> str:
 
 
 def _as_str(value: object) -> str | None:
+    """A front-matter value as text; lone surrogates (YAML's "\\ud800") become U+FFFD so the
+    value can be written as UTF-8 anywhere later."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return _SURROGATE.sub("\ufffd", str(value))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_MAX_FRONT_MATTER = 64 * 1024
+
+
+def _load_front_matter(source: str, path: str) -> object:
+    """Parse front matter safely: no Python tags (safe_load), and no aliases, since nested
+    aliases expand exponentially ("billion laughs") when the values are turned into text."""
+    if len(source) > _MAX_FRONT_MATTER:
+        raise InputError(f"{path}: front matter is over {_MAX_FRONT_MATTER // 1024} KB")
+    events = yaml.parse(source, Loader=yaml.SafeLoader)
+    if any(isinstance(event, yaml.AliasEvent) for event in events):
+        raise InputError(f"{path}: front matter uses YAML aliases (*name), which are not allowed")
+    return yaml.safe_load(source)
 
 
 def article_from_text(text: str, path: str = "<text>") -> Article:
@@ -68,11 +85,13 @@ def article_from_text(text: str, path: str = "<text>") -> Article:
     match = _FRONT_MATTER.match(text)
     if match:
         try:
-            loaded = yaml.safe_load(match.group(1))
+            loaded = _load_front_matter(match.group(1), path)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" line {mark.line + 2}" if mark is not None else ""
             raise InputError(f"{path}:{where} front matter is not valid YAML") from None
+        except InputError:
+            raise
         except ValueError as exc:  # PyYAML's own date parsing: "date: 2019-13-45"
             raise InputError(f"{path}: front matter has an impossible value ({exc})") from None
         if loaded is not None and not isinstance(loaded, dict):

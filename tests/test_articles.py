@@ -66,3 +66,15 @@ def test_sentence_around_an_offset():
     text = "First one. Second about Tripoli! Third?"
     s = Sentences(text)
     assert s.around(text.index("Tripoli")) == "Second about Tripoli!"
+
+
+def test_front_matter_aliases_are_refused_before_they_expand():
+    bomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n---\n"
+    with pytest.raises(InputError, match="aliases"):
+        article_from_text(bomb, "bomb.md")
+
+
+def test_lone_surrogates_in_front_matter_become_replacement_characters():
+    a = article_from_text('---\ntitle: "x\\ud800y"\n---\nbody', "s.md")
+    assert a.title == "x\ufffdy"
+    a.title.encode("utf-8")  # writable anywhere
