@@ -192,12 +192,22 @@ def _read_jsonl(path: Path) -> Iterator[CorpusItem | InputError]:
             yield exc
 
 
-def _read_csv(path: Path) -> Iterator[CorpusItem | InputError]:
+def _read_csv(path: Path) -> list[CorpusItem | InputError]:
+    """Rows of a CSV export; its text fields may be as long as an article file may be.
+
+    The csv module's field limit is process-wide, so it is raised only while this file is read.
+    """
     import io
 
     text = _read_bytes(path)
-    csv.field_size_limit(max(csv.field_size_limit(), settings.MAX_ARTICLE_BYTES))
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    previous = csv.field_size_limit(max(csv.field_size_limit(), settings.MAX_ARTICLE_BYTES))
+    try:
+        return list(_csv_rows(path, csv.DictReader(io.StringIO(text, newline=""))))
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _csv_rows(path: Path, reader: csv.DictReader) -> Iterator[CorpusItem | InputError]:
     try:
         fields = reader.fieldnames or []
     except csv.Error as exc:

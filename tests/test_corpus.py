@@ -330,3 +330,12 @@ def test_new_pipeline_version_redoes_everything_and_drops_old_parts(
     report = corpus.geoparse_corpus([src], out, workers=1, progress=False)
     assert (report.done, report.skipped) == (6, 0)
     assert not old & set(corpus.parts_dir(out).glob("part-*.parquet"))
+
+
+def test_reading_csv_leaves_the_csv_field_limit_alone(articles, tmp_path):
+    import csv
+
+    before = csv.field_size_limit()
+    items, failed = corpus.read_corpus([write_csv(articles[:3], tmp_path / "a.csv")])
+    assert len(items) == 3 and not failed
+    assert csv.field_size_limit() == before  # process-wide: other readers rely on it
