@@ -311,7 +311,7 @@ def _split(message: str, fallback: str) -> tuple[str, str]:
 
 # --------------------------------------------------------------------------- the worker side
 
-_CONTROL_MEMO: dict[tuple[str, dt.date, float, float], tuple] = {}
+_CONTROL_MEMO: dict[tuple[Any, dt.date, float, float], tuple] = {}  # (theatre, snapshot, x, y)
 _NO_CONTROL = (None, None, None)
 
 
@@ -401,7 +401,7 @@ def control_at_many(
                 if snapshot is not None:
                     wanted.setdefault((theatre, snapshot), {}).setdefault(xy, []).append((d, i))
     for (theatre, snapshot), points in wanted.items():
-        missing = [xy for xy in points if (theatre.id, snapshot, *xy) not in _CONTROL_MEMO]
+        missing = [xy for xy in points if (theatre, snapshot, *xy) not in _CONTROL_MEMO]
         if missing:
             geoms = shapely.points(missing)
             inside = shapely.covers(_prepared_shape(theatre), geoms)
@@ -413,11 +413,11 @@ def control_at_many(
                 first[i] = min(c, first.get(i, c))
             for i, xy in enumerate(missing):
                 found = inside[i] and i in first
-                _CONTROL_MEMO[(theatre.id, snapshot, *xy)] = (
+                _CONTROL_MEMO[(theatre, snapshot, *xy)] = (
                     answers[first[i]] if found else _NO_CONTROL
                 )
         for xy, where in points.items():
-            answer = _CONTROL_MEMO[(theatre.id, snapshot, *xy)]
+            answer = _CONTROL_MEMO[(theatre, snapshot, *xy)]
             if answer[0] is not None:
                 for d, i in where:
                     out[d][i] = answer
