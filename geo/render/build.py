@@ -210,10 +210,10 @@ def build_one(path: Path, out: Path, slug_taken: set[str]) -> dict[str, Any]:
 
 def write_index(out: Path, state: dict[str, Any]) -> None:
     """Rewrite ``index.html`` from the build state (maps whose page is on disk)."""
-    from geo.render.index_page import index_html
+    from geo.render.index_page import corpus_maps_in, index_html
 
     entries = [e for e in state["maps"].values() if (out / f"{e['slug']}.html").exists()]
-    write_atomic(out / "index.html", index_html(entries).encode("utf-8"))
+    write_atomic(out / "index.html", index_html(entries, corpus_maps_in(out)).encode("utf-8"))
 
 
 def build(
