@@ -72,9 +72,9 @@ def build_map(inputs: MapInputs, index_href: str | None = "index.html") -> foliu
         return _build_map(inputs, index_href)
 
 
-def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
-    found = places.group_places(inputs.rows)
-    west, south, east, north = _bounds(found)
+def blank_map(bounds: tuple[float, float, float, float], title: str) -> folium.Map:
+    """An empty map centred on ``bounds`` (west, south, east, north), with no tiles."""
+    west, south, east, north = bounds
     m = folium.Map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=5,
@@ -88,7 +88,14 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
     # weigh about 1.5 MB and nothing on these maps uses them.
     m.default_js = [LEAFLET_JS]
     m.default_css = [LEAFLET_CSS]
-    m.get_root().title = esc(inputs.title or inputs.slug)
+    m.get_root().title = esc(title)
+    return m
+
+
+def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
+    found = places.group_places(inputs.rows)
+    west, south, east, north = _bounds(found)
+    m = blank_map((west, south, east, north), inputs.title or inputs.slug)
     m.add_child(header(inputs.title, inputs.date, inputs.source, inputs.url, index_href))
 
     region = basemap.region_box((west, south, east, north))

@@ -28,7 +28,7 @@ from folium.template import Template
 
 from geo.errors import InputError
 from geo.render import basemap, legend, widgets
-from geo.render.article_map import LEAFLET_CSS, LEAFLET_JS, render_page
+from geo.render.article_map import blank_map, render_page
 from geo.render.assets import copy_assets, write_atomic
 from geo.render.elements import deterministic_ids, esc, finite, safe_json
 from geo.render.header import header, safe_url
@@ -403,18 +403,7 @@ def build_corpus_map(
     """The folium map of a corpus, with ids that are the same on every build."""
     with deterministic_ids("c"):
         west, south, east, north = _bounds(data)
-        m = folium.Map(
-            location=[(south + north) / 2, (west + east) / 2],
-            zoom_start=5,
-            tiles=None,
-            control_scale=True,
-            min_zoom=2,
-            max_zoom=14,
-            world_copy_jump=True,
-        )
-        m.default_js = [LEAFLET_JS]
-        m.default_css = [LEAFLET_CSS]
-        m.get_root().title = esc(title)
+        m = blank_map((west, south, east, north), title)
         n_articles = len(data.articles)
         span = f"{data.first} to {data.last}" if data.first else None
         m.add_child(header(title, span, f"{n_articles} articles", None, index_href))
