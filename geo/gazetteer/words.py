@@ -84,9 +84,9 @@ PERSON_TITLES = frozenset(
     sir lord lady dame king queen prince princess sheikh shaykh emir sultan pope imam
     ayatollah senator sen rep representative congressman congresswoman governor gov mayor
     chancellor ambassador envoy spokesman spokeswoman spokesperson leader dictator judge
-    justice pastor rev reverend father brother sister saint? officer sergeant sgt
+    justice pastor rev reverend father brother sister officer sergeant sgt
     premier vice deputy foreign defence defense interior finance coach manager director
-    ceo chairman chairwoman founder professor prof dean hon""".replace("?", "").split()
+    ceo chairman chairwoman founder professor prof dean hon""".split()
 )
 
 ORG_HEADS = frozenset(
