@@ -8,14 +8,21 @@ layer control hides it at every date. The map opens on the article's date.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import geopandas as gpd
 from branca.element import MacroElement
 from folium.template import Template
 from shapely.geometry import mapping
 
-from geo.render.elements import FeatureLayer, css_class, esc, round_coords, safe_color, safe_json
+from geo.render.elements import (
+    FeatureLayer,
+    css_class,
+    esc,
+    round_coords,
+    safe_color,
+    safe_json,
+    text_of,
+)
 from geo.render.legend import Entry
 
 ZONE_TOLERANCE = 0.01  # degrees (~1 km): zones are Voronoi cells, not surveyed lines
@@ -25,14 +32,6 @@ STATUS_STYLE = {
     "contested": {"fillOpacity": 0.14, "dashArray": "5 4"},
     "besieged": {"fillOpacity": 0.2, "dashArray": "2 4"},
 }
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def zone_features(
@@ -46,8 +45,8 @@ def zone_features(
         if geom is None or geom.is_empty:
             continue
         geom = geom.simplify(ZONE_TOLERANCE, preserve_topology=True)
-        actor = _text(z.get("actor")) or "unknown"
-        status = _text(z.get("status")) or "controlled"
+        actor = text_of(z.get("actor")) or "unknown"
+        status = text_of(z.get("status")) or "controlled"
         color = safe_color(z.get("colour"))
         style = {"color": color, "weight": 1, "fillColor": color, "opacity": 0.7}
         style.update(STATUS_STYLE.get(status, STATUS_STYLE["controlled"]))
@@ -55,12 +54,13 @@ def zone_features(
         if isinstance(raw_towns, (list, tuple)):
             towns = ", ".join(names.get(str(t), str(t)) for t in raw_towns) or None
         else:
-            towns = _text(raw_towns)
+            towns = text_of(raw_towns)
         area = z.get("area_km2")
         popup = (
             '<div class="geo-popup">'
-            f'<div class="geo-popup-title">{esc(_text(z.get("actor_name")) or actor)}</div>'
-            f'<div class="geo-popup-kind">{esc(status)} · as of {esc(_text(z.get("as_of")))}</div>'
+            f'<div class="geo-popup-title">{esc(text_of(z.get("actor_name")) or actor)}</div>'
+            f'<div class="geo-popup-kind">{esc(status)} · as of '
+            f"{esc(text_of(z.get('as_of')))}</div>"
             + (f'<div class="geo-row">Towns: {esc(towns)}</div>' if towns else "")
             + (f'<div class="geo-row">Area: {float(area):,.0f} km²</div>' if area == area else "")
             + '<div class="geo-row geo-note">Zones are drawn from town-level control '
@@ -91,11 +91,11 @@ def front_features(fronts: gpd.GeoDataFrame) -> list[dict]:
         if geom is None or geom.is_empty:
             continue
         geom = geom.simplify(ZONE_TOLERANCE)
-        a, b = _text(f.get("side_a")), _text(f.get("side_b"))
+        a, b = text_of(f.get("side_a")), text_of(f.get("side_b"))
         popup = (
             '<div class="geo-popup"><div class="geo-popup-title">Frontline</div>'
             f'<div class="geo-row">{esc((a or "?").upper())} / {esc((b or "?").upper())}'
-            f" · as of {esc(_text(f.get('as_of')))}</div>"
+            f" · as of {esc(text_of(f.get('as_of')))}</div>"
             + (
                 f'<div class="geo-row">{float(f["km"]):,.0f} km</div>'
                 if f.get("km") == f.get("km")
@@ -238,11 +238,11 @@ def control_legend(zones_by_date: Mapping[str, gpd.GeoDataFrame]) -> list[Entry]
     seen: dict[str, tuple[str, str]] = {}
     for zones in zones_by_date.values():
         for _, z in zones.iterrows():
-            actor = _text(z.get("actor"))
+            actor = text_of(z.get("actor"))
             if actor and actor not in seen:
                 seen[actor] = (
                     safe_color(z.get("colour")),
-                    _text(z.get("actor_name")) or actor,
+                    text_of(z.get("actor_name")) or actor,
                 )
     rows = [Entry("area", color, name) for _, (color, name) in sorted(seen.items())]
     rows.append(Entry("dash", "#6b7280", "dashed edge: contested or besieged"))

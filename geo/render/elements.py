@@ -55,6 +55,24 @@ def safe_json(value: Any) -> str:
     return _JINJA_OPEN.sub(r"\\u007b", text)
 
 
+def text_of(value: Any) -> str | None:
+    """Data as display text: None and NaN are no text, lists are comma-separated."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def popup_row(value: Any, label: str = "", note: bool = False) -> str:
+    """One escaped popup line ('Certainty: reported'), or nothing when there is no value."""
+    text = text_of(value)
+    if not text:
+        return ""
+    cls = "geo-row geo-note" if note else "geo-row"
+    return f'<div class="{cls}">{esc(label)}{esc(text)}</div>'
+
+
 def esc(value: object) -> str:
     """HTML-escape any value (quotes too, so it is safe in attributes); None becomes ''."""
     if value is None:

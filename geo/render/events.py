@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import geopandas as gpd
 import shapely
 from shapely.geometry import mapping
 
-from geo.render.elements import FeatureLayer, css_class, esc, round_coords
+from geo.render.elements import FeatureLayer, css_class, esc, popup_row, round_coords, text_of
 from geo.render.legend import Entry
 
 RECENT_DAYS = 45
 EVENT_COLOR = "#ea580c"
 OLD_COLOR = "#9ca3af"
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 def event_features(events: gpd.GeoDataFrame, article_date: str | None) -> list[dict]:
@@ -31,7 +21,7 @@ def event_features(events: gpd.GeoDataFrame, article_date: str | None) -> list[d
     day = dt.date.fromisoformat(article_date) if article_date else None
     features = []
     for _, ev in events.sort_values("date").iterrows():
-        date = _text(ev.get("date")) or ""
+        date = text_of(ev.get("date")) or ""
         try:
             when = dt.date.fromisoformat(date[:10])
         except ValueError:
@@ -41,31 +31,15 @@ def event_features(events: gpd.GeoDataFrame, article_date: str | None) -> list[d
         color = OLD_COLOR if after else EVENT_COLOR
         popup = (
             '<div class="geo-popup">'
-            f'<div class="geo-popup-title">{esc(_text(ev.get("title")) or ev.get("id"))}</div>'
-            f'<div class="geo-popup-kind">{esc(_text(ev.get("kind")))} · {esc(date)}'
-            + (f" to {esc(_text(ev.get('end')))}" if _text(ev.get("end")) else "")
+            f'<div class="geo-popup-title">{esc(text_of(ev.get("title")) or ev.get("id"))}</div>'
+            f'<div class="geo-popup-kind">{esc(text_of(ev.get("kind")))} · {esc(date)}'
+            + (f" to {esc(text_of(ev.get('end')))}" if text_of(ev.get("end")) else "")
             + ("" if not after else " (after the article)")
             + "</div>"
-            + (
-                f'<div class="geo-row">Actors: {esc(_text(ev.get("actors")))}</div>'
-                if _text(ev.get("actors"))
-                else ""
-            )
-            + (
-                f'<div class="geo-row">Certainty: {esc(_text(ev.get("certainty")))}</div>'
-                if _text(ev.get("certainty"))
-                else ""
-            )
-            + (
-                f'<div class="geo-row geo-note">{esc(_text(ev.get("note")))}</div>'
-                if _text(ev.get("note"))
-                else ""
-            )
-            + (
-                f'<div class="geo-row geo-note">Sources: {esc(_text(ev.get("source")))}</div>'
-                if _text(ev.get("source"))
-                else ""
-            )
+            + popup_row(ev.get("actors"), "Actors: ")
+            + popup_row(ev.get("certainty"), "Certainty: ")
+            + popup_row(ev.get("note"), note=True)
+            + popup_row(ev.get("source"), "Sources: ", note=True)
             + "</div>"
         )
         for point in shapely.get_parts(ev.geometry) if ev.geometry is not None else []:
@@ -83,7 +57,7 @@ def event_features(events: gpd.GeoDataFrame, article_date: str | None) -> list[d
                             "fillOpacity": 0.9,
                         },
                         "_popup": popup,
-                        "_tooltip": esc(f"{date}: {_text(ev.get('title')) or ''}"),
+                        "_tooltip": esc(f"{date}: {text_of(ev.get('title')) or ''}"),
                     },
                 }
             )

@@ -7,7 +7,7 @@ from typing import Any
 import geopandas as gpd
 from shapely.geometry import mapping
 
-from geo.render.elements import FeatureLayer, css_class, esc, round_coords
+from geo.render.elements import FeatureLayer, css_class, esc, popup_row, round_coords, text_of
 from geo.render.legend import Entry
 
 KIND_STYLE: dict[str, dict[str, Any]] = {
@@ -36,12 +36,6 @@ KIND_STYLE: dict[str, dict[str, Any]] = {
 DEFAULT_STYLE = {"color": "#0f766e", "weight": 1.5, "fillOpacity": 0.06}
 
 
-def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    return str(value)
-
-
 def maritime_features(items: gpd.GeoDataFrame) -> list[dict]:
     """Each maritime item with its kind's style and an escaped popup."""
     features = []
@@ -50,35 +44,23 @@ def maritime_features(items: gpd.GeoDataFrame) -> list[dict]:
         if geom is None or geom.is_empty:
             continue
         geom = geom.simplify(0.01)
-        kind = _text(item.get("kind")) or "maritime"
+        kind = text_of(item.get("kind")) or "maritime"
         valid = " – ".join(
-            x for x in (_text(item.get("valid_from")), _text(item.get("valid_to"))) if x
+            x for x in (text_of(item.get("valid_from")), text_of(item.get("valid_to"))) if x
         )
         size = ""
-        if _text(item.get("km")):
+        if text_of(item.get("km")):
             size = f"{float(item['km']):,.0f} km"
-        elif _text(item.get("area_km2")):
+        elif text_of(item.get("area_km2")):
             size = f"{float(item['area_km2']):,.0f} km²"
         popup = (
             '<div class="geo-popup">'
-            f'<div class="geo-popup-title">{esc(_text(item.get("name")) or item.get("id"))}</div>'
+            f'<div class="geo-popup-title">{esc(text_of(item.get("name")) or item.get("id"))}</div>'
             f'<div class="geo-popup-kind">{esc(kind)}{" · " + esc(size) if size else ""}</div>'
             + (f'<div class="geo-row">In force: {esc(valid)}</div>' if valid else "")
-            + (
-                f'<div class="geo-row">Certainty: {esc(item.get("certainty"))}</div>'
-                if _text(item.get("certainty"))
-                else ""
-            )
-            + (
-                f'<div class="geo-row geo-note">{esc(item.get("note"))}</div>'
-                if _text(item.get("note"))
-                else ""
-            )
-            + (
-                f'<div class="geo-row geo-note">Sources: {esc(item.get("source"))}</div>'
-                if _text(item.get("source"))
-                else ""
-            )
+            + popup_row(item.get("certainty"), "Certainty: ")
+            + popup_row(item.get("note"), note=True)
+            + popup_row(item.get("source"), "Sources: ", note=True)
             + "</div>"
         )
         features.append(
@@ -89,7 +71,7 @@ def maritime_features(items: gpd.GeoDataFrame) -> list[dict]:
                     "_class": f"geo-maritime geo-maritime-{css_class(kind)}",
                     "_style": KIND_STYLE.get(kind, DEFAULT_STYLE),
                     "_popup": popup,
-                    "_tooltip": esc(_text(item.get("name")) or ""),
+                    "_tooltip": esc(text_of(item.get("name")) or ""),
                 },
             }
         )

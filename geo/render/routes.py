@@ -11,17 +11,11 @@ import geopandas as gpd
 from folium.plugins import AntPath
 from shapely.geometry import mapping
 
-from geo.render.elements import FeatureLayer, css_class, esc, round_coords, safe_color
+from geo.render.elements import FeatureLayer, css_class, esc, round_coords, safe_color, text_of
 from geo.render.legend import Entry
 
 SEA_COLOR = "#1d4ed8"
 OPEN_COLOR = "#78716c"  # land legs outside the theatre or before recorded control
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    return str(value)
 
 
 class RoutesLayer(FeatureLayer):
@@ -40,7 +34,7 @@ def leg_features(
     totals: dict[str, dict] = {}
     if routes is not None and len(routes):
         for _, r in routes.iterrows():
-            totals[str(r["route"])] = {"km": r.get("km"), "figures": _text(r.get("figures"))}
+            totals[str(r["route"])] = {"km": r.get("km"), "figures": text_of(r.get("figures"))}
     features = []
     for _, leg in legs.iterrows():
         geom = leg.geometry
@@ -48,15 +42,15 @@ def leg_features(
             continue
         geom = geom.simplify(0.005)
         route = str(leg["route"])
-        actor = _text(leg.get("control"))
-        over = _text(leg.get("over")) or _text(leg.get("mode")) or "land"
+        actor = text_of(leg.get("control"))
+        over = text_of(leg.get("over")) or text_of(leg.get("mode")) or "land"
         info = actors.get(actor or "", {})
         if actor:
             color = safe_color(info.get("colour") or info.get("color"), OPEN_COLOR)
         else:
             color = SEA_COLOR if over in ("sea", "air") else OPEN_COLOR
         held = (
-            f"held by {esc(info.get('name') or actor)} (as of {esc(_text(leg.get('as_of')))})"
+            f"held by {esc(info.get('name') or actor)} (as of {esc(text_of(leg.get('as_of')))})"
             if actor
             else (
                 "at sea" if over == "sea" else "by air" if over == "air" else "no recorded control"
@@ -72,10 +66,10 @@ def leg_features(
             fig_html = f'<div class="geo-row">2019 figures:<ul>{items}</ul></div>'
         popup = (
             '<div class="geo-popup">'
-            f'<div class="geo-popup-title">{esc(_text(leg.get("route_name")) or route)}</div>'
-            f'<div class="geo-popup-kind">{esc(_text(leg.get("kind")) or "route")}</div>'
+            f'<div class="geo-popup-title">{esc(text_of(leg.get("route_name")) or route)}</div>'
+            f'<div class="geo-popup-kind">{esc(text_of(leg.get("kind")) or "route")}</div>'
             f'<div class="geo-row">Leg {esc(leg.get("leg"))}: {esc(start)} → {esc(end)}'
-            f" ({esc(_text(leg.get('mode')) or '')})</div>"
+            f" ({esc(text_of(leg.get('mode')) or '')})</div>"
             f'<div class="geo-row">This stretch: {float(leg["km"]):,.0f} km, {held}</div>'
             + (
                 f'<div class="geo-row">Whole route: {float(total["km"]):,.0f} km</div>'

@@ -22,15 +22,9 @@ from geo.render import events as events_render
 from geo.render import maritime as maritime_render
 from geo.render import routes as routes_render
 from geo.render import support as support_render
-from geo.render.elements import safe_color
+from geo.render.elements import safe_color, text_of
 from geo.render.legend import Entry
 from geo.render.places import Place
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    return str(value)
 
 
 @lru_cache(maxsize=1)
@@ -105,11 +99,11 @@ def _seat(theatre: Any, actor_id: str) -> tuple[float, float] | None:
     if actor_id not in actors.index:
         return None
     actor = actors.loc[actor_id]
-    seat = _text(actor.get("seat"))
+    seat = text_of(actor.get("seat"))
     if seat and seat in theatre.places.index:
         g = theatre.places.geometry[seat]
         return (g.x, g.y)
-    country = _text(actor.get("country"))
+    country = text_of(actor.get("country"))
     return _capital(country) if country else None
 
 
@@ -129,20 +123,20 @@ def support_links(theatre: Any, date: str | None) -> list[support_render.Support
         links.append(
             support_render.Support(
                 backer=backer,
-                backer_name=_text(info.get("name")) or backer,
+                backer_name=text_of(info.get("name")) or backer,
                 actor=backs,
                 actor_name=backs.upper()
                 if len(backs) <= 4
-                else (_text(target_info.get("name")) or backs),
+                else (text_of(target_info.get("name")) or backs),
                 origin=origin,
                 target=target,
                 color=safe_color(info.get("colour"), "#374151"),
-                support=_text(b.get("support")) or "",
-                certainty=_text(b.get("certainty")) or "",
+                support=text_of(b.get("support")) or "",
+                certainty=text_of(b.get("certainty")) or "",
                 since=str(_as_date(b.get("start")) or ""),
                 sources=";".join(b["source"])
                 if isinstance(b.get("source"), list)
-                else (_text(b.get("source")) or ""),
+                else (text_of(b.get("source")) or ""),
             )
         )
     return links
@@ -156,9 +150,9 @@ def actors_of(theatres: Sequence[Any]) -> dict[str, dict[str, Any]]:
             out.setdefault(
                 str(aid),
                 {
-                    "name": _text(a.get("name")),
-                    "colour": _text(a.get("colour")),
-                    "side": _text(a.get("side")),
+                    "name": text_of(a.get("name")),
+                    "colour": text_of(a.get("colour")),
+                    "side": text_of(a.get("side")),
                 },
             )
     return out
@@ -171,10 +165,10 @@ def with_names(rows: list[dict], theatres: Sequence[Any]) -> list[dict]:
     event_names: dict[str, str] = {}
     for th in theatres:
         for rid, r in th.routes.iterrows():
-            route_names.setdefault(str(rid), _text(r.get("name")) or str(rid))
+            route_names.setdefault(str(rid), text_of(r.get("name")) or str(rid))
         for _, ev in th.events.iterrows():
-            title = _text(ev.get("title")) or str(ev["id"])
-            event_names.setdefault(str(ev["id"]), f"{_text(ev.get('date')) or ''}: {title}")
+            title = text_of(ev.get("title")) or str(ev["id"])
+            event_names.setdefault(str(ev["id"]), f"{text_of(ev.get('date')) or ''}: {title}")
     out = []
     for row in rows:
         new = dict(row)
@@ -237,7 +231,7 @@ def annotate(rows: list[dict], theatres: Sequence[Any], date: str | None) -> Non
             actor = held.iloc[n]["actor"]
             rows[i]["control"] = actor
             rows[i]["backers"] = [
-                _text(th.actors.loc[b["backer"]].get("name")) or b["backer"]
+                text_of(th.actors.loc[b["backer"]].get("name")) or b["backer"]
                 for _, b in th.backers.iterrows()
                 if actor
                 and b["backs"] == actor
