@@ -117,6 +117,30 @@ def article_from_text(text: str, path: str = "<text>") -> Article:
     )
 
 
+def read_bytes(path: Path, name: str, max_bytes: int, what: str = "article") -> bytes:
+    """A file's bytes, refused before reading when over ``max_bytes``; errors are InputErrors."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"{name}: {size / 1e6:.0f} MB is over the {max_bytes / 1e6:.0f} MB {what} limit"
+                " (set GEO_MAX_ARTICLE_BYTES to raise it)"
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Bytes as text: UTF-8 (with or without a BOM), never a binary file."""
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{name}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not valid UTF-8 (byte {exc.start})") from None
+
+
 def load_article(path: str | Path) -> Article:
     """Read and decode an article file; every way it can be unusable is one InputError."""
     p = Path(path)
@@ -125,23 +149,8 @@ def load_article(path: str | Path) -> Article:
         raise InputError(f"{name}: no such file")
     if p.is_dir():
         raise InputError(f"{name}: is a directory, not an article file")
-    try:
-        size = p.stat().st_size
-        if size > settings.MAX_ARTICLE_BYTES:
-            raise InputError(
-                f"{name}: {size / 1e6:.0f} MB is over the {settings.MAX_ARTICLE_BYTES / 1e6:.0f} MB"
-                " limit (set GEO_MAX_ARTICLE_BYTES to raise it)"
-            )
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    if b"\x00" in data[:65536]:
-        raise InputError(f"{name}: looks like a binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not valid UTF-8 (byte {exc.start})") from None
-    return article_from_text(text, name)
+    data = read_bytes(p, name, settings.MAX_ARTICLE_BYTES)
+    return article_from_text(decode_text(data, name), name)
 
 
 class Sentences:

@@ -140,12 +140,12 @@ def test_interrupted_run_keeps_finished_parts(jsonl, one_shot, tmp_path, monkeyp
             raise KeyboardInterrupt  # Ctrl-C while the third batch is being saved
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(corpus, "write_part", write_then_interrupt)
+    monkeypatch.setattr(corpus.run, "write_part", write_then_interrupt)
     report = corpus.geoparse_corpus([jsonl], out, workers=1, batch_size=5, progress=False)
     assert report.interrupted and not report.ok
     assert report.done == 10
     assert not out.exists()  # no combined file from a half run
-    monkeypatch.setattr(corpus, "write_part", real)
+    monkeypatch.setattr(corpus.run, "write_part", real)
 
     rerun = corpus.geoparse_corpus([jsonl], out, workers=2, progress=False)
     assert (rerun.done, rerun.skipped) == (N - 10, 10)
@@ -326,7 +326,7 @@ def test_new_pipeline_version_redoes_everything_and_drops_old_parts(
     out = tmp_path / "places.parquet"
     corpus.geoparse_corpus([src], out, workers=1, progress=False)
     old = set(corpus.parts_dir(out).glob("part-*.parquet"))
-    monkeypatch.setattr(corpus, "pipeline_version", lambda: "another-gazetteer")
+    monkeypatch.setattr(corpus.run, "pipeline_version", lambda: "another-gazetteer")
     report = corpus.geoparse_corpus([src], out, workers=1, progress=False)
     assert (report.done, report.skipped) == (6, 0)
     assert not old & set(corpus.parts_dir(out).glob("part-*.parquet"))
