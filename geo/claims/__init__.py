@@ -1,0 +1,51 @@
+"""Event claims read from the article itself: who did what, where and when, with the sentence.
+
+``claims_for`` is the pipeline stage (after places): extraction (``extract``), time expressions
+(``dates``), actors and their theatre ids (``actors``), and the check against theatre control
+(``check``). See docs/claims.md for the method and its measured accuracy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from geo.claims.extract import FIELDS, extract_claims
+from geo.claims.lexicon import KINDS
+
+__all__ = ["FIELDS", "KINDS", "claims_for", "extract_claims", "theatres_for"]
+
+
+def theatres_for(places: Sequence[dict], theatres: Sequence | None = None) -> list:
+    """The theatres whose countries hold one of the article's places."""
+    if theatres is None:
+        from geo.theatres import load_all
+
+        theatres = load_all()
+    countries = {p.get("country") for p in places}
+    return [t for t in theatres if countries & set(t.countries)]
+
+
+def claims_for(
+    text: str,
+    places: Sequence[dict],
+    article_date: str | None = None,
+    body_start: int = 0,
+    theatres: Sequence | None = None,
+) -> list[dict]:
+    """The article's claims with exactly ``FIELDS``, actors and checks from its theatres."""
+    from geo.claims.actors import theatre_aliases
+    from geo.claims.check import check_claim
+
+    active = theatres_for(places, theatres)
+    aliases: dict[str, str] = {}
+    for theatre in active:
+        for alias, actor in theatre_aliases(theatre).items():
+            aliases.setdefault(alias, actor)
+    country = {p["start"]: p.get("country") for p in places if isinstance(p.get("start"), int)}
+    out = []
+    for claim in extract_claims(text, places, article_date, body_start, aliases):
+        claim["theatre_check"] = check_claim(
+            claim, country.get(claim["start"]), active, article_date
+        )
+        out.append({k: claim[k] for k in FIELDS})
+    return out

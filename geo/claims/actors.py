@@ -1,0 +1,225 @@
+"""Who did it: actor phrases around an event word, and theatre actor ids for them.
+
+An actor phrase is read back from the event word over auxiliaries ("had reportedly seized") to
+the noun phrase before it, or forward after "by" ("was seized by M23 fighters"). It names a
+theatre actor when it contains one of that actor's aliases: its id ("LNA"), its name ("Libyan
+National Army"), the words in brackets in its name ("Haftar"), its leaders' names, an
+``aliases`` column when the data has one, and for states the country's names and demonyms.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from geo.claims.lexicon import (
+    ACTOR_HEADS,
+    AUXILIARIES,
+    PHRASE_BOUNDARY,
+    PHRASE_INNER,
+    PRONOUNS,
+    SENTENCE_OPENERS,
+)
+
+WORD = re.compile(r"[^\W_][\w'’.\-]*[^\W_]|[^\W_]|[^\w\s]")
+_ALIASES_CSV = Path(__file__).resolve().parent.parent / "gazetteer" / "data" / "country_aliases.csv"
+# Between an actor and its event word: intentions and their "to" ("promised to send").
+_SKIP_BACK = AUXILIARIES | frozenset(
+    """not never n't to would will could can shall promised vowed pledged threatened plans
+    planned intends intended wants wanted agreed decided began started continued tried managed
+    helped sought seeks offered ready prepared expected set went""".split()
+)
+_CLOSING = ',;:()[]"“”—–'
+_LOYAL = frozenset({"loyal", "allied", "close", "aligned", "linked", "affiliated"})
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def bare(self) -> str:
+        """Lower case without a possessive ending ("Haftar's" -> "haftar")."""
+        word = self.text.lower()
+        for tail in ("'s", "’s", "'", "’"):
+            if word.endswith(tail):
+                return word[: -len(tail)]
+        return word
+
+
+def tokens(text: str, start: int, end: int) -> list[Token]:
+    """Words and punctuation of ``text[start:end]`` with their offsets."""
+    return [Token(m.start(), m.end(), m.group()) for m in WORD.finditer(text, start, end)]
+
+
+def _looks_like_actor(words: list[Token], first_of_sentence: int) -> bool:
+    for t in words:
+        if t.bare in ACTOR_HEADS or t.bare.rstrip("s") in ACTOR_HEADS:
+            return True
+        letters = t.text.replace(".", "").replace("-", "")
+        if t.text[0].isupper() and t.bare not in PHRASE_INNER and t.bare not in SENTENCE_OPENERS:
+            return True
+        if letters.isupper() and len(letters) >= 2:
+            return True
+    return False
+
+
+def _trim(words: list[Token]) -> list[Token]:
+    """Drop joining words at either end ("and Russian forces" -> "Russian forces")."""
+    while words and words[0].bare in {"of", "and", "to", "loyal", "allied", "aligned"}:
+        words = words[1:]
+    while words and (words[-1].bare in PHRASE_INNER or words[-1].text in _CLOSING):
+        words = words[:-1]
+    return words
+
+
+def phrase_before(
+    toks: list[Token], index: int, blocked: list[tuple[int, int]], first_of_sentence: int
+) -> tuple[int, int] | None:
+    """The actor phrase ending before ``toks[index]``: (token start index, token end index)."""
+    i = index - 1
+
+    def in_blocked(t: Token) -> bool:
+        return any(s <= t.start < e for s, e in blocked)
+
+    while i >= 0 and (toks[i].lower in _SKIP_BACK or in_blocked(toks[i])):
+        i -= 1
+    if i >= 0 and toks[i].lower in {"on", "in", "at"} and i + 1 < index and in_blocked(toks[i + 1]):
+        i -= 1
+    while i >= 0 and toks[i].lower in _SKIP_BACK:
+        i -= 1
+    end = i + 1
+    while i >= 0 and end - i <= 10:
+        t = toks[i]
+        if t.text in _CLOSING or in_blocked(t):
+            break
+        if t.lower in PHRASE_BOUNDARY and t.lower not in PHRASE_INNER:
+            if not (t.lower == "to" and i > 0 and toks[i - 1].lower in _LOYAL):
+                if not (t.lower == "by" and i > 0 and toks[i - 1].lower.endswith("backed")):
+                    break
+        if t.lower.endswith("ing") and t.text[0].islower() and len(t.text) > 5:
+            break  # "a boat carrying 40 migrants" -> "40 migrants"
+        i -= 1
+    words = _trim(toks[i + 1 : end])
+    if not words:
+        return None
+    if len(words) == 1 and words[0].lower in PRONOUNS:
+        s = toks.index(words[0])
+        return s, s + 1
+    if not _looks_like_actor(words, first_of_sentence):
+        return None
+    s = toks.index(words[0])
+    return s, s + len(words)
+
+
+def phrase_after(
+    toks: list[Token], index: int, blocked: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The noun phrase starting at ``toks[index]`` (after "by", "to", "between")."""
+    i = index
+    while i < len(toks) and i - index < 10:
+        t = toks[i]
+        if t.text in _CLOSING or any(s <= t.start < e for s, e in blocked):
+            break
+        if t.lower in PHRASE_BOUNDARY and t.lower not in PHRASE_INNER:
+            if not (t.lower == "to" and i > index and toks[i - 1].lower in _LOYAL):
+                break
+        if t.lower == "and" and i > index:
+            break
+        i += 1
+    words = _trim(toks[index:i])
+    if not words or not _looks_like_actor(words, -1):
+        return None
+    s = toks.index(words[0])
+    return s, s + len(words)
+
+
+# -- theatre actor ids -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {}
+    with _ALIASES_CSV.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            alias = (row.get("alias") or "").strip()
+            if alias and len(alias) > 3:
+                names.setdefault(row["country"], []).append(alias)
+    return names
+
+
+def _split(value: object) -> list[str]:
+    if not isinstance(value, str):
+        return []
+    return [v.strip() for v in re.split(r"[;|]", value) if v.strip()]
+
+
+def actor_aliases(actors) -> dict[str, str]:
+    """Alias (lower case) -> actor id, from a theatre's actors table (indexed by id)."""
+    out: dict[str, str] = {}
+
+    def add(alias: str, actor: str) -> None:
+        alias = " ".join(alias.lower().split())
+        if len(alias) >= 3 and alias not in out:
+            out[alias] = actor
+
+    for actor, row in actors.iterrows():
+        actor = str(actor)
+        for alias in _split(row.get("aliases")):
+            add(alias, actor)
+        if "-" not in actor and actor != "local":
+            add(actor, actor)
+        name = str(row.get("name") or "")
+        for inside in re.findall(r"\(([^)]*)\)", name):
+            add(re.sub(r"-led$", "", inside.strip()), actor)
+        plain = re.sub(r"\s*\([^)]*\)", "", name)
+        plain = re.sub(r"\s+and\s+(?:aligned|allied|the)\b.*$", "", plain).strip()
+        if plain and row.get("kind") != "state":
+            add(plain, actor)
+        for leader in _split(row.get("leaders")):
+            add(leader, actor)
+            last = leader.split()[-1]
+            add(last, actor)
+            if last.lower().startswith(("al-", "el-")):
+                add(last[3:], actor)
+        if row.get("kind") == "state" and isinstance(row.get("country"), str):
+            for alias in _country_names().get(row["country"], []):
+                add(alias, actor)
+            if plain:
+                add(plain, actor)
+            if isinstance(row.get("seat"), str) and row["seat"]:
+                add(row["seat"].replace("-", " "), actor)
+    return out
+
+
+@lru_cache(maxsize=64)
+def theatre_aliases(theatre) -> dict[str, str]:
+    """``actor_aliases`` of a theatre, computed once per loaded theatre."""
+    return actor_aliases(theatre.actors)
+
+
+@lru_cache(maxsize=32)
+def _alias_pattern(aliases: tuple[str, ...]) -> re.Pattern:
+    ordered = sorted(aliases, key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(a) for a in ordered) + r")(?![\w])")
+
+
+def resolve_actor(text: str | None, aliases: dict[str, str]) -> str | None:
+    """The theatre actor id a phrase names, by its longest alias; None when none matches."""
+    if not text or not aliases:
+        return None
+    lowered = text.lower().replace("’", "'")
+    best: tuple[int, int, str] | None = None
+    for m in _alias_pattern(tuple(aliases)).finditer(lowered):
+        key = (-(m.end() - m.start()), m.start(), aliases[m.group()])
+        best = key if best is None or key < best else best
+    return best[2] if best else None
