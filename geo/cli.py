@@ -1,18 +1,106 @@
 """The command line: parse, call the library, print. Library errors become one line on stderr.
 
-Machine-readable output goes to stdout alone; progress and warnings go to stderr.
+Machine-readable output goes to stdout alone; logs, warnings and progress go to stderr, and
+progress bars appear only when stderr is a terminal. ``-`` stands for stdin or stdout wherever
+a command reads or writes a file.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import difflib
 import json
+import logging
+import shutil
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
-from geo.errors import ConfigurationError, GeoError
+from geo.errors import ConfigurationError, GeoError, InputError
 
 Handler = Callable[[argparse.Namespace], int]
+
+DISTRIBUTION = "geo-conflict-maps"
+STDIO = "-"
+
+
+def version() -> str:
+    """The installed distribution's version (what ``pip`` sees)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version(DISTRIBUTION)
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+# -- standard streams -------------------------------------------------------------------------
+
+
+def _progress(args: argparse.Namespace) -> bool:
+    """Bars only for a person watching: never with -q, never into a file or a pipe."""
+    return not args.quiet and sys.stderr.isatty()
+
+
+def _stdin_bytes(limit: int, what: str) -> bytes:
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{STDIO}: stdin is over the {limit / 1e6:.0f} MB {what} limit")
+    return data
+
+
+def _stdin_article():
+    """The article piped in on stdin, checked as a file would be."""
+    from geo import settings
+    from geo.articles import article_from_text, decode_text
+
+    data = _stdin_bytes(settings.MAX_ARTICLE_BYTES, "article")
+    return article_from_text(decode_text(data, STDIO), STDIO)
+
+
+def _article(path: str):
+    from geo.articles import load_article
+
+    return _stdin_article() if path == STDIO else load_article(path)
+
+
+@contextlib.contextmanager
+def _input_file(path: str, suffix: str) -> Iterator[str]:
+    """A real file name for ``path``; stdin is copied to a temporary file first."""
+    if path != STDIO:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="geo-stdin-") as tmp:
+        target = Path(tmp) / f"stdin{suffix}"
+        with target.open("wb") as f:
+            shutil.copyfileobj(sys.stdin.buffer, f)
+        yield str(target)
+
+
+@contextlib.contextmanager
+def _output_file(path: str, suffix: str) -> Iterator[Path]:
+    """A real file name for ``path``; for stdout the finished file is copied there at the end."""
+    if path != STDIO:
+        yield Path(path)
+        return
+    with tempfile.TemporaryDirectory(prefix="geo-stdout-") as tmp:
+        target = Path(tmp) / f"stdout{suffix}"
+        yield target
+        with target.open("rb") as f:
+            shutil.copyfileobj(f, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+
+
+def _folder(path: str, option: str = "--output") -> str:
+    if path == STDIO:
+        raise ConfigurationError(f"{option} must be a folder here: the output is several files")
+    return path
+
+
+# -- commands ---------------------------------------------------------------------------------
 
 
 def _cmd_setup(args: argparse.Namespace) -> int:
@@ -20,29 +108,14 @@ def _cmd_setup(args: argparse.Namespace) -> int:
 
     path = build.ensure_index(force=args.force)
     naturalearth.warm_cache()
-    print(f"gazetteer index ready: {path}", file=sys.stderr)
+    logging.getLogger("geo").info("gazetteer index ready: %s", path)
+    if not args.quiet:
+        print(f"gazetteer index ready: {path}", file=sys.stderr)
     return 0
-
-
-def _enrich_once_per_place(batch: list[dict], date: str | None, enrich_records) -> list[dict]:
-    """Join each distinct place once: an article names Tripoli many times, a long file
-    thousands of times, and the theatre joins are the costly part."""
-    keys = [(r["id"], r["lat"], r["lon"], r["kind"]) for r in batch]
-    first: dict[tuple, int] = {}
-    for i, key in enumerate(keys):
-        first.setdefault(key, i)
-    joined = enrich_records([batch[i] for i in first.values()], date)
-    by_key = dict(zip(first, joined, strict=True))
-    added = ("control", "control_status", "backers", "routes", "route_roles", "events", "roles")
-    return [
-        rec | {k: by_key[key].get(k) for k in added} for rec, key in zip(batch, keys, strict=True)
-    ]
 
 
 def _cmd_places(args: argparse.Namespace) -> int:
     from geo import output, places
-    from geo.articles import load_article
-    from geo.enrich import enrich_records
 
     failed = 0
     # Front matter can smuggle a lone surrogate in through a YAML escape ("\ud800"); written as
@@ -50,23 +123,17 @@ def _cmd_places(args: argparse.Namespace) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="backslashreplace")
 
-    def enriched(article):
-        for batch in places.iter_place_batches(article, geocoder=args.geocoder):
-            yield _enrich_once_per_place(batch, article.date, enrich_records)
-
     def documents():
         nonlocal failed
         for path in args.files:
             try:
-                article = load_article(path)
-                batches = list(enriched(article)) if len(article.text) < 1_000_000 else None
+                article = _article(path)
+                batches = places.joined_batches(article, geocoder=args.geocoder)
             except GeoError as exc:
                 print(f"geo places: {exc}", file=sys.stderr)
                 failed += 1
                 continue
-            # A long file streams its batches; an article is geoparsed before any of it is
-            # written, so that an error in it never leaves half a document on stdout.
-            yield output.StreamedDocument(path, article, batches or enriched(article))
+            yield output.StreamedDocument(path, article, batches)
 
     output.write_documents(documents(), args.format, sys.stdout)
     return 2 if failed else 0
@@ -105,7 +172,8 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
 def _cmd_eval(args: argparse.Namespace) -> int:
     from geo import evaluate
 
-    report = evaluate.evaluate_corpus(args.corpus, limit=args.limit, progress=not args.quiet)
+    with _input_file(args.corpus, ".xml") as corpus:
+        report = evaluate.evaluate_corpus(corpus, limit=args.limit, progress=_progress(args))
     if args.format == "json":
         print(json.dumps(report.as_dict(), indent=2))
     else:
@@ -114,22 +182,51 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from geo.render.build import main_build
+    import os
 
-    return main_build(args.paths, args.out, force=args.force, quiet=args.quiet)
+    from geo.render.build import build
+
+    out = _folder(args.out)
+    with contextlib.ExitStack() as stack:
+        paths = [stack.enter_context(_input_file(p, ".md")) for p in args.paths]
+        report = build(paths, out, force=args.force, progress=_progress(args))
+    for name, reason in report.failed:
+        print(f"geo build: {name}: {reason}", file=sys.stderr)
+    if not args.quiet:
+        print(
+            f"geo build: {len(report.built)} built, {len(report.skipped)} unchanged, "
+            f"{len(report.failed)} failed -> {os.fspath(out)}",
+            file=sys.stderr,
+        )
+    return 0 if report.ok else 2
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from geo import export, places
     from geo.enrich import theatre_layers
 
-    doc = places.places_from_file(args.file, geocoder=args.geocoder)
+    fmt = export.format_for(args.out, args.format)
+    doc = places.places_from_article(_article(args.file), geocoder=args.geocoder)
     date = args.date or doc.article.date
     layers = theatre_layers(doc.places, date)
-    path = export.write_layers(layers, args.output, args.format)
+    with _output_file(args.out, export.SUFFIXES[fmt]) as target:
+        path = export.write_layers(layers, target, fmt)
     counts = ", ".join(f"{name} {len(gdf)}" for name, gdf in layers.items())
-    print(f"geo export: {path} ({counts})", file=sys.stderr)
+    if not args.quiet:
+        shown = "stdout" if args.out == STDIO else path
+        print(f"geo export: {shown} ({fmt}; {counts})", file=sys.stderr)
     return 0
+
+
+def _corpus_inputs(inputs: Sequence[str]) -> list[str]:
+    """``-`` reads more inputs from stdin, one a line (``find ... | geo corpus - -o x``)."""
+    out: list[str] = []
+    for item in inputs:
+        if item == STDIO:
+            out.extend(line.strip() for line in sys.stdin if line.strip())
+        else:
+            out.append(item)
+    return out
 
 
 def _cmd_corpus(args: argparse.Namespace) -> int:
@@ -145,16 +242,17 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
 
         tqdm.write(f"geo corpus: {source}: {reason}", file=sys.stderr)
 
-    report = geoparse_corpus(
-        args.inputs,
-        args.out,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        batch_size=args.batch_size,
-        limit=args.limit,
-        progress=not args.quiet,
-        on_failure=failure,
-    )
+    with _output_file(args.out, ".parquet") as out:
+        report = geoparse_corpus(
+            _corpus_inputs(args.inputs),
+            out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            batch_size=args.batch_size,
+            limit=args.limit,
+            progress=_progress(args),
+            on_failure=failure,
+        )
     if report.interrupted:
         print(
             f"geo corpus: interrupted after {report.done} articles; finished batches are kept, "
@@ -164,76 +262,170 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
         return 130
     rate = report.done / report.seconds if report.seconds else 0.0
     articles = f"{report.total} article{'s' if report.total != 1 else ''}"
-    print(
-        f"geo corpus: {articles}: {report.done} geoparsed ({rate:.0f}/s), "
-        f"{report.skipped} already done, {len(report.failed)} failed; "
-        f"{report.rows} mentions -> {report.out}",
-        file=sys.stderr,
-    )
+    if not args.quiet:
+        shown = "stdout" if args.out == STDIO else report.out
+        print(
+            f"geo corpus: {articles}: {report.done} geoparsed ({rate:.0f}/s), "
+            f"{report.skipped} already done, {len(report.failed)} failed; "
+            f"{report.rows} mentions -> {shown}",
+            file=sys.stderr,
+        )
     return 0 if report.ok else 2
 
 
 def _cmd_corpus_map(args: argparse.Namespace) -> int:
     from geo.render.corpus_map import summary, write_corpus_map
 
-    path, data = write_corpus_map(args.parquet, args.out, title=args.title)
+    if args.out == STDIO:
+        raise ConfigurationError("--output must be a file: the map's assets are written beside it")
+    with _input_file(args.parquet, ".parquet") as parquet:
+        path, data = write_corpus_map(parquet, args.out, title=args.title)
     counts = summary(data)
     months = f"{counts['months']} month{'s' if counts['months'] != 1 else ''}"
-    print(
-        f"geo corpus-map: {path} ({counts['places']} places, {counts['mentions']} mentions, "
-        f"{counts['articles']} articles over {months})",
-        file=sys.stderr,
-    )
+    if not args.quiet:
+        print(
+            f"geo corpus-map: {path} ({counts['places']} places, {counts['mentions']} mentions, "
+            f"{counts['articles']} articles over {months})",
+            file=sys.stderr,
+        )
     return 0
 
 
+def _cmd_completion(args: argparse.Namespace) -> int:
+    import shtab
+
+    sys.stdout.write(shtab.complete(build_parser(), shell=args.shell))
+    return 0
+
+
+# -- the parser -------------------------------------------------------------------------------
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every command takes."""
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("output on stderr")
+    group.add_argument(
+        "-q", "--quiet", action="store_true", help="errors only: no progress, no summary"
+    )
+    group.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more log lines (-vv for debugging)"
+    )
+    return common
+
+
+def _output_option(p: argparse.ArgumentParser, what: str, **kwargs) -> None:
+    # --out is the older spelling, kept so existing scripts go on working
+    p.add_argument("-o", "--output", "--out", dest="out", help=what, **kwargs)
+
+
+def _geocoder_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--geocoder", default="gazetteer", help="gazetteer (offline, default) or nominatim"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="geo", description="From conflict news to layered maps.")
+    from geo import export, output
+
+    parser = argparse.ArgumentParser(
+        prog="geo",
+        description="From conflict news to layered maps: find the places articles name, "
+        "join them with who holds the ground, and map them. '-' is stdin or stdout.",
+        epilog="'geo COMMAND --help' describes a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = [_common()]
 
-    p = sub.add_parser("setup", help="build the offline gazetteer index (once)")
+    def command(name: str, summary: str, description: str, handler: Handler):
+        p = sub.add_parser(name, help=summary, description=description, parents=common)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command(
+        "setup",
+        "build the offline gazetteer index (once)",
+        "Build the offline gazetteer index from the packaged GeoNames and Natural Earth data, "
+        "and warm the shape cache. Other commands run it themselves when needed.",
+        _cmd_setup,
+    )
     p.add_argument("--force", action="store_true", help="rebuild even if up to date")
-    p.set_defaults(handler=_cmd_setup)
 
-    p = sub.add_parser("places", help="list the places articles mention")
+    p = command(
+        "places",
+        "list the places articles mention",
+        "Find and resolve the places each article names, with who controls them at the "
+        "article's date. FILE '-' reads one article from stdin.",
+        _cmd_places,
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--format", choices=["table", "json", "geojson", "csv"], default="table")
-    p.add_argument("--geocoder", default="gazetteer", help="gazetteer (offline) or nominatim")
-    p.set_defaults(handler=_cmd_places)
+    p.add_argument("--format", choices=output.FORMATS, default="table")
+    _geocoder_option(p)
 
-    p = sub.add_parser("geocode", help="ranked gazetteer candidates for a name")
+    p = command(
+        "geocode",
+        "ranked gazetteer candidates for a name",
+        "Look a name up and list the candidate places, best first, with their scores.",
+        _cmd_geocode,
+    )
     p.add_argument("query")
     p.add_argument("--country", default=None, help="ISO 3166 alpha-2 code to restrict to")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--format", choices=["table", "json"], default="table")
-    p.add_argument("--geocoder", default="gazetteer")
-    p.set_defaults(handler=_cmd_geocode)
+    _geocoder_option(p)
 
-    p = sub.add_parser("eval", help="score geoparsing on a GeoWebNews-format corpus")
+    p = command(
+        "eval",
+        "score geoparsing on a GeoWebNews-format corpus",
+        "Geoparse every article of a GeoWebNews XML corpus and score recognition and "
+        "resolution against its gold annotations. CORPUS.xml '-' reads stdin.",
+        _cmd_eval,
+    )
     p.add_argument("corpus", metavar="CORPUS.xml")
     p.add_argument("--limit", type=int, default=None, help="only the first N articles")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(handler=_cmd_eval)
 
-    p = sub.add_parser("build", help="build a layered map per article, plus maps/index.html")
+    p = command(
+        "build",
+        "build a layered map per article, plus an index page",
+        "Build an offline map for every article under the given folders or files, and an "
+        "index.html listing them; unchanged articles are skipped. '-' reads one article from "
+        "stdin.",
+        _cmd_build,
+    )
     p.add_argument("paths", nargs="+", metavar="DIR_OR_FILE")
-    p.add_argument("--out", default="maps", help="output folder (default: maps)")
+    _output_option(p, "output folder (default: maps)", default="maps", metavar="DIR")
     p.add_argument("--force", action="store_true", help="rebuild even unchanged articles")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(handler=_cmd_build)
 
-    p = sub.add_parser("export", help="write an article's map layers for GIS tools")
+    p = command(
+        "export",
+        "write an article's map layers for GIS tools",
+        "Write the layers of an article's map (places, zones, frontlines, routes, events, "
+        "maritime) as GeoJSON, GeoPackage or CSV with WKT; the format follows the output's "
+        "extension unless --format says otherwise. FILE '-' reads stdin; --output '-' writes "
+        "stdout (GeoJSON unless --format).",
+        _cmd_export,
+    )
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", choices=["geojson", "gpkg", "csv"], default="geojson")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="file to write")
+    _output_option(p, "file to write (.geojson, .gpkg, .csv, or '-')", required=True, metavar="OUT")
+    p.add_argument(
+        "--format", choices=export.FORMATS, default=None, help="default: from OUT's extension"
+    )
     p.add_argument("--date", default=None, help="YYYY-MM-DD (default: the article's date)")
-    p.add_argument("--geocoder", default="gazetteer", help="gazetteer (offline) or nominatim")
-    p.set_defaults(handler=_cmd_export)
+    _geocoder_option(p)
 
-    p = sub.add_parser("corpus", help="geoparse many articles in parallel into GeoParquet")
+    p = command(
+        "corpus",
+        "geoparse many articles in parallel into GeoParquet",
+        "Geoparse every article under the given folders, files or patterns (Markdown, text, "
+        "JSON Lines, CSV) in parallel into one GeoParquet file of place mentions. Finished "
+        "batches are kept, so an interrupted run resumes. '-' reads more inputs from stdin, "
+        "one a line.",
+        _cmd_corpus,
+    )
     p.add_argument("inputs", nargs="+", metavar="DIR_OR_GLOB", help="folders, files or patterns")
-    p.add_argument("--out", required=True, metavar="PLACES.parquet", help="GeoParquet to write")
+    _output_option(p, "GeoParquet file to write, or '-'", required=True, metavar="PLACES.parquet")
     p.add_argument(
         "--workers", type=int, default=None, help="processes, local or in --scheduler local"
     )
@@ -242,23 +434,62 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--batch-size", type=int, default=None, help="articles per task")
     p.add_argument("--limit", type=int, default=None, help="geoparse at most N new articles")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(handler=_cmd_corpus)
 
-    p = sub.add_parser("corpus-map", help="map a corpus GeoParquet over time")
+    p = command(
+        "corpus-map",
+        "map a corpus GeoParquet over time",
+        "Write an offline map of a corpus GeoParquet (from 'geo corpus') with a time slider, "
+        "and list it on the index page beside it. PLACES.parquet '-' reads stdin.",
+        _cmd_corpus_map,
+    )
     p.add_argument("parquet", metavar="PLACES.parquet")
-    p.add_argument(
-        "--out", default="maps/corpus.html", help="HTML file (default: maps/corpus.html)"
+    _output_option(
+        p, "HTML file (default: maps/corpus.html)", default="maps/corpus.html", metavar="HTML"
     )
     p.add_argument("--title", default=None, help="the map's title")
-    p.set_defaults(handler=_cmd_corpus_map)
+
+    p = command(
+        "completion",
+        "print a shell completion script",
+        "Print a completion script for bash, zsh or tcsh. For bash: "
+        "geo completion bash > ~/.local/share/bash-completion/completions/geo",
+        _cmd_completion,
+    )
+    p.add_argument("shell", choices=["bash", "zsh", "tcsh"])
 
     return parser
 
 
+def _did_you_mean(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
+    """A mistyped command gets a suggestion rather than the whole list of choices."""
+    commands = next(
+        a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+    )
+    word = next((a for a in argv if not a.startswith("-")), None)
+    if word is None or word in commands:
+        return
+    close = difflib.get_close_matches(word, list(commands), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else f" (choose from {', '.join(commands)})"
+    parser.exit(2, f"geo: unknown command '{word}'{hint}\n")
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    level = logging.ERROR if args.quiet else (logging.WARNING, logging.INFO)[min(args.verbose, 1)]
+    if args.verbose >= 2:
+        level = logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(f"geo {args.command}: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
+    _did_you_mean(parser, argv)
     args = parser.parse_args(argv)
+    _configure_logging(args)
     handler: Handler = args.handler
     try:
         return handler(args)

@@ -2,12 +2,15 @@
 
 - GeoJSON: one FeatureCollection; each feature's ``layer`` property names its layer (places,
   zones, frontlines, routes, events, maritime). RFC 7946: lon/lat WGS84, no ``crs`` member.
-- GeoPackage: one table per layer, EPSG:4326.
+- GeoPackage: one table per layer, EPSG:4326, dates as Date fields.
 - CSV: one row per feature, a ``layer`` column and the geometry as WKT in ``WKT``, with a
-  ``.prj`` beside it saying EPSG:4326 (GDAL-based readers pick both up).
+  ``.prj`` (EPSG:4326) and a ``.csvt`` (the column types) beside it, which GDAL-based readers
+  (QGIS, ogr2ogr, geopandas) pick up, so numbers and dates are read as numbers and dates.
 
-Lists become ``;``-joined text (route roles as ``route:role``), other records JSON text, so
-every format holds the same values.
+Every property has one type in every feature and every format: lists of names are ``;``-joined
+text (route roles as ``route:role``), records (``alternatives``) are JSON text, even when empty;
+dates are dates where the format has them (GeoPackage) and ISO text elsewhere. Coordinates
+keep 6 decimals (about 0.1 m), as RFC 7946 suggests.
 Files are written to a temporary name and moved into place, so a failure writes nothing.
 """
 
@@ -16,36 +19,123 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-
-import geopandas as gpd
-import pandas as pd
-from pyproj import CRS
+from typing import TYPE_CHECKING
 
 from geo.errors import ConfigurationError, InputError
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+
 FORMATS = ("geojson", "gpkg", "csv")
+SUFFIXES = {"geojson": ".geojson", "gpkg": ".gpkg", "csv": ".csv"}
+_BY_SUFFIX = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}
 LAYER_ORDER = ("places", "zones", "frontlines", "routes", "events", "maritime")
+DECIMALS = 6
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _cell(value: object) -> object:
-    if isinstance(value, list | tuple):
-        if value and all(isinstance(v, dict) and set(v) == {"route", "role"} for v in value):
-            return ";".join(f"{v['route']}:{v['role']}" for v in value)
-        if any(isinstance(v, dict) for v in value):
-            return json.dumps(list(value), ensure_ascii=False, sort_keys=True)
+def format_for(out: str | Path, fmt: str | None = None) -> str:
+    """The format to write: ``fmt`` when given, else the one ``out``'s extension names.
+
+    Standard output (``-``) has no extension and gets GeoJSON.
+    """
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise ConfigurationError(f"unknown export format {fmt!r} (choose {', '.join(FORMATS)})")
+        return fmt
+    if str(out) == "-":
+        return "geojson"
+    suffix = Path(out).suffix.lower()
+    if suffix not in _BY_SUFFIX:
+        known = ", ".join(_BY_SUFFIX)
+        raise ConfigurationError(
+            f"{out}: cannot tell the format from {suffix or 'no extension'!r} "
+            f"(use {known}, or --format)"
+        )
+    return _BY_SUFFIX[suffix]
+
+
+# -- one type per column ----------------------------------------------------------------------
+
+
+def _is_date(value: object) -> bool:
+    if isinstance(value, dt.datetime):
+        return False
+    return isinstance(value, dt.date) or (
+        isinstance(value, str) and _ISO_DATE.fullmatch(value) is not None
+    )
+
+
+def _as_date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _is_route_roles(value: object) -> bool:
+    return isinstance(value, list | tuple) and all(
+        isinstance(v, dict) and set(v) == {"route", "role"} for v in value
+    )
+
+
+def _column_kind(values: Sequence[object]) -> str:
+    """How a whole column is written: ``date``, ``routes``, ``json``, ``list`` or ``text``.
+
+    Decided once per column (not per value), so an empty list and a full one come out as the
+    same type.
+    """
+    present = [v for v in values if not _missing(v)]
+    if not present:
+        return "text"
+    if all(_is_date(v) for v in present):
+        return "date"
+    containers = [v for v in present if isinstance(v, list | tuple | dict)]
+    if not containers:
+        return "text"
+    if all(_is_route_roles(v) for v in containers) and any(containers):
+        return "routes"
+    if any(isinstance(v, dict) for v in containers) or any(
+        isinstance(x, dict | list) for v in containers for x in v
+    ):
+        return "json"
+    return "list"
+
+
+def _cell(value: object, kind: str) -> object:
+    if _missing(value):
+        return None
+    if kind == "date":
+        return _as_date(value)
+    if kind == "json":
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if kind == "routes":
+        return ";".join(f"{v['route']}:{v['role']}" for v in value)
+    if kind == "list" and isinstance(value, list | tuple):
         return ";".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
 
 
+def _rounded(geoms):
+    import numpy as np
+    import shapely
+
+    return shapely.transform(np.asarray(geoms, dtype=object), lambda xy: np.round(xy, DECIMALS))
+
+
 def flatten(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A copy with only plain scalar columns (text, numbers, None) besides the geometry."""
+    """A copy with one plain type per column besides the geometry (EPSG:4326, 6 decimals).
+
+    Text, numbers and booleans (nullable), and dates as Arrow ``date32`` columns.
+    """
+    import geopandas as gpd
+    import pandas as pd
+    import pyarrow as pa
+
     out = gdf.copy()
     for col in out.columns:
         if col == out.geometry.name:
@@ -56,19 +146,22 @@ def flatten(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         elif pd.api.types.is_integer_dtype(out[col]):
             out[col] = out[col].astype("Int64")
         elif out[col].dtype == object or str(out[col].dtype).startswith(("str", "string")):
-            out[col] = pd.Series(
-                [None if _missing(v) else _cell(v) for v in out[col]], index=out.index, dtype=object
-            )
+            kind = _column_kind(list(out[col]))
+            cells = [_cell(v, kind) for v in out[col]]
+            dtype = pd.ArrowDtype(pa.date32()) if kind == "date" else object
+            out[col] = pd.Series(cells, index=out.index, dtype=dtype)
     if out.crs is None:
         out = out.set_crs(4326)
     elif out.crs.to_epsg() != 4326:
         out = out.to_crs(4326)
-    return out
+    return out.set_geometry(gpd.GeoSeries(_rounded(out.geometry), index=out.index, crs=4326))
 
 
 def _missing(value: object) -> bool:
     if isinstance(value, list | tuple | dict):
         return False
+    import pandas as pd
+
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -82,6 +175,9 @@ def _ordered(layers: Mapping[str, gpd.GeoDataFrame]) -> list[tuple[str, gpd.GeoD
 
 def combined(layers: Mapping[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     """All layers in one GeoDataFrame with a leading ``layer`` column (EPSG:4326)."""
+    import geopandas as gpd
+    import pandas as pd
+
     frames = []
     for name, gdf in _ordered(layers):
         if len(gdf):
@@ -93,7 +189,7 @@ def combined(layers: Mapping[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return out[cols]
 
 
-def _write_atomic(target: Path, write) -> Path:
+def _write_atomic(target: Path, write: Callable[[Path], None]) -> Path:
     target = Path(target)
     if target.parent and not target.parent.exists():
         raise InputError(f"{target.parent} does not exist")
@@ -109,40 +205,95 @@ def _write_atomic(target: Path, write) -> Path:
     return target
 
 
+def _dates_as_text(frame):
+    """Dates as ISO text, for formats with no date type of their own (GeoJSON, CSV)."""
+    import pandas as pd
+
+    out = frame.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.ArrowDtype) and "date" in str(out[col].dtype):
+            out[col] = pd.Series(
+                [None if pd.isna(v) else v.isoformat() for v in out[col]],
+                index=out.index,
+                dtype=object,
+            )
+    return out
+
+
+def csv_types(frame) -> list[str]:
+    """GDAL's ``.csvt`` types for the columns of ``frame`` (the geometry last, as ``WKT``)."""
+    import pandas as pd
+
+    types = []
+    for col in frame.columns:
+        s = frame[col]
+        if col == "geometry":
+            types.append("WKT")
+        elif isinstance(s.dtype, pd.ArrowDtype) and "date" in str(s.dtype):
+            types.append("Date")
+        elif pd.api.types.is_bool_dtype(s):
+            types.append("Integer(Boolean)")
+        elif pd.api.types.is_integer_dtype(s):
+            types.append("Integer64")
+        elif pd.api.types.is_float_dtype(s):
+            types.append("Real")
+        else:
+            types.append("String")
+    return types
+
+
+def _write_gpkg(layers: Mapping[str, gpd.GeoDataFrame], tmp: Path) -> None:
+    for name, gdf in _ordered(layers):
+        if len(gdf):
+            # through Arrow so that date columns become GeoPackage Date fields
+            gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio", use_arrow=True)
+
+
+def _write_geojson(table: gpd.GeoDataFrame, tmp: Path, name: str) -> None:
+    _dates_as_text(table).to_file(
+        tmp,
+        driver="GeoJSON",
+        layer=name,
+        RFC7946="YES",
+        COORDINATE_PRECISION=DECIMALS,
+        # JSON text stays text: GDAL would otherwise turn '[...]' into an array in some
+        # features while '' stays a string in others
+        AUTODETECT_JSON_STRINGS="NO",
+    )
+
+
+def _write_csv(table: gpd.GeoDataFrame, tmp: Path) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(_dates_as_text(table).drop(columns="geometry"))
+    frame["WKT"] = [g.wkt if g is not None else None for g in table.geometry]
+    frame.to_csv(tmp, index=False, lineterminator="\n", float_format=None)
+
+
 def write_layers(layers: Mapping[str, gpd.GeoDataFrame], out: str | Path, fmt: str) -> Path:
     """Write ``layers`` to ``out`` in ``fmt`` (geojson, gpkg or csv); returns the path."""
-    if fmt not in FORMATS:
-        raise ConfigurationError(f"unknown export format {fmt!r} (choose {', '.join(FORMATS)})")
+    from pyproj import CRS
+
+    format_for(out, fmt)  # an unknown format is refused before anything is written
+    out = Path(out)
     if fmt == "gpkg":
-
-        def write(tmp: Path) -> None:
-            for name, gdf in _ordered(layers):
-                if len(gdf):
-                    gdf.to_file(tmp, layer=name, driver="GPKG")
-
-        return _write_atomic(Path(out), write)
+        return _write_atomic(out, lambda tmp: _write_gpkg(layers, tmp))
     table = combined(layers)
     if fmt == "geojson":
-        name = Path(out).stem
-        return _write_atomic(
-            Path(out),
-            lambda tmp: table.to_file(tmp, driver="GeoJSON", layer=name, RFC7946="YES"),
-        )
-
-    def write_csv(tmp: Path) -> None:
-        frame = pd.DataFrame(table.drop(columns="geometry"))
-        frame["WKT"] = [g.wkt if g is not None else None for g in table.geometry]
-        frame.to_csv(tmp, index=False, lineterminator="\n")
-
-    # GDAL (and so geopandas and QGIS) reads a .prj beside a CSV as its CRS
-    _write_atomic(
-        Path(out).with_suffix(".prj"), lambda tmp: tmp.write_text(CRS.from_epsg(4326).to_wkt())
-    )
-    return _write_atomic(Path(out), write_csv)
+        return _write_atomic(out, lambda tmp: _write_geojson(table, tmp, out.stem))
+    # GDAL (and so geopandas and QGIS) reads a .prj beside a CSV as its CRS and a .csvt as
+    # its column types
+    _write_atomic(out.with_suffix(".prj"), lambda tmp: tmp.write_text(CRS.from_epsg(4326).to_wkt()))
+    types = ",".join(f'"{t}"' for t in csv_types(table))
+    _write_atomic(out.with_suffix(".csvt"), lambda tmp: tmp.write_text(types + "\n"))
+    return _write_atomic(out, lambda tmp: _write_csv(table, tmp))
 
 
 def read_layers(path: str | Path, fmt: str) -> dict[str, gpd.GeoDataFrame]:
     """Read back what ``write_layers`` wrote, as layer name → GeoDataFrame (EPSG:4326)."""
+    import geopandas as gpd
+    import pandas as pd
+
     path = Path(path)
     if fmt == "gpkg":
         import pyogrio

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,6 +122,37 @@ def iter_place_batches(article: Article, geocoder: str = "gazetteer") -> Iterato
         if geocoder != "gazetteer":
             records = _resolve_online(records, geocoder)
         yield records
+
+
+# Fields the theatre join adds to each place record.
+JOINED_FIELDS = ("control", "control_status", "backers", "routes", "route_roles", "events", "roles")
+
+
+def _join_once_per_place(batch: list[dict], date: str | None) -> list[dict]:
+    """Join each distinct place once: an article names Tripoli many times, a long file
+    thousands of times, and the theatre joins are the costly part."""
+    from geo.enrich import enrich_records
+
+    keys = [(r["id"], r["lat"], r["lon"], r["kind"]) for r in batch]
+    first: dict[tuple, int] = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    joined = enrich_records([batch[i] for i in first.values()], date)
+    by_key = dict(zip(first, joined, strict=True))
+    return [
+        rec | {k: by_key[key].get(k) for k in JOINED_FIELDS}
+        for rec, key in zip(batch, keys, strict=True)
+    ]
+
+
+def joined_batches(article: Article, geocoder: str = "gazetteer") -> Iterable[list[dict]]:
+    """The article's place records joined with the theatres at its date, batch by batch.
+
+    An article that fits in one context window is geoparsed whole before this returns, so an
+    error in it surfaces before any of it is written; a longer file streams its windows.
+    """
+    batches = (_join_once_per_place(b, article.date) for b in iter_place_batches(article, geocoder))
+    return list(batches) if len(article.text) < CONTEXT_WINDOW else batches
 
 
 def places_from_article(article: Article, geocoder: str = "gazetteer") -> Document:
