@@ -12,6 +12,8 @@ setup: $(VENV)/.stamp-python node_modules/.stamp-npm gazetteer
 $(VENV)/.stamp-python: requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@# the distribution was called "geo" before it took a name free on the package index
+	-@$(PY) -m pip uninstall --quiet --disable-pip-version-check -y geo 2>/dev/null
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 

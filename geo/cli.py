@@ -462,9 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _did_you_mean(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
     """A mistyped command gets a suggestion rather than the whole list of choices."""
-    commands = next(
-        a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)
-    )
+    commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     word = next((a for a in argv if not a.startswith("-")), None)
     if word is None or word in commands:
         return

@@ -117,7 +117,9 @@ def test_empty_file_gives_an_empty_result(tmp_path, gazetteer, capsys):
 
 
 def test_one_bad_file_does_not_hide_the_good_ones(tmp_path, gazetteer, capsys):
-    code, out, _ = run(capsys, "places", "--format", "json", str(tmp_path / "missing.md"), str(SEED))
+    code, out, _ = run(
+        capsys, "places", "--format", "json", str(tmp_path / "missing.md"), str(SEED)
+    )
     assert code == 2
     assert len(json.loads(out)["documents"]) == 1
 
@@ -142,7 +144,9 @@ def test_geocode_lists_ranked_candidates(gazetteer, capsys):
 
 
 def test_unknown_geocoder_is_a_one_line_error(gazetteer, capsys):
-    _assert_one_line_error(run(capsys, "places", "--geocoder", "nope", str(SEED)), "unknown geocoder")
+    _assert_one_line_error(
+        run(capsys, "places", "--geocoder", "nope", str(SEED)), "unknown geocoder"
+    )
 
 
 def test_version(capsys):

@@ -8,6 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import pyogrio
 import pytest
+import shapely
 
 from geo import cli, export
 from geo.enrich import theatre_layers
@@ -121,3 +122,105 @@ def test_cli_export_to_a_missing_folder_fails_cleanly(tmp_path, capsys):
     assert cli.main(["export", str(SEED), "--format", "csv", "-o", str(out)]) == 2
     assert "does not exist" in capsys.readouterr().err
     assert not out.parent.exists()
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".csv"])
+def test_cli_format_follows_the_extension(tmp_path, capsys, suffix):
+    out = tmp_path / f"seed{suffix}"
+    assert cli.main(["export", str(SEED), "-o", str(out)]) == 0
+    head = out.read_bytes()[:16]
+    if suffix == ".gpkg":
+        assert head == b"SQLite format 3\x00"  # a real GeoPackage, not GeoJSON in disguise
+        assert pyogrio.read_info(out, layer="places")["driver"] == "GPKG"
+    elif suffix == ".geojson":
+        assert json.loads(out.read_text())["type"] == "FeatureCollection"
+    else:
+        assert head.startswith(b"layer,")
+
+
+def test_cli_unknown_extension_is_a_one_line_error(tmp_path, capsys):
+    assert cli.main(["export", str(SEED), "-o", str(tmp_path / "seed.kml")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--format" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def _with_alternatives(layers):
+    places = layers["places"].copy()
+    alts = [[{"name": "Tripoli", "id": "geonames:276781", "country": "LB"}]] + [[]] * (
+        len(places) - 1
+    )
+    places["alternatives"] = alts
+    return {**layers, "places": places}
+
+
+def test_one_type_per_property_in_geojson(layers, tmp_path):
+    out = export.write_layers(_with_alternatives(layers), tmp_path / "x.geojson", "geojson")
+    features = json.loads(out.read_text())["features"]
+    for key in ("alternatives", "backers", "route_roles", "events", "date", "as_of"):
+        types = {type(f["properties"][key]) for f in features if f["properties"].get(key)}
+        types |= {type(f["properties"][key]) for f in features if key in f["properties"]} - {
+            type(None)
+        }
+        assert len(types) <= 1, (key, types)
+    alts = [
+        f["properties"]["alternatives"] for f in features if f["properties"]["layer"] == "places"
+    ]
+    assert all(isinstance(a, str) for a in alts)
+    assert json.loads(alts[0])[0]["country"] == "LB" and "[]" in alts
+
+
+def test_coordinates_have_six_decimals(layers, tmp_path):
+    out = export.write_layers(layers, tmp_path / "x.geojson", "geojson")
+    coords = [c for f in json.loads(out.read_text())["features"] for c in _numbers(f["geometry"])]
+    assert coords and all(round(c, 6) == c for c in coords)
+    gpkg = export.write_layers(layers, tmp_path / "x.gpkg", "gpkg")
+    zones = gpd.read_file(gpkg, layer="zones")
+    xy = shapely.get_coordinates(zones.geometry)
+    assert (xy.round(6) == xy).all()
+
+
+def _numbers(geometry) -> list[float]:
+    if geometry is None:
+        return []
+    out: list[float] = []
+    stack = [geometry.get("coordinates", geometry.get("geometries"))]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float | int):
+            out.append(float(item))
+        elif isinstance(item, dict):
+            stack.append(item.get("coordinates"))
+        elif isinstance(item, list):
+            stack.extend(item)
+    return out
+
+
+def _field_types(path, layer=None) -> dict[str, str]:
+    info = pyogrio.read_info(path, layer=layer)
+    return dict(zip(info["fields"], info["ogr_types"], strict=True))
+
+
+def test_geopackage_fields_are_typed(layers, tmp_path):
+    out = export.write_layers(layers, tmp_path / "x.gpkg", "gpkg")
+    events = _field_types(out, "events")
+    assert events["date"] == "OFTDate" and events["end_date"] == "OFTDate"
+    assert events["title"] == "OFTString"
+    routes = _field_types(out, "routes")
+    assert routes["leg"] == "OFTInteger64" and routes["km"] == "OFTReal"
+    back = pyogrio.read_dataframe(out, layer="events")
+    assert str(back["date"].dtype).startswith("datetime64")
+
+
+def test_csv_with_csvt_reads_typed_through_gdal(layers, tmp_path):
+    out = export.write_layers(layers, tmp_path / "x.csv", "csv")
+    types = out.with_suffix(".csvt").read_text().strip().split(",")
+    header = out.read_text().splitlines()[0].split(",")
+    assert len(types) == len(header) and types[-1] == '"WKT"'
+    back = pyogrio.read_dataframe(out)  # what QGIS and ogr2ogr see: GDAL's CSV driver
+    assert back.crs.to_epsg() == 4326
+    assert str(back["date"].dtype).startswith("datetime64")
+    assert str(back["km"].dtype) == "float64"
+    fields = _field_types(out)
+    assert fields["leg"] == "OFTInteger64" and fields["name"] == "OFTString"
+    assert len(back) == sum(_counts(layers).values())
