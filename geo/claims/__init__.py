@@ -12,7 +12,15 @@ from collections.abc import Sequence
 from geo.claims.extract import FIELDS, extract_claims
 from geo.claims.lexicon import KINDS
 
-__all__ = ["FIELDS", "KINDS", "claims_for", "extract_claims", "theatres_for"]
+__all__ = [
+    "FIELDS",
+    "KINDS",
+    "claims_for",
+    "claims_from_file",
+    "claims_of_document",
+    "extract_claims",
+    "theatres_for",
+]
 
 
 def theatres_for(places: Sequence[dict], theatres: Sequence | None = None) -> list:
@@ -49,3 +57,16 @@ def claims_for(
         )
         out.append({k: claim[k] for k in FIELDS})
     return out
+
+
+def claims_of_document(doc) -> list[dict]:
+    """The claims of a geoparsed ``geo.places.Document``."""
+    a = doc.article
+    return claims_for(a.text, doc.places, a.date, a.body_start)
+
+
+def claims_from_file(path: str) -> list[dict]:
+    """Geoparse one article file and read its claims (for scoring and library use)."""
+    from geo.places import places_from_file
+
+    return claims_of_document(places_from_file(path))

@@ -18,13 +18,15 @@ from pathlib import Path
 from geo.claims.lexicon import (
     ACTOR_HEADS,
     AUXILIARIES,
+    OBJECT_STARTS,
     PHRASE_BOUNDARY,
     PHRASE_INNER,
     PRONOUNS,
     SENTENCE_OPENERS,
+    SPEECH_VERBS,
 )
 
-WORD = re.compile(r"[^\W_][\w'’.\-]*[^\W_]|[^\W_]|[^\w\s]")
+WORD = re.compile(r"\d[\d,.]*\d|[^\W_][\w'’.\-]*[^\W_]|[^\W_]|[^\w\s]")
 _ALIASES_CSV = Path(__file__).resolve().parent.parent / "gazetteer" / "data" / "country_aliases.csv"
 # Between an actor and its event word: intentions and their "to" ("promised to send").
 _SKIP_BACK = AUXILIARIES | frozenset(
@@ -82,10 +84,24 @@ def _trim(words: list[Token]) -> list[Token]:
     return words
 
 
+SHARED = (-1, -1)  # the subject is the previous verb's ("seized X and advanced on Y")
+
+
+def _is_verb(toks: list[Token], i: int) -> bool:
+    """A lower-case -ed/-ing word followed by a determiner or number is a verb, not an
+    adjective: "spotted eleven boats", "carrying 40 migrants" (but "armed gangs")."""
+    t = toks[i]
+    if not t.text[:1].islower() or not t.lower.endswith(("ed", "ing")) or len(t.text) < 5:
+        return False
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return nxt is not None and (nxt.lower in OBJECT_STARTS or nxt.text[:1].isdigit())
+
+
 def phrase_before(
     toks: list[Token], index: int, blocked: list[tuple[int, int]], first_of_sentence: int
 ) -> tuple[int, int] | None:
-    """The actor phrase ending before ``toks[index]``: (token start index, token end index)."""
+    """The actor phrase ending before ``toks[index]``: (token start index, token end index),
+    ``SHARED`` when the verb shares the previous verb's subject, or None."""
     i = index - 1
 
     def in_blocked(t: Token) -> bool:
@@ -97,6 +113,15 @@ def phrase_before(
         i -= 1
     while i >= 0 and toks[i].lower in _SKIP_BACK:
         i -= 1
+    if i >= 0 and toks[i].lower in {"and", "but", "then"}:
+        return SHARED
+    if i >= 0 and toks[i].text == ",":
+        # An apposition: "The soldiers, supported by Wagner fighters, advanced" -> "The soldiers".
+        k = i - 1
+        while k >= 0 and toks[k].text not in _CLOSING:
+            k -= 1
+        if k > 0 and toks[k].text == "," and i - k <= 12:
+            i = k - 1
     end = i + 1
     while i >= 0 and end - i <= 10:
         t = toks[i]
@@ -106,8 +131,8 @@ def phrase_before(
             if not (t.lower == "to" and i > 0 and toks[i - 1].lower in _LOYAL):
                 if not (t.lower == "by" and i > 0 and toks[i - 1].lower.endswith("backed")):
                     break
-        if t.lower.endswith("ing") and t.text[0].islower() and len(t.text) > 5:
-            break  # "a boat carrying 40 migrants" -> "40 migrants"
+        if t.lower in SPEECH_VERBS or _is_verb(toks, i):
+            break
         i -= 1
     words = _trim(toks[i + 1 : end])
     if not words:
@@ -119,6 +144,19 @@ def phrase_before(
         return None
     s = toks.index(words[0])
     return s, s + len(words)
+
+
+def speaker_of(
+    toks: list[Token], pronoun: int, blocked: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """Who "it" or "they" is when a speech verb comes just before: "the LNA said it had"."""
+    k = pronoun - 1
+    if k >= 0 and toks[k].lower == "that":
+        k -= 1
+    if k < 1 or toks[k].lower not in SPEECH_VERBS:
+        return None
+    found = phrase_before(toks, k, blocked, -1)
+    return None if found in (None, SHARED) else found
 
 
 def phrase_after(

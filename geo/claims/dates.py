@@ -172,23 +172,30 @@ def _r_year_rel(offset: int) -> Resolver:
     return lambda m, a: (dt.date(a.year + offset, 1, 1), "year")
 
 
-# Counted from the previous event the article dates, not from the article: (pattern, days).
-_EVENT_RELATIVE: list[tuple[re.Pattern, Callable[[re.Match], int]]] = [
-    (
-        re.compile(
-            r"\b(?:(?:a|one|the)\s+day|(?P<n>\d{1,2}|two|three|four|five|six|seven|ten)\s+days)"
-            r"\s+(?:after|later)\b",
-            re.I,
-        ),
-        lambda m: _num(m["n"]) if m["n"] else 1,
-    ),
-    (re.compile(r"\bthe\s+(?:next|following)\s+day\b", re.I), lambda m: 1),
+_N_DAYS = (
+    r"(?:(?:a|one|the)\s+day|(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+days)"
+)
+# Counted from another event the article dates: (pattern, sign). "after" is +N when it opens
+# the sentence ("A day after, the army shelled Goma") and -N when a clause follows ("seized
+# Aleppo on Saturday, three days after launching an offensive": the offensive came first).
+_EVENT_RELATIVE: list[tuple[re.Pattern, int | None]] = [
+    (re.compile(rf"\b{_N_DAYS}\s+later\b", re.I), 1),
+    (re.compile(rf"\b{_N_DAYS}\s+(?:earlier|before)\b(?!\s+(?:the|a|an|their|its)\b)", re.I), -1),
+    (re.compile(rf"\b{_N_DAYS}\s+after\b", re.I), None),
+    (re.compile(r"\bthe\s+(?:next|following)\s+day\b", re.I), 1),
     (
         re.compile(r"\b(?:the\s+same\s+day|later\s+that\s+day|that\s+(?:day|night))\b", re.I),
-        lambda m: 0,
+        0,
     ),
-    (re.compile(r"\b(?:a|one|the)\s+day\s+(?:before|earlier)\b", re.I), lambda m: -1),
 ]
+
+
+def _event_offset(text: str, m: re.Match, sign: int | None) -> int:
+    n = _num(m["n"]) if "n" in m.re.groupindex and m["n"] else (0 if sign == 0 else 1)
+    if sign is None:
+        sign = 1 if re.match(r"\s*,", text[m.end() : m.end() + 3]) else -1
+    return sign * n
+
 
 _PATTERNS: list[tuple[re.Pattern, Resolver]] = [
     (re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo>\d\d)-(?P<d>\d\d)\b"), _r_iso),
@@ -270,11 +277,12 @@ def find_dates(
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in taken)
 
-    for pattern, days in _EVENT_RELATIVE:
+    for pattern, sign in _EVENT_RELATIVE:
         for m in pattern.finditer(text, start, end):
             if free(m.start(), m.end()):
                 taken.append(m.span())
-                found.append(DateExpr(m.start(), m.end(), m.group(), None, "unknown", days(m)))
+                offset = _event_offset(text, m, sign)
+                found.append(DateExpr(m.start(), m.end(), m.group(), None, "unknown", offset))
     for pattern, resolve in _PATTERNS:
         for m in pattern.finditer(text, start, end):
             if not free(m.start(), m.end()) or not _is_month_word(text, m):

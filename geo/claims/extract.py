@@ -16,9 +16,18 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from geo.claims import dates as claim_dates
-from geo.claims.actors import Token, phrase_after, phrase_before, resolve_actor, tokens
+from geo.claims.actors import (
+    SHARED,
+    Token,
+    phrase_after,
+    phrase_before,
+    resolve_actor,
+    speaker_of,
+    tokens,
+)
 from geo.claims.gate import gated_matches
 from geo.claims.lexicon import (
+    ACTOR_HEADS,
     HEDGES,
     IDIOMS,
     KINDS,
@@ -109,6 +118,48 @@ def _clause(text: str, s_start: int, s_end: int, at: int, others: list[int]) -> 
     return left, right
 
 
+_AREA_KINDS = frozenset(
+    {"continent", "country", "region", "subregion", "admin1", "admin2", "unknown"}
+)
+# A name after the event word that the gazetteer did not resolve: the event is there, not at
+# some other place of the sentence ("attacked the SDF in Tal Rifaat").
+_UNRESOLVED = re.compile(
+    r"\b(?:in|at|near|off|outside|around|toward|towards|into|of|from)\s+(?:the\s+)?"
+    r"(?:(?:town|city|village|port|camp|district|region|province|base|area)\s+of\s+)?"
+    r"(?-i:(?P<name>[A-Z][\w'’-]+))",
+    re.I,
+)
+_NAMED_OBJECT = re.compile(
+    r"\s+(?:the\s+)?(?:(?:town|city|village|port|district|base|airport)\s+(?:of\s+)?)?"
+    r"(?-i:(?P<name>[A-Z][\w'’-]+))"
+)
+_NOT_NAMES = frozenset(
+    """The A An In On At His Her Its Their This That Monday Tuesday Wednesday Thursday Friday
+    Saturday Sunday January February March April May June July August September October November
+    December""".split()
+)
+_DESTINATION = re.compile(r"\b(?:toward|towards|to|into|for|across)\b[^.;]{0,30}$", re.I)
+_MOVE_KINDS = frozenset({"displacement", "advance", "deployment", "departure"})
+# After a capture word these are people or things taken, not places ("captured 300 soldiers").
+_TAKEN_THINGS = re.compile(
+    r"\s+(?:\d|several|dozens|hundreds|thousands|prisoners|soldiers|fighters|weapons|hostages|"
+    r"equipment|tanks|vehicles|ammunition|(?:a|an|the|two|three)\s+(?:soldiers?|fighters?|tanks?|"
+    r"vehicles?|drones?|ships?|vessels?|boats?))",
+    re.I,
+)
+
+
+def _unresolved_name(text: str, start: int, end: int, places: Sequence[dict]) -> bool:
+    """A capitalised name after a preposition in ``text[start:end]`` that is no resolved place."""
+    spans = [(p["start"], p["end"]) for p in places]
+    for m in _UNRESOLVED.finditer(text, start, end):
+        name = m.group("name")
+        if name in _NOT_NAMES or any(s <= m.start("name") < e for s, e in spans):
+            continue
+        return True
+    return False
+
+
 def _pick_place(
     text: str,
     places: Sequence[dict],
@@ -116,9 +167,16 @@ def _pick_place(
     clause: tuple[int, int],
     blocked: list[tuple[int, int]],
     sent: tuple[int, int],
-) -> list[dict]:
-    """The claim's places: first after the event word in its clause (with places coordinated
-    to it: "Goma and Bukavu"), else the nearest before it; demonyms only as a last resort."""
+    kind: str,
+) -> tuple[list[dict], bool]:
+    """The claim's places and whether they came before the event word (a weaker reading).
+
+    First choice: the first place after the event word in its clause, with the places
+    coordinated to it ("Goma and Bukavu"); a country or province is passed over for a town
+    named right after it ("into Chad at Adre"). Else, unless the clause names a place the
+    gazetteer did not resolve, the nearest place before the event word. Demonyms ("the
+    Libyan government") only after the event word and as a last resort.
+    """
 
     def ok(p: dict) -> bool:
         return p.get("lat") is not None and not any(s <= p["start"] < e for s, e in blocked)
@@ -126,22 +184,57 @@ def _pick_place(
     usable = [p for p in places if ok(p)]
     real = [p for p in usable if not p.get("demonym")]
     after = [p for p in real if trigger[1] <= p["start"] < clause[1]]
+    named = _NAMED_OBJECT.match(text, trigger[1])
+    if (
+        named
+        and kind not in ("capture", "siege")
+        and not re.match(r"\s+(?:the\s+)?\w+\s+of\s", text[trigger[1] : named.start("name")])
+    ):
+        named = None
+    if named and named.group("name") not in _NOT_NAMES:
+        at = named.start("name")
+        if not any(p["start"] <= at < p["end"] for p in places) and not any(
+            s <= at < e for s, e in blocked
+        ):
+            return [], False  # the object is a name the gazetteer does not know
     if after:
-        chosen = [after[0]]
-        for p in after[1:]:
+        first = after[0]
+        if first.get("kind") in _AREA_KINDS:
+            finer = [
+                p
+                for p in after[1:3]
+                if p.get("kind") not in _AREA_KINDS and p["start"] - first["end"] <= 40
+            ]
+            if finer:
+                first = finer[0]
+        chosen = [first]
+        for p in after[after.index(first) + 1 :]:
             prev = chosen[-1]
             if prev["end"] > p["start"] or not _COORD.match(text[prev["end"] : p["start"]]):
                 break
             chosen.append(p)
-        return chosen
+        return chosen, False
+    if _unresolved_name(text, trigger[1], clause[1], places):
+        return [], False
     before = [p for p in real if clause[0] <= p["start"] < trigger[0]]
     if before:
-        return [before[-1]]
+        return [before[-1]], True
     before = [p for p in real if sent[0] <= p["start"] < trigger[0]]
     if before:
-        return [before[-1]]
-    rest = [p for p in real if p["start"] >= trigger[1]] + [p for p in usable if p.get("demonym")]
-    return rest[:1]
+        return [before[-1]], True
+    late = [p for p in usable if p.get("demonym") and p["start"] >= trigger[1]]
+    return late[:1], False
+
+
+def _destinations(text: str, places: Sequence[dict], chosen: dict, end: int) -> list[dict]:
+    """Places a movement heads for after its origin: "fled Tarhuna toward Bani Walid"."""
+    out = []
+    for p in places:
+        if chosen["end"] <= p["start"] < end and p.get("lat") is not None and p is not chosen:
+            if _DESTINATION.search(text, chosen["end"], p["start"]):
+                out.append(p)
+                break
+    return out
 
 
 _COORD = re.compile(
@@ -167,12 +260,21 @@ def _relation(text: str, place: dict, kind: str) -> str:
 
 
 def _date_for(
-    found: list[claim_dates.DateExpr], at: int, clause: tuple[int, int], anchor: dt.date | None
+    found: list[claim_dates.DateExpr],
+    at: int,
+    clause: tuple[int, int],
+    anchor: dt.date | None,
+    dated_here: list[tuple[int, dt.date]],
 ) -> tuple[dt.date | None, str | None, str]:
+    """The time expression nearest the event word (in its clause if one is), resolved;
+    "a day after" counts from an event dated earlier in the sentence, else the one before."""
     if not found:
         return None, None, "unknown"
     inside = [d for d in found if clause[0] <= d.start < clause[1]] or found
     best = min(inside, key=lambda d: abs(d.start - at))
+    if best.after_event is not None:
+        earlier = [d for s, d in dated_here if s < best.start]
+        anchor = earlier[-1] if earlier else anchor
     date, precision = claim_dates.resolve_relative(best, anchor)
     return date, best.text, precision if date else "unknown"
 
@@ -281,48 +383,69 @@ def _sentence_claims(
     date_exprs = claim_dates.find_dates(text, day, s_start, s_end)
     date_spans = [(d.start, d.end) for d in date_exprs]
     trigger_starts = [m.start() for m in found]
-    out: list[dict] = []
-    seen: set[tuple[str, int]] = set()
+    readings = []
     for m in found:
         kind = m.lastgroup or ""
         if kind == "clash" and _IDIOM.match(text, m.start()):
             continue
         if any(s <= m.start() < e for s, e in date_spans):
             continue  # "March" the month, "May" read as a verb, inside a date
+        if _REFERENCE.search(text, max(s_start, m.start() - 20), m.start()):
+            continue  # "before the sinking": an event already told, not a new one
+        if kind == "capture" and _TAKEN_THINGS.match(text, m.end()):
+            continue
+        ti = _token_at(toks, m.start())
+        te = _token_at(toks, m.end() - 1) + 1
+        actor_span, target_span = _parties(toks, ti, te, kind, date_spans, s_start, m.group())
+        readings.append((m, kind, ti, te, actor_span, target_span))
+    spans_of = [
+        (toks[a[0]].start, toks[a[1] - 1].end)
+        for _, _, _, _, a, _ in readings
+        if a is not None and a != SHARED
+    ]
+    out: list[dict] = []
+    seen: set[tuple[str, int]] = set()
+    kinds_here: set[str] = set()
+    dated_here: list[tuple[int, dt.date]] = []
+    sentence_actor: tuple[str | None, str | None] = (None, None)
+    for m, kind, ti, _te, actor_span, target_span in readings:
         clause = _clause(
             text, s_start, s_end, m.start(), [o for o in trigger_starts if o != m.start()]
         )
         negated, hedged, speculative = _flags(text, clause, m.span(), sent)
         if speculative and not hedged:
             continue
-        ti = _token_at(toks, m.start())
-        te = _token_at(toks, m.end() - 1) + 1
-        actor_span, target_span = _parties(text, toks, ti, te, kind, date_spans, s_start)
-        actor_text = _text_of(text, toks, actor_span)
+        actor_text = _text_of(text, toks, actor_span) if actor_span != SHARED else None
         target_text = _text_of(text, toks, target_span)
-        if actor_text and actor_text.lower() in PRONOUNS:
-            actor_text = last_actor[1]
-            actor = last_actor[0]
-            actor_span_chars: list[tuple[int, int]] = []
+        if actor_span == SHARED:
+            actor, actor_text = sentence_actor
+        elif actor_text and actor_text.lower() in PRONOUNS:
+            speaker = speaker_of(toks, actor_span[0], date_spans)
+            if speaker is not None:
+                actor_text = _text_of(text, toks, speaker)
+                actor = resolve_actor(actor_text, aliases)
+            else:
+                actor, actor_text = last_actor
         else:
             actor = resolve_actor(actor_text, aliases)
-            actor_span_chars = (
-                [(toks[actor_span[0]].start, toks[actor_span[1] - 1].end)] if actor_span else []
-            )
-        blocked = list(actor_span_chars)
+        blocked = list(spans_of)
         if target_span and kind not in ("rescue", "interception"):
             blocked.append((toks[target_span[0]].start, toks[target_span[1] - 1].end))
-        chosen = _pick_place(text, places, m.span(), clause, blocked, sent)
-        if not chosen:
+        chosen, fallback = _pick_place(text, places, m.span(), clause, blocked, sent, kind)
+        if not chosen or (fallback and kind in kinds_here):
             continue
+        if kind in _MOVE_KINDS:
+            chosen += [
+                p for p in _destinations(text, places, chosen[-1], clause[1]) if p not in chosen
+            ]
         if actor_text:
-            last_actor = (actor, actor_text)
-        date, date_text, precision = _date_for(date_exprs, m.start(), clause, anchor)
+            last_actor = sentence_actor = (actor, actor_text)
+        date, date_text, precision = _date_for(date_exprs, m.start(), clause, anchor, dated_here)
         if date is None and _progressive(toks, ti) and day is not None:
             date, date_text, precision = day, None, "day"
         if date is not None:
-            anchor = date
-        fallback = chosen[0]["start"] < m.start() and not (clause[0] <= chosen[0]["start"])
+            dated_here.append((m.start(), date))
+        kinds_here.add(kind)
         for place in chosen:
             if (kind, place["start"]) in seen:
                 continue
@@ -358,10 +481,18 @@ def _sentence_claims(
                     "negated": negated,
                     "hedged": hedged,
                     "theatre_check": "unknown",
-                    "_trigger": (m.start(), m.end()),
                 }
             )
+    if dated_here:
+        anchor = dated_here[-1][1]
     return out, anchor, last_actor
+
+
+_REFERENCE = re.compile(r"\b(?:before|after|since|during|following)\s+the\s+$", re.I)
+_IRREGULAR_PAST = frozenset(
+    """took fled fell sank struck fought retook overran withdrew left sent went began drove set
+    hit shot ran flew came""".split()
+)
 
 
 def _progressive(toks: list[Token], ti: int) -> bool:
@@ -372,26 +503,34 @@ def _progressive(toks: list[Token], ti: int) -> bool:
 
 
 def _parties(
-    text: str,
     toks: list[Token],
     ti: int,
     te: int,
     kind: str,
     date_spans: list[tuple[int, int]],
     s_start: int,
+    trigger: str,
 ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
-    """(actor, target) token spans around the event word at tokens ``ti:te``."""
+    """(actor, target) token spans around the event word at tokens ``ti:te``; the actor may be
+    ``SHARED`` (the previous verb's subject)."""
+    head = toks[ti].bare
+    if head in ACTOR_HEADS or head.rstrip("s") in ACTOR_HEADS:
+        # The pattern starts at its subject ("boats leaving", "troops crossed").
+        before = phrase_before(toks, ti + 1, date_spans, s_start)
+        return before, None
+    verbal = head.endswith("ed") or head in _IRREGULAR_PAST or head.endswith("ing")
     before = phrase_before(toks, ti, date_spans, s_start)
+    if before == SHARED and not verbal:
+        before = None
     prev = toks[ti - 1].lower if ti > 0 else ""
     passive = prev in _PASSIVE or (
         ti > 1 and prev in ("reportedly", "allegedly") and toks[ti - 2].lower in _PASSIVE
     )
     agent = None
     if toks[te - 1].lower in ("to", "of") and te < len(toks):
-        agent = phrase_after(toks, te, date_spans)  # "fell to M23", "the fall of ..."
         if toks[te - 1].lower == "of":
-            return before, None
-        return agent, None
+            return before, None  # "the fall of Kidal"
+        return phrase_after(toks, te, date_spans), None  # "fell to M23"
     for k in range(te, min(len(toks), te + 8)):
         if toks[k].lower == "by" and k + 1 < len(toks):
             agent = phrase_after(toks, k + 1, date_spans)
@@ -410,7 +549,7 @@ def _parties(
                         else None
                     )
                     return first, second
-        if before:
+        if before and before != SHARED:
             words = [t.lower for t in toks[before[0] : before[1]]]
             if "and" in words:
                 cut = before[0] + words.index("and")
@@ -424,8 +563,7 @@ def _parties(
     target_words = {"capture": ("from",), "attack": ("against", "on"), "siege": ("against",)}
     target = _after_word(toks, te, target_words.get(kind, ()), date_spans)
     if kind in ("rescue", "interception") and before and not passive:
-        obj = phrase_after(toks, te, date_spans)
-        return before, obj or target
+        return before, phrase_after(toks, te, date_spans) or target
     return before or agent, target
 
 

@@ -30,7 +30,6 @@ TRIGGERS: dict[str, list[str]] = {
         r"overran|overrun|overrunning",
         r"(?:gained|seized|wrested|taken|took|claimed|assumed)\s+(?:full\s+)?control\s+of",
         r"(?:liberated|liberates|liberating)" + _OBJ,
-        r"(?:stormed|storms|storming)" + _OBJ,
         r"(?:regained|regains)" + _OBJ,
         r"capture\s+of|fall\s+of|takeover\s+of|recapture\s+of",
     ],
@@ -40,14 +39,18 @@ TRIGGERS: dict[str, list[str]] = {
         r"retreat(?:ed|s|ing)?",
         r"(?:abandoned|abandons|abandoning)\s+(?:their\s+|its\s+)?(?:positions|bases?|posts?)",
         r"(?:evacuated|evacuate)\s+(?:their\s+|its\s+)?(?:positions|bases?|troops|forces)",
+        r"(?:troops|forces|soldiers|peacekeepers|mission|fighters)\s+(?:\w+\s+){0,2}"
+        r"(?:left|leaving|leave)",
     ],
     "advance": [
         r"advanc(?:ed|es|ing|e)",
+        r"(?:launched|launching|launch|began|beginning|started|starting|mounted|mounting)\s+"
+        r"(?:an?\s+|its\s+|their\s+)?(?:new\s+|major\s+|fresh\s+|lightning\s+|ground\s+)?offensive",
         r"clos(?:ing|ed|e|es)\s+in\s+on",
-        r"(?:pushed|pushing|push|pushes)\s+(?:on\s+)?(?:toward|towards|into|deeper|closer|on\s+to)",
+        r"(?:pushed|pushing|push|pushes)\s+(?:on\s+)?(?:(?:north|south|east|west)(?:ward|wards)?\s+)?"
+        r"(?:toward|towards|into|deeper|closer|on\s+to)",
         r"(?:moved|moving|marched|marching|headed|heading|drove|driving)\s+(?:on\s+)?(?:toward|towards|on)\b",
         r"offensive\s+(?:on|against|toward|towards|to\s+take)",
-        r"(?:launched|began|started|mounted)\s+(?:an?\s+|its\s+|their\s+)?(?:new\s+|major\s+|fresh\s+)?offensive",
         r"(?:gained|gaining|gains|made)\s+(?:more\s+)?(?:ground|gains)",
     ],
     "siege": [
@@ -62,7 +65,8 @@ TRIGGERS: dict[str, list[str]] = {
     "attack": [
         r"air\s*-?\s*strikes?|airstrikes?|air\s+raids?|air\s+attacks?",
         r"drone\s+(?:strikes?|attacks?)|missile\s+(?:strikes?|attacks?)|rocket\s+(?:attacks?|fire)",
-        r"(?:shelled|shelling|shells)\b",
+        r"(?:shelled|shelling)\b",
+        r"(?:stormed|storms|storming)" + _OBJ,
         r"bomb(?:ed|ing|ings|arded|arding|ardment)",
         r"struck|strikes?\s+(?:on|against|hit)",
         r"(?:attacked|attacking|attacks?)\b",
@@ -83,15 +87,27 @@ TRIGGERS: dict[str, list[str]] = {
     ],
     "deployment": [
         r"deploy(?:ed|s|ing|ment)?",
-        r"(?:sent|send|sends|sending|dispatched|dispatch|flew|flown|airlifted|shipped|moved)\s+(?:in\s+)?(?:more\s+|hundreds\s+of\s+|thousands\s+of\s+|\d[\d,]*\s+|new\s+|additional\s+)?(?:troops|soldiers|fighters|forces|mercenaries|reinforcements|weapons|arms|drones|tanks|warships|jets|advisers|advisors|units|marines|paratroopers)",
+        r"(?:sent|send|sends|sending|dispatched|dispatch|flew|flown|airlifted|shipped|moved)\s+"
+        r"(?:in\s+)?(?:(?:more|hundreds|thousands|of|several|a|an|\d[\d,]*|[a-z]+(?:ed|al|ly|ish|ian)"
+        r"|new|additional|second|third|two|three|four|five)\s+){0,3}"
+        r"(?:troops|soldiers|fighters|forces|mercenaries|reinforcements|weapons|arms|drones|tanks"
+        r"|warships|destroyers?|frigates?|jets|advisers|advisors|units|marines|paratroopers"
+        r"|vehicles|artillery|ammunition|missiles|shells|officers|police|volunteers|recruits"
+        r"|equipment|batteries|air\s+defences?)",
+        r"(?:were|was|been|being)\s+(?:flown|sent|airlifted|transferred|redeployed|moved)\s+to",
+        r"(?:troops|soldiers|forces|tanks|fighters|mercenaries)\s+(?:\w+\s+){0,2}crossed",
         r"reinforcements",
         r"(?:stationed|station)\s+(?:troops|forces|soldiers)",
-        r"(?:troops|soldiers|fighters|forces|mercenaries|reinforcements)\s+(?:have\s+|had\s+)?(?:arrived|landed)",
+        r"(?:troops|soldiers|fighters|forces|mercenaries|reinforcements)\s+(?:have\s+|had\s+)?"
+        r"(?:arrived|landed)",
     ],
     "displacement": [
         r"fled|flee(?:ing|s)?",
         r"(?:were|been|was|are|being)\s+(?:forcibly\s+)?(?:displaced|uprooted|driven\s+(?:out|from))",
-        r"displac(?:ed|ement)|uprooted",
+        r"displac(?:ed|ement)(?!\s+(?:camps?|sites?|settlements?))|uprooted",
+        r"(?:were|was|been|being)\s+evacuated|evacuation\s+of\s+(?:civilians|residents|families)",
+        r"(?:moved|transferred|expelled|expelling|deported|deporting|bused|forced)\s+(?:\w+\s+){0,3}"
+        r"(?:migrants|refugees|people|families|civilians|residents|haitians|afghans|syrians|sudanese)",
         r"forced\s+(?:\w+\s+){0,3}(?:from|out\s+of)\s+their\s+homes",
         r"crossed\s+(?:the\s+border\s+)?into|crossing\s+(?:the\s+border\s+)?into",
         r"sought\s+refuge|seeking\s+refuge|(?:poured|pouring|streamed|streaming)\s+(?:into|across)",
@@ -122,6 +138,8 @@ TRIGGERS: dict[str, list[str]] = {
         r"came\s+ashore|brought\s+ashore|reached\s+(?:the\s+)?(?:shore|coast|port|island)",
         r"(?:landed|landing)\s+(?:on|in|at)",
         r"docked|(?:was|were)\s+allowed\s+to\s+dock",
+        r"(?:brought|taken|ferried|towed)\s+(?:\w+\s+){0,3}?(?:ashore|to\s+(?=(?-i:[A-Z]))"
+        r"|to\s+(?:the\s+)?(?:port|harbour|shore|island)\s+of)",
         r"(?:migrants|refugees|people|asylum\s+seekers|passengers|boats?)\s+(?:\w+\s+){0,2}(?:arrived|reached)",
     ],
     "shipwreck": [
@@ -143,7 +161,9 @@ ACTOR_HEADS = frozenset(
     factions movement alliance authorities military mercenaries contractors commandos marines
     migrants refugees people boat boats dinghy vessel vessels ship ships passengers survivors
     families civilians residents villagers ngo charity crew crews rescuers volunteers agency
-    separatists loyalists regime houthis shabaab wagner hamas hezbollah""".split()
+    separatists loyalists regime houthis shabaab wagner hamas hezbollah trawler trawlers canoe
+    canoes cayuco cayucos carrier tanker boat dinghies fishermen fisherman sailors peacekeepers
+    mission man men woman women child children protesters gangs gang officers""".split()
 )
 # Military or armed actors; others (migrants, boats) change what "arrived" or "left" means.
 MOVERS = frozenset(
@@ -171,6 +191,16 @@ AUXILIARIES = frozenset(
     """is are was were be been being has have had 's 've 'd reportedly allegedly also then
     later finally again already now still apparently swiftly quickly eventually briefly
     partially partly largely fully effectively nearly almost just recently""".split()
+)
+# Before these a word ending in -ed or -ing is a verb, not an adjective ("spotted eleven boats").
+OBJECT_STARTS = frozenset(
+    """the a an its their his her this that these those some several dozens hundreds thousands
+    one two three four five six seven eight nine ten eleven twelve""".split()
+)
+# Words that introduce the speaker of a reported claim ("the LNA said it had ...").
+SPEECH_VERBS = frozenset(
+    """said says claimed claims announced announces confirmed confirms reported reports stated
+    insisted added acknowledged admitted denied denies""".split()
 )
 # Determiners and words kept at the start of an actor phrase though they are boundaries.
 PHRASE_INNER = frozenset(
