@@ -24,6 +24,7 @@ from geo.theatres import Theatre
 GEOD = Geod(ellps="WGS84")
 RESOLUTION = "10m"  # Natural Earth scale for the country outline
 COAST_KM = 5.0  # a point this close outside the outline still belongs to the nearest cell
+REACH_KM = 100.0  # ground farther than this from the town of its cell is low-certainty
 
 CELL_COLUMNS = [
     "theatre", "date", "as_of", "place", "name", "actor", "actor_name", "side", "status",
@@ -34,6 +35,10 @@ ZONE_COLUMNS = [
     "area_km2", "geometry",
 ]  # fmt: skip
 FRONT_COLUMNS = ["theatre", "date", "as_of", "side_a", "side_b", "km", "geometry"]
+REMOTE_COLUMNS = [
+    "theatre", "date", "as_of", "actor", "actor_name", "side", "colour", "reach_km", "area_km2",
+    "geometry",
+]  # fmt: skip
 
 
 def to_date(value: str | dt.date | dt.datetime | None) -> dt.date | None:
@@ -187,6 +192,45 @@ def zones_at(theatre: Theatre, date: str | dt.date | None) -> gpd.GeoDataFrame:
         )
     zones = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs).to_crs(4326)
     return zones[ZONE_COLUMNS]
+
+
+def remote_at(
+    theatre: Theatre, date: str | dt.date | None, km: float = REACH_KM
+) -> gpd.GeoDataFrame:
+    """The parts of the zones farther than ``km`` from the town whose cell they are in, by actor.
+
+    A cell reaches across empty desert to the next listed town; no source reports who holds
+    that ground, so maps draw these parts as low-certainty (docs/theatres.md, "Zones").
+    """
+    day = as_of(theatre, date)
+    if day is None:
+        return _empty(REMOTE_COLUMNS)
+    table, crs, _, _, clipped = projected_cells(theatre, day)
+    towns = table.to_crs(crs).geometry.to_numpy()
+    far = [c.difference(t.buffer(km * 1000, 64)) for c, t in zip(clipped, towns, strict=True)]
+    rows = []
+    for actor in sorted(set(table["actor"])):
+        mask = (table["actor"] == actor).to_numpy()
+        geom = shapely.union_all([g for g, m in zip(far, mask, strict=True) if m])
+        if geom.is_empty:
+            continue
+        first = table[mask].iloc[0]
+        rows.append(
+            {
+                "actor": actor,
+                "actor_name": first["actor_name"],
+                "side": first["side"],
+                "colour": first["colour"],
+                "area_km2": round(geom.area / 1e6, 1),
+                "geometry": geom,
+            }
+        )
+    if not rows:
+        return _empty(REMOTE_COLUMNS)
+    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs).to_crs(4326)
+    out["theatre"], out["date"], out["as_of"] = theatre.id, str(to_date(date)), str(day)
+    out["reach_km"] = km
+    return out[REMOTE_COLUMNS]
 
 
 def frontlines_at(theatre: Theatre, date: str | dt.date | None) -> gpd.GeoDataFrame:

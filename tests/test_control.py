@@ -53,9 +53,10 @@ def test_acceptance_control(libya, place, date, actor):
 
 
 def test_dates_between_use_the_latest_earlier_one(libya):
-    assert control.as_of(libya, "2020-03-01") == dt.date(2020, 1, 7)
+    assert control.as_of(libya, "2020-03-01") == dt.date(2020, 2, 29)
+    assert control.as_of(libya, "2020-01-08") == dt.date(2020, 1, 7)
     assert control.as_of(libya, "2019-12-22") == dt.date(2019, 12, 22)
-    assert control.as_of(libya, dt.datetime(2021, 1, 1, 12)) == dt.date(2020, 6, 6)
+    assert control.as_of(libya, dt.datetime(2021, 1, 1, 12)) == dt.date(2020, 10, 31)
     assert control.as_of(libya, "2018-01-01") is None
     assert _actor(libya, "sirte", "2020-03-01") == "lna"
     assert control.zones_at(libya, "2018-01-01").empty

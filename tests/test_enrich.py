@@ -68,10 +68,15 @@ def test_acceptance_control_through_enrich(libya, december):
 
 
 def test_backers_follow_the_controlling_actor_and_the_date(libya, december):
-    assert {"russia", "wagner", "uae", "egypt"} <= set(december.at["Tobruk", "backers"])
-    assert december.at["Tripoli", "backers"] == ["turkey"]
+    assert {"wagner", "uae", "egypt", "jordan"} <= set(december.at["Tobruk", "backers"])
+    assert "russia" not in december.at["Tobruk", "backers"]  # the state's own jets came in May 2020
+    assert december.at["Tripoli", "backers"] == ["turkey", "italy"]
     january = enrich([rec(libya, "tripoli")], "2020-01-07")
     assert "sna-fighters" in january["backers"].iloc[0]
+    june = enrich([rec(libya, "tobruk"), rec(libya, "tripoli")], "2020-06-06")
+    assert "russia" in june["backers"].iloc[0] and "qatar" not in june["backers"].iloc[1]
+    september = enrich([rec(libya, "tripoli")], "2020-09-30")
+    assert "qatar" in september["backers"].iloc[0]
 
 
 def test_routes_with_roles(december):
@@ -94,7 +99,7 @@ def test_countries_get_their_roles(december):
     assert december.at["Turkey", "backs"] == ["gna"]
     assert december.at["Turkey", "control"] is None
     assert "theatre (libya)" in december.at["Libya", "roles"]
-    assert "backer of lna (libya)" in december.at["Russia", "roles"]
+    assert "home of wagner, backing lna (libya)" in december.at["Russia", "roles"]
 
 
 def test_syria_is_chosen_by_syrian_places(syria):
@@ -153,7 +158,7 @@ def test_records_for_the_json_output(libya):
     records = [rec(libya, "tripoli"), country("Turkey")]
     out = enrich_records(records, "2019-12-22")
     assert "control" not in records[0]  # inputs are not modified
-    assert out[0]["control"] == "gna" and out[0]["backers"] == ["turkey"]
+    assert out[0]["control"] == "gna" and out[0]["backers"] == ["turkey", "italy"]
     assert "cmed-tripoli" in out[0]["routes"]
     assert out[1]["control"] is None and out[1]["backers"] == []
     json.dumps(out)

@@ -89,7 +89,7 @@ def test_geojson_is_rfc7946_with_a_layer_property(layers, tmp_path):
     assert kinds == set(_counts(layers))
     tripoli = next(f for f in doc["features"] if f["properties"].get("name") == "Tripoli")
     assert tripoli["properties"]["control"] == "gna"
-    assert tripoli["properties"]["backers"] == "turkey"
+    assert tripoli["properties"]["backers"] == "turkey;italy"
     assert gpd.read_file(out).crs.to_epsg() == 4326
 
 
