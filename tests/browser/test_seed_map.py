@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from geo.theatres import load_theatre
+
 pytestmark = pytest.mark.browser
 
 # Layer-control label -> CSS class every drawn element of that overlay carries.
@@ -87,7 +89,8 @@ def test_clicking_tripoli_names_the_gna_and_quotes_the_article(seed_page, artifa
 def test_date_switch_shows_sirte_in_the_lna_zone_on_2020_01_07(seed_page):
     page = seed_page.page
     dates = page.evaluate("GEO.controls.time.dates")
-    assert "2020-01-07" in dates
+    assert dates == [str(d) for d in load_theatre("libya").dates]  # every recorded date
+    assert "2020-01-07" in dates and "2020-10-31" in dates
     assert page.evaluate("GEO.controls.time.date") == "2019-12-22"  # opens on the article date
     slider = page.locator("input.geo-time-input")
     slider.fill(str(dates.index("2020-01-07")))
