@@ -192,7 +192,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         report = build(paths, out, force=args.force, progress=_progress(args))
     for name, reason in report.failed:
         print(f"geo build: {name}: {reason}", file=sys.stderr)
-    if not args.quiet:
+    if report.failed or not args.quiet:  # -q keeps the summary when it reports failures
         print(
             f"geo build: {len(report.built)} built, {len(report.skipped)} unchanged, "
             f"{len(report.failed)} failed -> {os.fspath(out)}",
@@ -262,7 +262,7 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
         return 130
     rate = report.done / report.seconds if report.seconds else 0.0
     articles = f"{report.total} article{'s' if report.total != 1 else ''}"
-    if not args.quiet:
+    if report.failed or not args.quiet:
         shown = "stdout" if args.out == STDIO else report.out
         print(
             f"geo corpus: {articles}: {report.done} geoparsed ({rate:.0f}/s), "
