@@ -138,7 +138,10 @@ _NOT_NAMES = frozenset(
     Saturday Sunday January February March April May June July August September October November
     December""".split()
 )
-_DESTINATION = re.compile(r"\b(?:toward|towards|to|into|for|across)\b[^.;]{0,30}$", re.I)
+_DESTINATION = re.compile(r"\b(?:toward|towards|to|into|for|across)\b[^.;,]{0,25}$", re.I)
+_AT = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
+# How fine a place is: a town beats a province, a province a country.
+_SPECIFIC = {"continent": 0, "subregion": 0, "country": 1, "region": 2, "admin1": 2, "admin2": 2}
 _MOVE_KINDS = frozenset({"displacement", "advance", "deployment", "departure"})
 # After a capture word these are people or things taken, not places ("captured 300 soldiers").
 _TAKEN_THINGS = re.compile(
@@ -200,10 +203,15 @@ def _pick_place(
     if after:
         first = after[0]
         if first.get("kind") in _AREA_KINDS:
+            # "into Chad at Adre", "into Somalia's Bakool region": the finer place is meant.
             finer = [
                 p
-                for p in after[1:3]
-                if p.get("kind") not in _AREA_KINDS and p["start"] - first["end"] <= 40
+                for p in after[1:]
+                if _SPECIFIC.get(p.get("kind"), 3) > _SPECIFIC.get(first.get("kind"), 3)
+                and (
+                    _AT.search(text, max(first["end"], p["start"] - 12), p["start"])
+                    or re.fullmatch(r"['’]s\s+", text[first["end"] : p["start"]])
+                )
             ]
             if finer:
                 first = finer[0]
@@ -222,6 +230,9 @@ def _pick_place(
     before = [p for p in real if sent[0] <= p["start"] < trigger[0]]
     if before:
         return [before[-1]], True
+    if kind != "deployment":
+        return [], False
+    # "promised to send troops if the Libyan government asked": where troops would go.
     late = [p for p in usable if p.get("demonym") and p["start"] >= trigger[1]]
     return late[:1], False
 
@@ -230,7 +241,9 @@ def _destinations(text: str, places: Sequence[dict], chosen: dict, end: int) -> 
     """Places a movement heads for after its origin: "fled Tarhuna toward Bani Walid"."""
     out = []
     for p in places:
-        if chosen["end"] <= p["start"] < end and p.get("lat") is not None and p is not chosen:
+        if p.get("demonym") or p is chosen or p.get("lat") is None:
+            continue
+        if chosen["end"] <= p["start"] < end:
             if _DESTINATION.search(text, chosen["end"], p["start"]):
                 out.append(p)
                 break
@@ -398,6 +411,7 @@ def _sentence_claims(
         te = _token_at(toks, m.end() - 1) + 1
         actor_span, target_span = _parties(toks, ti, te, kind, date_spans, s_start, m.group())
         readings.append((m, kind, ti, te, actor_span, target_span))
+    readings = [r[:4] + (_not_a_place(toks, r[4], places),) + r[5:] for r in readings]
     spans_of = [
         (toks[a[0]].start, toks[a[1] - 1].end)
         for _, _, _, _, a, _ in readings
@@ -416,6 +430,10 @@ def _sentence_claims(
         if speculative and not hedged:
             continue
         actor_text = _text_of(text, toks, actor_span) if actor_span != SHARED else None
+        if target_span and any(
+            toks[target_span[0]].start <= p["start"] < toks[target_span[1] - 1].end for p in places
+        ):
+            target_span = None  # "on the port of Odesa": a place, not a party
         target_text = _text_of(text, toks, target_span)
         if actor_span == SHARED:
             actor, actor_text = sentence_actor
@@ -434,6 +452,8 @@ def _sentence_claims(
         chosen, fallback = _pick_place(text, places, m.span(), clause, blocked, sent, kind)
         if not chosen or (fallback and kind in kinds_here):
             continue
+        if fallback and out:
+            chosen = [next(p for p in places if p["start"] == out[0]["start"])]
         if kind in _MOVE_KINDS:
             chosen += [
                 p for p in _destinations(text, places, chosen[-1], clause[1]) if p not in chosen
@@ -488,6 +508,20 @@ def _sentence_claims(
     return out, anchor, last_actor
 
 
+def _not_a_place(
+    toks: list[Token], span: tuple[int, int] | None, places: Sequence[dict]
+) -> tuple[int, int] | None:
+    """No actor when the phrase is a town alone ("near Jilib killed 13"): towns don't act,
+    states do ("Burundi has deployed")."""
+    if span is None or span == SHARED:
+        return span
+    start, end = toks[span[0]].start, toks[span[1] - 1].end
+    for p in places:
+        if p["start"] <= start and end <= p["end"] and p.get("kind") not in _AREA_KINDS:
+            return None
+    return span
+
+
 _REFERENCE = re.compile(r"\b(?:before|after|since|during|following)\s+the\s+$", re.I)
 _IRREGULAR_PAST = frozenset(
     """took fled fell sank struck fought retook overran withdrew left sent went began drove set
@@ -518,7 +552,11 @@ def _parties(
         # The pattern starts at its subject ("boats leaving", "troops crossed").
         before = phrase_before(toks, ti + 1, date_spans, s_start)
         return before, None
-    verbal = head.endswith("ed") or head in _IRREGULAR_PAST or head.endswith("ing")
+    verbal = (
+        head.endswith("ed")
+        or head in _IRREGULAR_PAST
+        or (head.endswith("ing") and ti > 0 and toks[ti - 1].lower in _PASSIVE)
+    )
     before = phrase_before(toks, ti, date_spans, s_start)
     if before == SHARED and not verbal:
         before = None
@@ -527,7 +565,7 @@ def _parties(
         ti > 1 and prev in ("reportedly", "allegedly") and toks[ti - 2].lower in _PASSIVE
     )
     agent = None
-    if toks[te - 1].lower in ("to", "of") and te < len(toks):
+    if kind == "capture" and toks[te - 1].lower in ("to", "of") and te < len(toks):
         if toks[te - 1].lower == "of":
             return before, None  # "the fall of Kidal"
         return phrase_after(toks, te, date_spans), None  # "fell to M23"

@@ -88,13 +88,12 @@ TRIGGERS: dict[str, list[str]] = {
     "deployment": [
         r"deploy(?:ed|s|ing|ment)?",
         r"(?:sent|send|sends|sending|dispatched|dispatch|flew|flown|airlifted|shipped|moved)\s+"
-        r"(?:in\s+)?(?:(?:more|hundreds|thousands|of|several|a|an|\d[\d,]*|[a-z]+(?:ed|al|ly|ish|ian)"
-        r"|new|additional|second|third|two|three|four|five)\s+){0,3}"
+        r"(?:in\s+)?(?:(?:more|hundreds|thousands|of|several|a|an|\d[\d,]*|(?-i:[a-z][a-z-]+))\s+){0,3}"
         r"(?:troops|soldiers|fighters|forces|mercenaries|reinforcements|weapons|arms|drones|tanks"
         r"|warships|destroyers?|frigates?|jets|advisers|advisors|units|marines|paratroopers"
         r"|vehicles|artillery|ammunition|missiles|shells|officers|police|volunteers|recruits"
         r"|equipment|batteries|air\s+defences?)",
-        r"(?:were|was|been|being)\s+(?:flown|sent|airlifted|transferred|redeployed|moved)\s+to",
+        r"(?:were|was|been|being)\s+(?:flown|sent|airlifted|redeployed)\s+to",
         r"(?:troops|soldiers|forces|tanks|fighters|mercenaries)\s+(?:\w+\s+){0,2}crossed",
         r"reinforcements",
         r"(?:stationed|station)\s+(?:troops|forces|soldiers)",
@@ -138,7 +137,7 @@ TRIGGERS: dict[str, list[str]] = {
         r"came\s+ashore|brought\s+ashore|reached\s+(?:the\s+)?(?:shore|coast|port|island)",
         r"(?:landed|landing)\s+(?:on|in|at)",
         r"docked|(?:was|were)\s+allowed\s+to\s+dock",
-        r"(?:brought|taken|ferried|towed)\s+(?:\w+\s+){0,3}?(?:ashore|to\s+(?=(?-i:[A-Z]))"
+        r"(?:brought|taken|ferried|towed)\s+(?:[\w,]+\s+){0,6}?(?:ashore|to\s+(?=(?-i:[A-Z]))"
         r"|to\s+(?:the\s+)?(?:port|harbour|shore|island)\s+of)",
         r"(?:migrants|refugees|people|asylum\s+seekers|passengers|boats?)\s+(?:\w+\s+){0,2}(?:arrived|reached)",
     ],
