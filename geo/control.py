@@ -9,12 +9,13 @@ shared cell edge between actors of different sides. Zones of one date tile the c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import lru_cache
 
 import geopandas as gpd
 import pandas as pd
 import shapely
-from pyproj import CRS, Geod
+from pyproj import CRS, Geod, Transformer
 from shapely.geometry import MultiPoint
 
 from geo.errors import TheatreDataError
@@ -269,26 +270,64 @@ def frontlines_at(theatre: Theatre, date: str | dt.date | None) -> gpd.GeoDataFr
     return fronts[FRONT_COLUMNS]
 
 
+Answer = tuple  # (place, actor, side, status, certainty, as_of) of one cell
+POINT_COLUMNS = ["place", "actor", "side", "status", "certainty", "as_of"]
+
+
+@lru_cache(maxsize=64)
+def cell_tree(theatre: Theatre, day: dt.date) -> tuple[shapely.STRtree, list[Answer], Transformer]:
+    """The cells of one recorded date in an STRtree (equal-area metres), each cell's answer,
+    and the lon/lat -> metres transform: one tree query answers a whole batch of points."""
+    table, crs, _, _, clipped = projected_cells(theatre, day)
+    answers = [
+        tuple(None if pd.isna(v) else v for v in row) + (str(day),)
+        for row in zip(
+            table["place"], table["actor"], table["side"], table["status"], table["certainty"],
+            strict=True,
+        )
+    ]  # fmt: skip
+    return shapely.STRtree(clipped), answers, Transformer.from_crs(4326, crs, always_xy=True)
+
+
+_LOOKUP_MEMO: dict[tuple[Theatre, dt.date, float, float], Answer | None] = {}
+
+
+def control_lookup(
+    theatre: Theatre, date: str | dt.date | None, points: Sequence[tuple[float, float]]
+) -> list[Answer | None]:
+    """The cell holding each (lon, lat) point at ``date``: one place or a million.
+
+    The cell a point lies in, or the nearest one within ``COAST_KM`` (ports and gazetteer points
+    sit just off the coastline); None farther out or before the theatre's first date. Answers
+    are memoised per recorded date: a corpus names the same towns again and again.
+    """
+    day = as_of(theatre, date)
+    if day is None or not len(points):
+        return [None] * len(points)
+    keys = [(float(x), float(y)) for x, y in points]
+    missing = list(dict.fromkeys(k for k in keys if (theatre, day, *k) not in _LOOKUP_MEMO))
+    if missing:
+        tree, answers, to_metres = cell_tree(theatre, day)
+        xs, ys = to_metres.transform(*zip(*missing, strict=True))
+        hit_point, hit_cell = tree.query_nearest(
+            shapely.points(xs, ys), max_distance=COAST_KM * 1000, all_matches=True
+        )
+        first: dict[int, int] = {}  # equidistant cells (a point on a border): the first listed
+        for i, c in zip(hit_point.tolist(), hit_cell.tolist(), strict=True):
+            first[i] = min(c, first.get(i, c))
+        for i, key in enumerate(missing):
+            _LOOKUP_MEMO[(theatre, day, *key)] = answers[first[i]] if i in first else None
+    return [_LOOKUP_MEMO[(theatre, day, *k)] for k in keys]
+
+
 def control_of_points(
     theatre: Theatre, date: str | dt.date | None, points: gpd.GeoSeries
 ) -> pd.DataFrame:
-    """For each point (lon/lat), the cell it falls in: place, actor, side, status, certainty.
-
-    A point just off the coastline (within ``COAST_KM``, as ports and gazetteer points can be)
-    takes the nearest cell. Points farther outside the theatre's countries, or before its first
-    date, get nulls.
-    """
-    cells = cells_at(theatre, date)
-    cols = ["place", "actor", "side", "status", "certainty", "as_of"]
-    if cells.empty or len(points) == 0:
-        return pd.DataFrame({c: [None] * len(points) for c in cols}, index=points.index)
-    crs = local_crs(theatre_shape(theatre))
-    pts = gpd.GeoDataFrame({"_i": range(len(points))}, geometry=points.to_numpy(), crs=4326)
-    pts = pts[pts.geometry.notna() & ~pts.geometry.is_empty].to_crs(crs)
-    near = gpd.sjoin_nearest(
-        pts, cells[cols + ["geometry"]].to_crs(crs), how="left", max_distance=COAST_KM * 1000
-    )
-    near = near.drop_duplicates("_i").set_index("_i").reindex(range(len(points)))
-    out = near[cols].astype(object).where(near[cols].notna(), None)
-    out.index = points.index
-    return out
+    """For each point (lon/lat), the cell it holds: place, actor, side, status, certainty, as_of
+    (see ``control_lookup``); rows of nulls for empty points and points outside every cell."""
+    valid = [g is not None and not g.is_empty for g in points]
+    xy = [(g.x, g.y) for g, ok in zip(points, valid, strict=True) if ok]
+    found = iter(control_lookup(theatre, date, xy))
+    empty = (None,) * len(POINT_COLUMNS)
+    rows = [(next(found) or empty) if ok else empty for ok in valid]
+    return pd.DataFrame(rows, columns=POINT_COLUMNS, index=points.index, dtype=object)

@@ -1,9 +1,8 @@
-"""Join an article's places with the theatres: who holds each place, who backs them, which routes
-and events lie within reach, and what role each foreign country plays, at the article's date.
+"""The theatre fields of a place: who backs an actor, which routes and events lie within
+``NEAR_KM``, and what role a foreign country plays, at a date.
 
-Theatres are chosen per article: a theatre joins in when one of the article's places falls in
-its countries or within ``NEAR_KM`` of one of its routes. An article outside every theatre gets
-empty fields, never an error.
+``geo.join`` decides which theatres apply to an article and calls these; ``enrich``,
+``enrich_records`` and ``theatre_layers`` are the library's entry points to that join.
 """
 
 from __future__ import annotations
@@ -20,65 +19,12 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point
 
-from geo.control import as_of, control_of_points, frontlines_at, theatre_shape, to_date, zones_at
-from geo.maritime import aeqd_crs, maritime_at
-from geo.routes import route_legs, route_waypoints
-from geo.theatres import Theatre, load_all
+from geo.control import to_date
+from geo.maritime import aeqd_crs
+from geo.routes import route_waypoints
+from geo.theatres import Theatre
 
 NEAR_KM = 25.0
-# Places that are areas, not sites: they get no control cell, routes or events of their own.
-AREA_KINDS = frozenset(
-    {"continent", "country", "region", "subregion", "admin1", "admin2", "sea", "ocean", "gulf",
-     "strait", "desert", "peninsula", "unknown"}
-)  # fmt: skip
-PLACE_FIELDS = ("name", "lat", "lon", "kind", "id", "country")
-ADDED = (
-    "theatre", "control", "control_status", "control_certainty", "control_as_of", "control_town",
-    "backers", "routes", "route_roles", "events", "roles", "backs",
-)  # fmt: skip
-
-
-def _frame(places: gpd.GeoDataFrame | Sequence[dict]) -> gpd.GeoDataFrame:
-    """Places as a GeoDataFrame in EPSG:4326, one point (or None) per row."""
-    if isinstance(places, gpd.GeoDataFrame):
-        gdf = places.copy()
-        if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
-            gdf = gdf.to_crs(4326)
-        return gdf.reset_index(drop=True)
-    records = [dict(p) for p in places]
-    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
-    for col in PLACE_FIELDS:
-        if col not in frame.columns:
-            frame[col] = None
-    geoms = [
-        Point(float(p["lon"]), float(p["lat"]))
-        if p.get("lat") is not None and p.get("lon") is not None
-        else None
-        for p in records
-    ]
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=4326), crs=4326)
-
-
-@lru_cache(maxsize=16)
-def theatre_area(theatre: Theatre):
-    """Where a place makes this theatre relevant: its countries, and land and sea routes ±25 km."""
-    _, surfaces, _, _, _ = _route_index(theatre)
-    parts = [theatre_shape(theatre)]
-    for surface in surfaces:
-        if surface is not None:
-            crs = aeqd_crs(*surface.centroid.coords[0])
-            belt = gpd.GeoSeries([surface], crs=4326).to_crs(crs).buffer(NEAR_KM * 1000)
-            parts.append(belt.to_crs(4326).iloc[0])
-    return shapely.union_all(parts)
-
-
-def active_theatres(
-    places: gpd.GeoDataFrame, theatres: Iterable[Theatre] | None = None
-) -> list[Theatre]:
-    """The theatres at least one of these places falls in (see ``theatre_area``)."""
-    pool = list(theatres) if theatres is not None else load_all()
-    pts = [g for g in places.geometry if g is not None and not g.is_empty]
-    return [t for t in pool if pts and any(theatre_area(t).covers(p) for p in pts)]
 
 
 def backers_of(theatre: Theatre, actor: str | None, date: str | dt.date | None) -> list[str]:
@@ -152,7 +98,12 @@ def _route_index(theatre: Theatre) -> tuple[list[str], list, list[str], list[str
     return route_ids, surfaces, list(wp["route"]), list(wp["role"]), list(wp.geometry)
 
 
-def _route_roles(theatre: Theatre, place: Point) -> list[dict]:
+def route_surfaces(theatre: Theatre) -> list:
+    """Each route's land and sea legs (a MultiLineString, or None for a route flown only)."""
+    return _route_index(theatre)[1]
+
+
+def route_roles(theatre: Theatre, place: Point) -> list[dict]:
     """Routes within NEAR_KM of a place, with the role of the nearest waypoint (else transit)."""
     route_ids, surfaces, wp_route, wp_role, wp_geom = _route_index(theatre)
     with_line = [i for i, g in enumerate(surfaces) if g is not None]
@@ -169,7 +120,8 @@ def _route_roles(theatre: Theatre, place: Point) -> list[dict]:
     return out
 
 
-def _events(theatre: Theatre, place: Point, date: str | dt.date | None) -> list[str]:
+def events_near(theatre: Theatre, place: Point, date: str | dt.date | None) -> list[str]:
+    """Ids of the theatre's events within NEAR_KM of a place, on or before ``date``."""
     ev = theatre.events
     day = to_date(date)
     if day is not None:
@@ -199,7 +151,8 @@ def enrich(
     date: str | dt.date | None,
     theatres: Iterable[Theatre] | None = None,
 ) -> gpd.GeoDataFrame:
-    """The places with theatre fields added, at ``date`` (the article's date).
+    """The places with theatre fields added, at ``date`` (the article's date): ``geo.join``'s
+    places.
 
     Parameters
     ----------
@@ -222,105 +175,18 @@ def enrich(
     ``events`` (event ids within 25 km on or before the date); ``roles`` and ``backs`` for
     countries (e.g. Turkey: "backer of gna (libya)", ["gna"]).
     """
-    gdf = _frame(places)
-    n = len(gdf)
-    cols: dict[str, list] = {c: [None] * n for c in ADDED[:6]}
-    for c in ADDED[6:]:
-        cols[c] = [[] for _ in range(n)]
-    active = active_theatres(gdf, theatres)
-    kinds = [str(k) if k is not None and not pd.isna(k) else "unknown" for k in gdf["kind"]]
-    for theatre in active:
-        shape = theatre_shape(theatre)
-        sites = [
-            i
-            for i, g in enumerate(gdf.geometry)
-            if g is not None and not g.is_empty and kinds[i] not in AREA_KINDS
-        ]
-        # a site of the theatre's own countries just off the coastline still gets a cell
-        inside = [
-            i
-            for i in sites
-            if shape.covers(gdf.geometry.iloc[i]) or gdf["country"].iloc[i] in theatre.countries
-        ]
-        backer_memo: dict[str, list[str]] = {}
-        if inside and as_of(theatre, date) is not None:
-            found = control_of_points(theatre, date, gdf.geometry.iloc[inside])
-            for i, (_, row) in zip(inside, found.iterrows(), strict=True):
-                if row["actor"] is None:
-                    continue
-                cols["theatre"][i] = theatre.id
-                cols["control"][i] = row["actor"]
-                cols["control_status"][i] = row["status"]
-                cols["control_certainty"][i] = row["certainty"]
-                cols["control_as_of"][i] = row["as_of"]
-                cols["control_town"][i] = row["place"]
-                if row["actor"] not in backer_memo:
-                    backer_memo[row["actor"]] = backers_of(theatre, row["actor"], date)
-                cols["backers"][i] = list(backer_memo[row["actor"]])
-        memo: dict[tuple[float, float], tuple[list, list]] = {}
-        for i in sites:
-            point = gdf.geometry.iloc[i]
-            key = (round(point.x, 6), round(point.y, 6))  # an article names the same town often
-            if key not in memo:
-                memo[key] = (_route_roles(theatre, point), _events(theatre, point, date))
-            roles, events = [dict(r) for r in memo[key][0]], list(memo[key][1])
-            if roles or events:
-                cols["theatre"][i] = cols["theatre"][i] or theatre.id
-            cols["route_roles"][i] += roles
-            cols["routes"][i] += [r["route"] for r in roles if r["route"] not in cols["routes"][i]]
-            cols["events"][i] += events
-        country_memo: dict[str, tuple[list[str], list[str]]] = {}
-        for i, kind in enumerate(kinds):
-            if kind == "country":
-                iso2 = gdf["country"].iloc[i]
-                if iso2 not in country_memo:
-                    country_memo[iso2] = country_roles(theatre, iso2, date)
-                roles, backs = country_memo[iso2]
-                cols["roles"][i] += roles
-                cols["backs"][i] += [b for b in backs if b not in cols["backs"][i]]
-                if roles and cols["theatre"][i] is None:
-                    cols["theatre"][i] = theatre.id
-    for c in ADDED:  # object dtype keeps None as None (a string dtype would turn it into NaN)
-        gdf[c] = pd.Series(cols[c], index=gdf.index, dtype=object)
-    return gdf
+    from geo.join import join
+
+    return join(places, date, theatres).places
 
 
 def enrich_records(records: Sequence[dict], date: str | dt.date | None) -> list[dict]:
-    """``geo places`` records with JSON-ready ``control``, ``backers`` and ``routes`` added.
+    """``geo places`` records with JSON-ready theatre fields added (``geo.join.RECORD_FIELDS``:
+    control, control_status, control_as_of, backers, routes, route_roles, events, roles). The
+    input records are not modified."""
+    from geo.join import join
 
-    Each record gains: control (str|None), backers [str], routes [str], and the detail fields
-    control_status, route_roles, events, roles. The input records are not modified.
-    """
-    enriched = enrich(records, date)
-    out = []
-    for rec, (_, row) in zip(records, enriched.iterrows(), strict=True):
-        new = dict(rec)
-        for c in (
-            "control",
-            "control_status",
-            "backers",
-            "routes",
-            "route_roles",
-            "events",
-            "roles",
-        ):
-            new[c] = row[c]
-        out.append(new)
-    return out
-
-
-def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
-    frames = [f for f in frames if not f.empty]
-    if not frames:
-        return gpd.GeoDataFrame(geometry=[], crs=4326)
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)
-
-
-@lru_cache(maxsize=16)
-def _sea_area(theatre: Theatre):
-    """The envelope of the theatre's maritime items: a place there makes them relevant."""
-    sea = maritime_at(theatre)
-    return sea.union_all().envelope if len(sea) else shapely.Polygon()
+    return join(records, date).records(records)
 
 
 def theatre_layers(
@@ -328,29 +194,10 @@ def theatre_layers(
     date: str | dt.date | None,
     theatres: Iterable[Theatre] | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
-    """Every map layer for these places at ``date``: places (enriched), zones, frontlines,
-    routes (legs split by control), events and maritime, from the theatres they fall in."""
-    enriched = enrich(places, date, theatres)
-    active = active_theatres(enriched, theatres)
-    # Ground layers only for theatres a place falls in: a route's far end (Afrin, where the
-    # fighters Turkey moved to Libya were recruited) does not bring Libya's zones along.
-    pts = [g for g in enriched.geometry if g is not None and not g.is_empty]
-    grounded = [t for t in active if any(theatre_shape(t).covers(p) for p in pts)]
-    at_sea = [t for t in active if t in grounded or any(_sea_area(t).covers(p) for p in pts)]
-    layers = {"places": enriched}
-    layers["zones"] = _concat([zones_at(t, date) for t in grounded])
-    layers["frontlines"] = _concat([frontlines_at(t, date) for t in grounded])
-    # Elsewhere only what touches the article's places: the routes they lie on, events near them.
-    on_routes = {r for rs in enriched["routes"] for r in rs}
-    near_events = {e for es in enriched["events"] for e in es}
+    """Every map layer for these places at ``date`` (``geo.join.Joined.layers``)."""
+    from geo.join import join
 
-    def keep(frame: gpd.GeoDataFrame, t: Theatre, col: str, ids: set[str]) -> gpd.GeoDataFrame:
-        return frame if t in grounded else frame[frame[col].isin(ids)]
-
-    layers["routes"] = _concat([keep(route_legs(t, date), t, "route", on_routes) for t in active])
-    layers["events"] = _concat([keep(events_at(t, date), t, "id", near_events) for t in active])
-    layers["maritime"] = _concat([maritime_at(t, date) for t in at_sea])
-    return layers
+    return join(places, date, theatres).layers
 
 
 class _CallableModule(types.ModuleType):

@@ -48,7 +48,7 @@ class Document:
 
 
 # Fields added by later stages (theatre joins) that the JSON output carries when present.
-EXTRA_FIELDS = ("control", "backers", "routes")
+EXTRA_FIELDS = ("control", "control_status", "control_as_of", "backers", "routes")
 
 
 def _resolve_online(records: list[dict], geocoder: str) -> list[dict]:
@@ -124,14 +124,11 @@ def iter_place_batches(article: Article, geocoder: str = "gazetteer") -> Iterato
         yield records
 
 
-# Fields the theatre join adds to each place record.
-JOINED_FIELDS = ("control", "control_status", "backers", "routes", "route_roles", "events", "roles")
-
-
 def _join_once_per_place(batch: list[dict], date: str | None) -> list[dict]:
     """Join each distinct place once: an article names Tripoli many times, a long file
     thousands of times, and the theatre joins are the costly part."""
     from geo.enrich import enrich_records
+    from geo.join import RECORD_FIELDS
 
     keys = [(r["id"], r["lat"], r["lon"], r["kind"]) for r in batch]
     first: dict[tuple, int] = {}
@@ -140,7 +137,7 @@ def _join_once_per_place(batch: list[dict], date: str | None) -> list[dict]:
     joined = enrich_records([batch[i] for i in first.values()], date)
     by_key = dict(zip(first, joined, strict=True))
     return [
-        rec | {k: by_key[key].get(k) for k in JOINED_FIELDS}
+        rec | {k: by_key[key].get(k) for k in RECORD_FIELDS}
         for rec, key in zip(batch, keys, strict=True)
     ]
 

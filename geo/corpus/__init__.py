@@ -17,10 +17,10 @@ recognise → resolve → control pipeline as ``geo places`` over many articles 
 - Rows: one per place mention, with the article's id, date and title, the mention and its
   offsets, the resolved place and the control of the ground at the article's date.
 
-Control (``lookup``) is the same answer ``geo.enrich.enrich`` gives (``tests/test_corpus.py``
-checks it), but looked up for a whole batch at once in an STRtree over each snapshot's cells
-(``geo.control.cells_at``) and memoised per snapshot: ``enrich`` also joins routes and events,
-which costs about 0.23 s per article (measured) and is not part of a corpus row.
+Control (``lookup``) is the theatre join's answer (``geo.join.control_many``), looked up for a
+whole batch at once in an STRtree over each recorded date's cells and memoised: the full join
+also adds routes and events, which costs about 0.23 s per article (measured) and is not part
+of a corpus row.
 ``run.geoparse_corpus`` ties the stages together.
 """
 
@@ -36,7 +36,7 @@ from geo.corpus.inputs import (
     expand_inputs,
     read_corpus,
 )
-from geo.corpus.lookup import control_at, control_at_many
+from geo.corpus.lookup import control_at_many
 from geo.corpus.parts import (
     PARTS_SUFFIX,
     done_parts,
@@ -61,7 +61,6 @@ __all__ = [
     "Task",
     "combine",
     "content_key",
-    "control_at",
     "control_at_many",
     "default_batch_size",
     "done_parts",

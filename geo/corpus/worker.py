@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from geo.corpus.inputs import _split
-from geo.corpus.lookup import _cell_index, _prepared_shape, control_at_many
+from geo.corpus.lookup import control_at_many, warm_theatres
 from geo.errors import GeoError
 
 Task = tuple[str, str, str, str | None]  # key, source, text, date
@@ -21,13 +21,9 @@ Result = tuple[str, list[dict] | None, str | None]  # key, rows, error
 def _warm() -> bool:
     """Load what every batch needs, once per process: gazetteer, theatres, control cells."""
     from geo.gazetteer.index import open_index
-    from geo.theatres import load_all
 
     open_index()
-    for theatre in load_all():
-        _prepared_shape(theatre)
-        for day in theatre.dates:
-            _cell_index(theatre, day)
+    warm_theatres()
     return True
 
 

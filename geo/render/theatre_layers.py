@@ -2,8 +2,8 @@
 
 This module is the one seam between the theatre stage (``geo.theatres``, ``geo.control``,
 ``geo.routes``, ``geo.maritime``) and the layer modules, which take plain GeoDataFrames. A map
-gets the theatres whose countries hold the towns and sites the article names (its countries
-only when it names no towns), at the article's date.
+gets the theatres that apply to the article (``geo.join.active_theatres``: a place in the
+theatre's countries or near one of its routes), at the article's date.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Any
 
 import folium
-import geopandas as gpd
 
 from geo.render import control as control_render
 from geo.render import events as events_render
@@ -27,25 +26,11 @@ from geo.render.legend import Entry
 from geo.render.places import Place
 
 
-@lru_cache(maxsize=1)
-def _all_theatres() -> tuple:
-    from geo.theatres import load_all
-
-    return tuple(load_all())
-
-
 def theatres_for(rows: Sequence[Mapping[str, Any]]) -> list:
-    """Theatres whose countries hold the article's towns (or, failing that, its countries)."""
-    theatres = _all_theatres()
-    points = {
-        str(r.get("country")) for r in rows if r.get("country") and r.get("kind") != "country"
-    }
-    areas = {str(r.get("country")) for r in rows if r.get("country")}
-    for wanted in (points, areas):
-        chosen = [t for t in theatres if wanted & set(t.countries)]
-        if chosen:
-            return chosen
-    return []
+    """The theatres that apply to an article with these place rows (``geo.join``'s one rule)."""
+    from geo.join import active_theatres
+
+    return active_theatres(list(rows))
 
 
 def _active(backer: Mapping[str, Any], date: str | None) -> bool:
@@ -190,57 +175,6 @@ def with_names(rows: list[dict], theatres: Sequence[Any]) -> list[dict]:
     return out
 
 
-def annotate(rows: list[dict], theatres: Sequence[Any], date: str | None) -> None:
-    """Fill ``control``, ``backers`` and ``routes`` on place rows that lack them (in place).
-
-    The enrichment stage normally does this; the map does it itself only when it has not run,
-    so a popup still says who holds a town.
-    """
-    from shapely.geometry import Point
-
-    from geo import control as control_stage
-
-    if not rows or any("control" in r for r in rows):
-        return
-    for th in theatres:
-        idx = [
-            i
-            for i, r in enumerate(rows)
-            if r.get("country") in th.countries
-            and r.get("kind") != "country"
-            and r.get("lat") is not None
-        ]
-        if not idx:
-            continue
-        points = gpd.GeoSeries([Point(rows[i]["lon"], rows[i]["lat"]) for i in idx], crs=4326)
-        held = control_stage.control_of_points(th, date, points)
-        on_route: dict[str, list[str]] = {}
-        gaz = th.places.get("gazetteer")
-        for _, w in th.waypoints.iterrows():
-            gid = gaz.get(w["place"]) if gaz is not None else None
-            if gid:
-                name = (
-                    str(th.routes.at[w["route"], "name"])
-                    if w["route"] in th.routes.index
-                    else str(w["route"])
-                )
-                on_route.setdefault(str(gid), [])
-                if name not in on_route[str(gid)]:
-                    on_route[str(gid)].append(name)
-        for n, i in enumerate(idx):
-            actor = held.iloc[n]["actor"]
-            rows[i]["control"] = actor
-            rows[i]["backers"] = [
-                text_of(th.actors.loc[b["backer"]].get("name")) or b["backer"]
-                for _, b in th.backers.iterrows()
-                if actor
-                and b["backs"] == actor
-                and _active(b, date)
-                and b["backer"] in th.actors.index
-            ]
-            rows[i]["routes"] = on_route.get(str(rows[i].get("id")), [])
-
-
 def _rename(layer: Any, suffix: str, theatre_id: str, many: bool) -> None:
     """With several theatres on one map, name each overlay (and its page key) by theatre."""
     if many:
@@ -328,12 +262,8 @@ class TheatreLayers:
 
 
 def layers_for(rows: list[dict], date: str | None) -> TheatreLayers | None:
-    """The theatre layers for an article's place rows at its date, or None when none applies.
-
-    Rows the enrichment stage has not joined get control, backers and routes here.
-    """
+    """The theatre layers for an article's place rows at its date, or None when none applies."""
     theatres = theatres_for(rows)
     if not theatres:
         return None
-    annotate(rows, theatres, date)
     return TheatreLayers(list(theatres), date)
