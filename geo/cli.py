@@ -135,7 +135,7 @@ def _cmd_places(args: argparse.Namespace) -> int:
                 continue
             yield output.StreamedDocument(path, article, batches)
 
-    output.write_documents(documents(), args.format, sys.stdout)
+    output.write_documents(documents(), args.format, sys.stdout, layer=args.layer)
     return 2 if failed else 0
 
 
@@ -181,6 +181,18 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_eval_claims(args: argparse.Namespace) -> int:
+    from geo.claims import claims_from_file
+    from geo.claims.score import as_text, load_gold, score
+
+    report = score(load_gold(args.gold), claims_from_file)
+    if args.format == "json":
+        print(json.dumps(report, indent=2))
+    else:
+        sys.stdout.write(as_text(report))
+    return 0
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     import os
 
@@ -203,12 +215,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from geo import export, places
+    from geo.claims import claims_frame, claims_of_document
     from geo.enrich import theatre_layers
 
     fmt = export.format_for(args.out, args.format)
     doc = places.places_from_article(_article(args.file), geocoder=args.geocoder)
     date = args.date or doc.article.date
     layers = theatre_layers(doc.places, date)
+    layers["claims"] = claims_frame(claims_of_document(doc))
     with _output_file(args.out, export.SUFFIXES[fmt]) as target:
         path = export.write_layers(layers, target, fmt)
     counts = ", ".join(f"{name} {len(gdf)}" for name, gdf in layers.items())
@@ -361,6 +375,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--format", choices=output.FORMATS, default="table")
+    p.add_argument(
+        "--layer",
+        choices=output.LAYERS,
+        default="places",
+        help="what table/csv/geojson list: places, or the event claims read from the sentences"
+        " (json has both)",
+    )
     _geocoder_option(p)
 
     p = command(
@@ -384,6 +405,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("corpus", metavar="CORPUS.xml")
     p.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+    p = command(
+        "eval-claims",
+        "score event claims against a gold file",
+        "Read the claims of every article a gold JSON file lists and score them: precision and "
+        "recall by (kind, place within 50 km) and (kind, actor, place), and how often the date "
+        "is right; held-out articles are reported apart (docs/claims.md).",
+        _cmd_eval_claims,
+    )
+    p.add_argument("gold", metavar="GOLD.json")
     p.add_argument("--format", choices=["text", "json"], default="text")
 
     p = command(

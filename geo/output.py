@@ -52,6 +52,14 @@ def _place(p: dict) -> dict:
     return {k: p[k] for k in FIELDS + EXTRA_FIELDS if k in p}
 
 
+def _claims(d: StreamedDocument, batch: list[dict]) -> list[dict]:
+    """The claims read from the sentences of one batch of places (``geo.claims``)."""
+    from geo.claims import claims_for
+
+    a = d.article
+    return claims_for(a.text, batch, a.date, a.body_start)
+
+
 def _json(docs: Iterable[StreamedDocument], out: TextIO) -> None:
     out.write('{"documents": [')
     for n, d in enumerate(docs):
@@ -59,14 +67,51 @@ def _json(docs: Iterable[StreamedDocument], out: TextIO) -> None:
         out.write(("," if n else "") + "\n  " + json.dumps(head, ensure_ascii=False)[:-1])
         out.write(', "places": [')
         first = True
+        claims: list[dict] = []
         for batch in d.batches:
             for p in batch:
                 out.write(
                     ("" if first else ",") + "\n    " + json.dumps(_place(p), ensure_ascii=False)
                 )
                 first = False
-        out.write("\n  ]}" if not first else "]}")
+            claims.extend(_claims(d, batch))
+        out.write("\n  ]" if not first else "]")
+        rows = [json.dumps(c, ensure_ascii=False) for c in claims]
+        out.write(
+            ', "claims": [' + ",".join("\n    " + r for r in rows) + ("\n  ]}" if rows else "]}")
+        )
     out.write("\n]}\n")
+
+
+def _claim_rows(docs: Iterable[StreamedDocument]) -> Iterator[dict]:
+    for d in docs:
+        for batch in d.batches:
+            for c in _claims(d, batch):
+                yield {"path": d.path, **c}
+
+
+def _claims_geojson(docs: Iterable[StreamedDocument], out: TextIO) -> None:
+    out.write('{"type": "FeatureCollection", "features": [')
+    for n, c in enumerate(_claim_rows(docs)):
+        geom = (
+            {"type": "Point", "coordinates": [c["lon"], c["lat"]]} if c["lat"] is not None else None
+        )
+        feature = {"type": "Feature", "geometry": geom, "properties": {"layer": "claims", **c}}
+        out.write(("," if n else "") + "\n" + json.dumps(feature, ensure_ascii=False))
+    out.write("\n]}\n")
+
+
+def _claims_csv(docs: Iterable[StreamedDocument], out: TextIO) -> None:
+    from geo.claims import FIELDS as CLAIM_FIELDS
+
+    writer = csv.DictWriter(out, fieldnames=["path", *CLAIM_FIELDS], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(_claim_rows(docs))
+
+
+def _claims_table(docs: Iterable[StreamedDocument], out: TextIO) -> None:
+    cols = ["path", "kind", "actor_text", "mention", "date", "negated", "hedged", "theatre_check"]
+    out.write(format_table(list(_claim_rows(docs)), cols))
 
 
 def _geojson(docs: Iterable[StreamedDocument], out: TextIO) -> None:
@@ -113,8 +158,17 @@ def _table(docs: Iterable[StreamedDocument], out: TextIO) -> None:
             out.write(format_table(batch, cols + extra))
 
 
-def write_documents(docs: Iterable[StreamedDocument], fmt: str, out: TextIO) -> None:
-    """Write the documents to ``out`` in ``fmt`` as their places arrive."""
+LAYERS = ("places", "claims")
+
+
+def write_documents(
+    docs: Iterable[StreamedDocument], fmt: str, out: TextIO, layer: str = "places"
+) -> None:
+    """Write the documents to ``out`` in ``fmt`` as their places arrive; JSON carries both
+    places and claims, the other formats the one ``layer`` asked for."""
+    if layer == "claims" and fmt != "json":
+        {"geojson": _claims_geojson, "csv": _claims_csv, "table": _claims_table}[fmt](docs, out)
+        return
     {"json": _json, "geojson": _geojson, "csv": _csv, "table": _table}[fmt](docs, out)
 
 

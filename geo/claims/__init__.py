@@ -16,6 +16,7 @@ __all__ = [
     "FIELDS",
     "KINDS",
     "claims_for",
+    "claims_frame",
     "claims_from_file",
     "claims_of_document",
     "extract_claims",
@@ -70,3 +71,15 @@ def claims_from_file(path: str) -> list[dict]:
     from geo.places import places_from_file
 
     return claims_of_document(places_from_file(path))
+
+
+def claims_frame(claims: Sequence[dict]):
+    """Claims as a GeoDataFrame (EPSG:4326), one point per claim, for ``geo export``."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    rows = [{k: c[k] for k in FIELDS} for c in claims]
+    geoms = [Point(c["lon"], c["lat"]) if c["lat"] is not None else None for c in rows]
+    if not rows:
+        return gpd.GeoDataFrame({k: [] for k in FIELDS}, geometry=[], crs=4326)
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=4326)

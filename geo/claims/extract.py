@@ -74,9 +74,9 @@ def trigger_pattern() -> re.Pattern:
     return re.compile("|".join(parts), re.I)
 
 
-def find_triggers(text: str, start: int = 0) -> list[re.Match]:
-    """Event words in ``text[start:]``, as ``trigger_pattern().finditer`` finds them, faster."""
-    return gated_matches(trigger_pattern(), text, start)
+def find_triggers(text: str, start: int = 0, end: int | None = None) -> list[re.Match]:
+    """Event words in ``text[start:end]``, as ``trigger_pattern().finditer`` finds them, faster."""
+    return gated_matches(trigger_pattern(), text, start, end)
 
 
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -296,7 +296,7 @@ def _flags(
     text: str, clause: tuple[int, int], trigger: tuple[int, int], sent: tuple[int, int]
 ) -> tuple[bool, bool, bool]:
     """(negated, hedged, speculative) for the event word at ``trigger``."""
-    near = text[max(clause[0], trigger[0] - 40) : trigger[0]]
+    near = text[max(clause[0], trigger[0] - 40) : trigger[1]]  # "were not leaving" inside
     before = text[sent[0] : trigger[0]]
     negated = bool(_NEGATION.search(near)) or bool(_DENIAL.search(before))
     speculative = bool(_SPECULATION.search(text[clause[0] : trigger[0]])) or bool(
@@ -356,9 +356,13 @@ def extract_claims(
         (p for p in places if isinstance(p.get("start"), int)), key=lambda p: p["start"]
     )
     starts = [p["start"] for p in ordered]
-    spans = sentence_spans(text, body_start, len(text))
+    if not ordered:
+        return []
+    # Only the stretch of text around these places: a long file comes in windows.
+    lo, hi = _region(text, body_start, ordered[0]["start"], ordered[-1]["end"])
+    spans = sentence_spans(text, lo, hi)
     sent_starts = [s for s, _ in spans]
-    matches = find_triggers(text, body_start)
+    matches = find_triggers(text, lo, hi)
     by_sentence: dict[int, list[re.Match]] = {}
     for m in matches:
         i = bisect.bisect_right(sent_starts, m.start()) - 1
@@ -378,6 +382,22 @@ def extract_claims(
         )
         claims.extend(new)
     return claims
+
+
+_REGION_SLACK = 4000
+
+
+def _region(text: str, body_start: int, first: int, last: int) -> tuple[int, int]:
+    """From the sentence break before ``first`` to the one after ``last`` (within reach)."""
+    lo = max(body_start, first - _REGION_SLACK)
+    if lo > body_start:
+        breaks = list(_SENTENCE_END.finditer(text, lo, first))
+        lo = breaks[-1].end() if breaks else lo
+    hi = min(len(text), last + _REGION_SLACK)
+    if hi < len(text):
+        m = _SENTENCE_END.search(text, last, hi)
+        hi = m.start() if m else hi
+    return lo, hi
 
 
 def _sentence_claims(

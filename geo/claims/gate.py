@@ -87,19 +87,22 @@ def first_letters(pattern: str, flags: int = re.I, n: int = 3) -> set[str]:
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def gated_matches(pattern: re.Pattern, text: str, start: int = 0, n: int = 3) -> list[re.Match]:
+def gated_matches(
+    pattern: re.Pattern, text: str, start: int = 0, end: int | None = None, n: int = 3
+) -> list[re.Match]:
     """``pattern.finditer(text, start)`` for a pattern whose matches begin at a word, tried
     only at words whose first ``n`` letters can begin a match."""
+    end = len(text) if end is None else end
     firsts = _firsts(pattern.pattern, pattern.flags, n)
     if firsts is None:
-        return list(pattern.finditer(text, start))
+        return list(pattern.finditer(text, start, end))
     out: list[re.Match] = []
     after = start
-    for w in _WORD.finditer(text, start):
+    for w in _WORD.finditer(text, start, end):
         at = w.start()
         if at < after or w.group()[:n].lower() not in firsts and len(w.group()) >= n:
             continue
-        m = pattern.match(text, at)
+        m = pattern.match(text, at, end)
         if m:
             out.append(m)
             after = m.end()
