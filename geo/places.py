@@ -27,6 +27,7 @@ FIELDS = (
     "kind",
     "id",
     "score",
+    "role",
 )
 
 
@@ -94,6 +95,7 @@ def _record(r, sentences: Sentences) -> dict:
         "id": e.id if e else None,
         "score": r.score,
         "demonym": m.demonym,
+        "role": m.role,
         "alternatives": [
             {
                 "name": a.name,
@@ -118,7 +120,7 @@ def iter_place_batches(article: Article, geocoder: str = "gazetteer") -> Iterato
         if not mentions:
             continue
         sentences = Sentences(article.text, start, end)
-        records = [_record(r, sentences) for r in resolve_mentions(mentions)]
+        records = [_record(r, sentences) for r in resolve_mentions(mentions, text=text)]
         if geocoder != "gazetteer":
             records = _resolve_online(records, geocoder)
         yield records

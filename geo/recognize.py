@@ -12,12 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.gazetteer.build import ACRONYM, DEMONYM, PRIMARY
+from geo.gazetteer.build import ABBREVIATION, ACRONYM, DEMONYM, PRIMARY
 from geo.gazetteer.fold import fold
 from geo.gazetteer.index import Entry, GazetteerIndex
 from geo.gazetteer.words import (
+    COMPASS,
     CONNECTORS,
     FEATURE_SUFFIXES,
+    FUNCTION_WORDS,
+    GENERIC_AREA_WORDS,
     NOT_PLACES,
     ORG_HEADS,
     PERSON_TITLES,
@@ -27,8 +30,9 @@ from geo.gazetteer.words import (
 )
 
 # Words: letters with inner apostrophes excluded (they end a word: "Libya's" -> "Libya", "s"),
-# dotted acronyms kept whole ("U.S."). Hyphens split words but may sit inside a run.
-_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+")
+# dotted abbreviations kept whole ("U.S.", "W.Va.", "D.C."). Hyphens split words but may sit
+# inside a run.
+_TOKEN = re.compile(r"(?:[^\W\d_]{1,2}\.){2,}|[^\W\d_]+")
 _MAX_NAME_TOKENS = 7
 # Big places are kept even when their name is also a common word.
 _BIG = 1e6
@@ -65,6 +69,13 @@ class Mention:
     candidates: tuple[Entry, ...]
     demonym: bool = False
     feature: str | None = None  # e.g. "street" when the name is a feature named after a place
+    # "literal" (a place), "demonym" ("Turkish") or "in-name" (inside an organisation's name:
+    # "Kentucky National Guard", "the Washington Post"): corpora count all three as toponyms,
+    # maps may draw the last faintly or not at all.
+    role: str = "literal"
+    # A frequent English word ('Man', 'Reading') that names a place only when the rest of the
+    # document supports that place's country.
+    weak: bool = False
 
 
 def _tokens(text: str, start: int, end: int) -> list[Token]:
@@ -124,11 +135,12 @@ def _runs(text: str, tokens: list[Token]) -> list[list[Token]]:
     return out
 
 
+_GENERIC_KINDS = frozenset({"city", "region", "county"})
 _ACRONYM_KINDS = frozenset({"country", "region", "continent", "county", "subregion"})
 
 
 def _usable(
-    entries: tuple[Entry, ...], span: list[Token], common: dict[str, int]
+    entries: tuple[Entry, ...], span: list[Token], common: dict[str, int], dotted: bool = False
 ) -> tuple[Entry, ...]:
     """Drop candidates the surface form cannot mean.
 
@@ -140,8 +152,32 @@ def _usable(
     letters = "".join(t.text for t in span).replace(".", "")
     upper = len(span) == 1 and letters.isupper() and len(letters) <= 4
     all_common = len(span) > 1 and all(t.lower in common for t in span)
+    if all(t.lower in GENERIC_AREA_WORDS for t in span):
+        entries = tuple(
+            e for e in entries if e.id.startswith("geo:") or e.kind not in _GENERIC_KINDS
+        )
+    # 'Man', 'MoD': a common word, or a word with capitals inside, is never a place's
+    # alternate name.
+    inner = span[0].text[1:]
+    mixed = any(c.isupper() for c in inner) and any(c.islower() for c in inner)
+    word = len(span) == 1 and (span[0].lower in common or mixed)
+    primary = [e.prior for e in entries if e.flags & (PRIMARY | DEMONYM)]
+    best_primary = max(primary, default=0.0)
     keep = []
     for e in entries:
+        if e.flags & ABBREVIATION and dotted:
+            keep.append(e)  # 'Calif.', 'Mo.'
+            continue
+        if e.flags & ~ABBREVIATION == 0:
+            continue  # 'Man' is not 'Man.' (Manitoba), 'Miss' not 'Miss.'
+        if e.flags & ACRONYM and "." in span[-1].text:
+            keep.append(e)  # 'D.C.', 'U.K.': written as an abbreviation on purpose
+            continue
+        alternate_only = not e.flags & (PRIMARY | DEMONYM)
+        if alternate_only and e.kind == "city" and (word or e.prior < 100 * best_primary):
+            # 'Man' is not Amman, 'Part' not Perth, and 'Venice' is the Italian city, not a
+            # place that also answers to that name, unless that place is far bigger.
+            continue
         if upper:
             if e.flags & ACRONYM and (
                 e.kind in _ACRONYM_KINDS or e.id.startswith("geo:") or e.population >= 1e6
@@ -156,7 +192,9 @@ def _usable(
     return tuple(keep)
 
 
-def _match(index: GazetteerIndex, run: list[Token], i: int) -> tuple[int, tuple[Entry, ...]]:
+def _match(
+    index: GazetteerIndex, run: list[Token], i: int, text: str = ""
+) -> tuple[int, tuple[Entry, ...]]:
     """Longest gazetteer name starting at run[i]: (number of tokens, candidates)."""
     if not run[i].is_cap:
         return 0, ()
@@ -167,7 +205,9 @@ def _match(index: GazetteerIndex, run: list[Token], i: int) -> tuple[int, tuple[
         key = fold(" ".join(t.text for t in span))
         if key in NOT_PLACES:
             return (0, ()) if n == 1 else (n, ())
-        found = _usable(index.lookup_key(key), span, index.common_words)
+        last = span[-1]
+        dotted = last.text.endswith(".") or text[last.end : last.end + 1] == "."
+        found = _usable(index.lookup_key(key), span, index.common_words, dotted)
         if found:
             return n, found
     return 0, ()
@@ -261,27 +301,32 @@ def _mentions_in_run(
     found: list[tuple[int, int, tuple[Entry, ...]]] = []  # (first token, n tokens, entries)
     lead = _leading_common(run, index.common_words)
     for j in range(lead):
-        n, entries = _match(index, run, j)
+        n, entries = _match(index, run, j, text)
         if n > 1 or any(e.kind in _NATIONAL or e.prior >= _BIG for e in entries):
             # 'Gulf of Sirte', 'New York', 'Russia': the word begins a name after all.
             lead = j
             break
     if lead:
         before = run[lead - 1].lower
-        glued = lead < len(run) and run[lead - 1].is_cap and _joined(text, run[lead - 1], run[lead])
+        glued = (
+            lead < len(run)
+            and run[lead - 1].is_cap
+            and run[lead - 1].lower not in FUNCTION_WORDS
+            and _joined(text, run[lead - 1], run[lead])
+        )
         run = run[lead:]
         while run and not run[0].is_cap:
             run = run[1:]
         if not run:
             return []
-        n, entries = _match(index, run, 0)
+        n, entries = _match(index, run, 0, text)
         if glued and n == 1 and not any(e.prior >= 1e5 for e in entries):
             # 'Mark Zuckerberg': a first name that is also a word, then a small place.
             names.add(run[0].lower)
             return []
     i = 0
     while i < len(run):
-        n, entries = _match(index, run, i)
+        n, entries = _match(index, run, i, text)
         if n and entries:
             found.append((i, n, entries))
             i += n
@@ -324,8 +369,14 @@ def _mentions_in_run(
         while seg_hi < len(run) and words[seg_hi] not in SPLITTERS:
             seg_hi += 1
         others = [j for j in range(seg_lo, seg_hi) if j not in covered and run[j].is_cap]
+        # "Northern Syria", "East Yorkshire": compass words just before the place belong to it.
+        k = s
+        while k > seg_lo and words[k - 1] in COMPASS and k - 1 not in covered:
+            k -= 1
+        others = [j for j in others if not k <= j < s]
         after = words[s + n] if s + n < len(run) else ""
         feature = None
+        role = "literal"
         if others:
             of_place = s > seg_lo and words[s - 1] == "of" and s + n == seg_hi
             if of_place and not any(w in ORG_HEADS for w in words[seg_lo:s]):
@@ -338,13 +389,51 @@ def _mentions_in_run(
                 feature = after  # "Idlib Province", "Orange County"
             elif after in FEATURE_SUFFIXES and others == [s + n]:
                 feature = after  # "Royal Street", "Mississippi River"
+            elif _in_organisation(words, run, seg_lo, seg_hi, s, n, entries, index.common_words):
+                role = "in-name"  # "Kentucky National Guard", "Jamaica Cancer Society"
             else:
-                continue  # part of a person's or organisation's name
+                continue  # part of a person's name
         elif s == seg_lo and before in PERSON_TITLES and not any(e.prior >= _BIG for e in entries):
             continue  # "envoy Salame"
-        m_start, m_end = span[0].start, span[-1].end
+        m_start, m_end = run[k].start, span[-1].end
         if feature:
             m_end = run[s + n].end
         demonym = all(e.flags & DEMONYM for e in entries)
-        out.append(Mention(m_start, m_end, text[m_start:m_end], entries, demonym, feature))
+        if demonym and role == "literal":
+            role = "demonym"
+        weak = (
+            n == 1
+            and k == s
+            and not span[0].is_upper
+            and span[0].lower in index.english_words
+            and all(e.kind == "city" and e.prior < _BIG for e in entries)
+        )
+        out.append(
+            Mention(m_start, m_end, text[m_start:m_end], entries, demonym, feature, role, weak)
+        )
     return out
+
+
+def _in_organisation(
+    words: list[str],
+    run: list[Token],
+    seg_lo: int,
+    seg_hi: int,
+    s: int,
+    n: int,
+    entries: tuple[Entry, ...],
+    common: dict[str, int],
+) -> bool:
+    """True when a place sits inside an organisation's name rather than a person's.
+
+    An organisation's name holds a head word ('University', 'Guard', 'Times'), or begins with
+    a well-known place followed by common words ('Washington Post', 'Jamaica Cancer Society');
+    a person's name is capitalised words that are not common words ('Paris Hilton')."""
+    segment = words[seg_lo:seg_hi]
+    if any(w in ORG_HEADS for w in segment):
+        return True
+    if s != seg_lo:
+        return False
+    known = any(e.kind in _NATIONAL or e.kind == "region" or e.prior >= 1e5 for e in entries)
+    rest = [j for j in range(s + n, seg_hi) if run[j].is_cap]
+    return known and bool(rest) and all(words[j] in common for j in rest)

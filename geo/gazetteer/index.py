@@ -104,6 +104,7 @@ class GazetteerIndex:
             raise GazetteerError(f"gazetteer index {path} is unreadable ({exc})") from None
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
         self._common: dict[str, int] | None = None
+        self._english: frozenset[str] | None = None
 
     def _lookup_uncached(self, key: str) -> tuple[Entry, ...]:
         try:
@@ -130,6 +131,16 @@ class GazetteerIndex:
             row = self._con.execute("SELECT value FROM meta WHERE key='common_words'").fetchone()
             self._common = json.loads(row[0]) if row else {}
         return self._common
+
+    @property
+    def english_words(self) -> frozenset[str]:
+        """The most frequent English words, including those that are also big places."""
+        if self._english is None:
+            import json
+
+            row = self._con.execute("SELECT value FROM meta WHERE key='english_words'").fetchone()
+            self._english = frozenset(json.loads(row[0])) if row else frozenset()
+        return self._english
 
     def has(self, name: str) -> bool:
         """True when any place is known by this name (folded)."""

@@ -114,11 +114,31 @@ STATE_HEADS = frozenset(
 # "Idlib Province", "Orange County": the name plus this word is still that place.
 REGION_SUFFIXES = frozenset(
     "province governorate county region district state oblast prefecture municipality "
-    "territory emirate canton".split()
+    "territory emirate canton township parish borough".split()
+)
+# "Northern Syria", "East Yorkshire", "Western US": a compass word before a place is part of
+# the mention; alone, or with only other such words ("West", "Central", "West Coast"), it
+# names no particular place (GeoNames has regions called West, Central and Western in several
+# countries) and so is not looked up.
+COMPASS = frozenset(
+    """north south east west northern southern eastern western central centre center middle
+    northeast northwest southeast southwest northeastern northwestern southeastern
+    southwestern upper lower greater inner outer far mid""".split()
+)
+GENERIC_AREA_WORDS = COMPASS | frozenset(
+    "coast capital region province district state territory islands lakes highlands".split()
 )
 # "Royal Street", "Mississippi River": a feature named after or near the place.
 FEATURE_SUFFIXES = frozenset(
     "street st avenue ave road rd boulevard blvd square park bridge river lake valley "
     "mountains mountain mount hills island islands bay beach port harbour harbor airport "
     "station coast border crossing camp desert plain plains basin strait canal".split()
+)
+
+# Words that begin a sentence or a noun phrase but never a person's name: "A Danbury mason"
+# and "The Venice Commission" are not first name + surname.
+FUNCTION_WORDS = frozenset(
+    """a an the this that these those its his her their our my your some any every each no
+    in on at from to by for with of as after before into onto over under since until while
+    when where if but and or so than then there here all both many most several""".split()
 )
