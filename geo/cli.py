@@ -305,6 +305,147 @@ def _cmd_corpus_map(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_theatre_import(args: argparse.Namespace) -> int:
+    from geo.theatres.importers import ImportOptions, import_export
+
+    options = ImportOptions(
+        source=args.source,
+        name=args.name,
+        country=args.country.upper() if args.country else None,
+        since=args.since,
+        until=args.until,
+        step=args.step,
+        contested_days=args.contested_days,
+        skip_bad_rows=args.skip_bad_rows,
+    )
+    report = import_export(args.file, options, args.out)
+    for problem in report.bad_rows[:20]:
+        print(f"geo theatre import: {args.file}: skipped {problem}", file=sys.stderr)
+    span = (
+        f"{report.dates[0]} to {report.dates[-1]}" if report.dates else "no control (events only)"
+    )
+    print(
+        f"geo theatre import: {report.events} events, {report.places} places, {report.actors} "
+        f"actors, {len(report.dates)} control dates ({span}) -> {report.folder}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _cmd_theatre_list(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from geo.theatres.authoring import list_theatres
+
+    rows = list_theatres()
+    if args.format == "json":
+        print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        dates = f"{r.dates} date{'s' if r.dates != 1 else ''}"
+        span = f"{r.first} .. {r.last} ({dates})" if r.first else "no control dates"
+        state = (
+            f"ERROR {r.error}"
+            if r.error
+            else (f"{r.places} places, {r.control} control rows, {r.events} events")
+        )
+        print(f"{r.id}\t{r.origin}\t{span}\t{state}\t{r.folder}")
+    return 0
+
+
+def _cmd_theatre_new(args: argparse.Namespace) -> int:
+    from geo.theatres.authoring import new_theatre
+
+    folder = new_theatre(args.folder, args.name, args.country.split(","))
+    print(f"geo theatre new: skeleton written to {folder}; see docs/theatres.md", file=sys.stderr)
+    return 0
+
+
+def _cmd_theatre_check(args: argparse.Namespace) -> int:
+    from geo.theatres.authoring import check_theatre
+
+    result = check_theatre(args.folder)
+    if result.error:
+        print(result.error, file=sys.stderr)
+        return 2
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"geo theatre check: {args.folder}: valid, {len(result.warnings)} warnings", file=sys.stderr
+    )
+    return 0
+
+
+def _add_theatre_parser(sub) -> None:
+    """``geo theatre import|list|new|check``: theatres from event exports, and authoring tools."""
+    top = sub.add_parser(
+        "theatre",
+        help="import, list, create and check theatres",
+        description="Theatres are folders of sourced data files (docs/theatres.md): import one "
+        "from an ACLED or UCDP GED export, list those the maps use, start a new one, check one.",
+    )
+    theatre = top.add_subparsers(dest="theatre_command", required=True, metavar="ACTION")
+    common = [_common()]
+
+    def action(name: str, summary: str, description: str, handler: Handler):
+        p = theatre.add_parser(name, help=summary, description=description, parents=common)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = action(
+        "import",
+        "a theatre folder from an ACLED or UCDP GED export",
+        "Read an ACLED or UCDP GED CSV export as a stream and write a theatre folder: actors, "
+        "places, events and sources, and (ACLED) control at every month end from its territory "
+        "transfers. Bad rows are listed with their line numbers and nothing is written.",
+        _cmd_theatre_import,
+    )
+    p.add_argument("file", metavar="EXPORT.csv")
+    p.add_argument("--from", dest="source", choices=["acled", "ucdp"], required=True)
+    p.add_argument("--name", required=True, help="the theatre's name (its id is the slug)")
+    p.add_argument("--country", default=None, help="ISO 3166 alpha-2: only rows in it")
+    p.add_argument("--since", default=None, help="YYYY-MM-DD: only events on or after")
+    p.add_argument("--until", default=None, help="YYYY-MM-DD: only events on or before")
+    p.add_argument("--step", default="month", help="control dates: month (default), week, N days")
+    p.add_argument(
+        "--contested-days",
+        type=int,
+        default=30,
+        help="clashes this recent after a transfer make a place contested (default 30)",
+    )
+    p.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="import the good rows when some are bad (default: write nothing)",
+    )
+    _output_option(p, "theatre folder to write", required=True, metavar="DIR")
+    p = action(
+        "list",
+        "every theatre the maps use, with dates and row counts",
+        "List the bundled theatres, then the user's (GEO_THEATRES, ~/.local/share/geo/theatres).",
+        _cmd_theatre_list,
+    )
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p = action(
+        "new",
+        "write a documented, empty theatre folder",
+        "Write the files of a new theatre with their headers, to fill in by hand.",
+        _cmd_theatre_new,
+    )
+    p.add_argument("folder", metavar="DIR")
+    p.add_argument("--name", required=True)
+    p.add_argument("--country", required=True, help="ISO 3166 alpha-2 codes, comma-separated")
+    p = action(
+        "check",
+        "validate a theatre folder and list what to review",
+        "Load a theatre folder as the maps do: its one error (file:line: field), or warnings "
+        "(rows whose sources have no URL, places far from the gazetteer's, date gaps, shared "
+        "colours).",
+        _cmd_theatre_check,
+    )
+    p.add_argument("folder", metavar="DIR")
+
+
 def _cmd_completion(args: argparse.Namespace) -> int:
     import shtab
 
@@ -489,6 +630,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("shell", choices=["bash", "zsh", "tcsh"])
 
+    _add_theatre_parser(sub)
     return parser
 
 

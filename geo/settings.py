@@ -10,6 +10,8 @@ Every value can be overridden by an environment variable of the same name prefix
 - ``MIN_DELAY_SECONDS``: pause between online geocoder requests (Nominatim asks for 1 s).
 - ``TIMEOUT_SECONDS``: per-request timeout for online geocoders.
 - ``LOW_CONFIDENCE``: resolutions scoring below this go to the review list.
+- ``THEATRES``: extra theatre folders' parents (a path list, ``:``-separated), searched after
+  the bundled theatres and before ``~/.local/share/geo/theatres`` (``$XDG_DATA_HOME/geo/theatres``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ MIN_DELAY_SECONDS: float = float(_env("MIN_DELAY_SECONDS", "1.0"))
 TIMEOUT_SECONDS: float = float(_env("TIMEOUT_SECONDS", "10"))
 LOW_CONFIDENCE: float = float(_env("LOW_CONFIDENCE", "0.5"))
 MAX_ARTICLE_BYTES: int = int(_env("MAX_ARTICLE_BYTES", str(64 * 1024 * 1024)))
+
+
+def theatre_dirs() -> list[Path]:
+    """User theatre folders' parents, read at call time: ``GEO_THEATRES`` then the data home."""
+    listed = [Path(p).expanduser() for p in _env("THEATRES", "").split(os.pathsep) if p.strip()]
+    home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return [*listed, Path(home) / "geo" / "theatres"]
 
 
 def gazetteer_path() -> Path:

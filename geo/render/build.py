@@ -94,16 +94,19 @@ def code_version() -> str:
 
 
 def theatre_version() -> str:
-    """A hash of every theatre data file, so editing control or routes rebuilds the maps."""
-    root = settings.PACKAGE_DIR / "theatres"
-    if not root.is_dir():
-        return "none"
-    files = [
-        p
-        for p in root.rglob("*")
-        if p.is_file() and p.suffix in (".csv", ".yaml", ".yml", ".json", ".geojson")
-    ]
-    return _hash_files(files, root)
+    """A hash of every theatre's data files, bundled and the user's (``GEO_THEATRES``), so
+    editing control or routes, or importing a theatre, rebuilds the maps."""
+    from geo.theatres import theatre_folders
+
+    digests = []
+    for folder in theatre_folders():
+        files = [
+            p
+            for p in folder.rglob("*")
+            if p.is_file() and p.suffix in (".csv", ".yaml", ".yml", ".json", ".geojson")
+        ]
+        digests.append(f"{folder.name}:{_hash_files(files, folder)}")
+    return hashlib.sha256("|".join(digests).encode()).hexdigest() if digests else "none"
 
 
 def gazetteer_version() -> str:

@@ -121,6 +121,7 @@ SCHEMAS: dict[str, tuple[Col, ...]] = {
         Col("country", "iso2", required=False),
         Col("source", "ids"),
         Col("note", required=False),
+        Col("aliases", required=False),  # ;-separated names the news uses ("army", "RSF")
     ),
     "places.csv": (
         Col("id", "slug"),
@@ -165,6 +166,7 @@ SCHEMAS: dict[str, tuple[Col, ...]] = {
         Col("certainty", "enum", choices=CERTAINTY),
         Col("source", "ids"),
         Col("note", required=False),
+        Col("fatalities", "int", required=False),
     ),
     "routes.csv": (
         Col("id", "slug"),
@@ -657,15 +659,28 @@ def load_theatre(folder: str | Path, resolver: Resolver | None = None) -> Theatr
     ``resolver`` maps (name, country) to a Resolved point; the default asks the gazetteer.
     """
     folder = Path(folder)
-    if not folder.is_dir() and (THEATRES_DIR / str(folder)).is_dir():
-        folder = THEATRES_DIR / str(folder)
+    if not folder.is_dir():  # a theatre's name: the first root that has it
+        named = [root / str(folder) for root in theatre_roots() if (root / str(folder)).is_dir()]
+        folder = named[0] if named else folder
     if resolver is None:
-        return _load_cached(str(folder.resolve()))
+        return _load_cached(str(folder.resolve()), _signature(folder))
     return _load(folder, resolver)
 
 
+def _signature(folder: Path) -> tuple:
+    """Names, sizes and times of a folder's files: a re-imported theatre is loaded afresh."""
+    try:
+        return tuple(
+            (p.name, s.st_size, s.st_mtime_ns)
+            for p in sorted(folder.iterdir())
+            if p.is_file() and (s := p.stat())
+        )
+    except OSError:
+        return ()
+
+
 @lru_cache(maxsize=16)
-def _load_cached(folder: str) -> Theatre:
+def _load_cached(folder: str, signature: tuple = ()) -> Theatre:
     return _load(Path(folder), resolve_name)
 
 
@@ -833,11 +848,27 @@ def _multi(points: list[Point]):
     return points[0] if len(points) == 1 else MultiPoint(points)
 
 
-def theatre_folders(root: Path = THEATRES_DIR) -> list[Path]:
-    """Every folder under ``root`` that holds a theatre.yaml, sorted by name."""
-    return sorted(p.parent for p in root.glob("*/theatre.yaml"))
+def theatre_roots() -> list[Path]:
+    """Where theatres are found: the bundled ones first, then the user's (``settings.THEATRES``)."""
+    from geo import settings
+
+    return [THEATRES_DIR, *settings.theatre_dirs()]
 
 
-def load_all(root: Path = THEATRES_DIR) -> list[Theatre]:
-    """All bundled theatres, validated."""
+def theatre_folders(root: Path | None = None) -> list[Path]:
+    """Every folder holding a theatre.yaml under ``root`` (default: every theatre root).
+
+    A theatre id found twice keeps its first folder (bundled before user), so a user copy
+    cannot silently replace curated data.
+    """
+    roots = [root] if root is not None else theatre_roots()
+    seen: dict[str, Path] = {}
+    for base in roots:
+        for folder in sorted(p.parent for p in base.glob("*/theatre.yaml")):
+            seen.setdefault(folder.name, folder)
+    return list(seen.values())
+
+
+def load_all(root: Path | None = None) -> list[Theatre]:
+    """Every theatre (bundled and the user's), validated."""
     return [load_theatre(folder) for folder in theatre_folders(root)]

@@ -1,0 +1,87 @@
+"""ACLED exports (CSV, one row per event) read into :class:`ImportedEvent` rows.
+
+The columns are ACLED's documented export layout (event_id_cnty, event_date, ..., sub_event_type,
+actor1, inter1, actor2, inter2, ..., location, latitude, longitude, geo_precision, source, notes,
+fatalities, ...). Only the columns read here are required; others are ignored.
+
+Territory rows are ACLED's three transfer sub-event types; in each, ``actor1`` is the actor that
+holds the location afterwards (ACLED codes the actor taking over territory as actor 1; for a
+"Non-violent transfer of territory" the same convention is assumed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from geo.theatres.importers._model import (
+    ImportedEvent,
+    ImportRowError,
+    parse_coordinate,
+    parse_int,
+    slugify,
+)
+from geo.theatres.importers.dates import export_date
+
+REQUIRED = (
+    "event_id_cnty",
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "country",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "notes",
+    "fatalities",
+)
+TRANSFERS = frozenset(
+    {
+        "non-state actor overtakes territory",
+        "government regains territory",
+        "non-violent transfer of territory",
+    }
+)
+CLASHES = frozenset({"armed clash"})
+STATE_INTER = "1"  # ACLED's inter code for state forces
+
+
+def event_from_row(row: Mapping[str, str], line: int) -> ImportedEvent:
+    """One ACLED row as an ImportedEvent; ImportRowError names the line and the problem."""
+    sub = (row.get("sub_event_type") or "").strip()
+    actor1 = (row.get("actor1") or "").strip()
+    if not actor1:
+        raise ImportRowError(f"line {line}: actor1 is empty")
+    location = (row.get("location") or "").strip()
+    if not location:
+        raise ImportRowError(f"line {line}: location is empty")
+    event_id = (row.get("event_id_cnty") or "").strip()
+    if not event_id:
+        raise ImportRowError(f"line {line}: event_id_cnty is empty")
+    precision = parse_int(row.get("geo_precision", ""), "geo_precision", line) or 3
+    return ImportedEvent(
+        line=line,
+        id=slugify(event_id),
+        date=export_date(row.get("event_date", ""), "event_date", line),
+        end=None,
+        kind=slugify(sub or row.get("event_type", ""), "event"),
+        type_label=sub or (row.get("event_type") or "").strip(),
+        actor1=actor1,
+        actor2=(row.get("actor2") or "").strip(),
+        actor1_state=(row.get("inter1") or "").strip() == STATE_INTER,
+        actor2_state=(row.get("inter2") or "").strip() == STATE_INTER,
+        location=location,
+        country=(row.get("country") or "").strip(),
+        lat=parse_coordinate(row.get("latitude", ""), "latitude", line, 90),
+        lon=parse_coordinate(row.get("longitude", ""), "longitude", line, 180),
+        precision=min(max(precision, 1), 3),
+        fatalities=parse_int(row.get("fatalities", ""), "fatalities", line),
+        source_title=f"{(row.get('source') or 'unnamed source').strip()} (ACLED {event_id})",
+        source_url="",
+        notes=(row.get("notes") or "").strip(),
+        territory=sub.lower() in TRANSFERS,
+        clash=sub.lower() in CLASHES,
+    )
