@@ -378,14 +378,15 @@ def _cmd_theatre_check(args: argparse.Namespace) -> int:
 
 def _add_theatre_parser(sub) -> None:
     """``geo theatre import|list|new|check``: theatres from event exports, and authoring tools."""
+    common = [_common()]
     top = sub.add_parser(
         "theatre",
+        parents=common,
         help="import, list, create and check theatres",
         description="Theatres are folders of sourced data files (docs/theatres.md): import one "
         "from an ACLED or UCDP GED export, list those the maps use, start a new one, check one.",
     )
     theatre = top.add_subparsers(dest="theatre_command", required=True, metavar="ACTION")
-    common = [_common()]
 
     def action(name: str, summary: str, description: str, handler: Handler):
         p = theatre.add_parser(name, help=summary, description=description, parents=common)

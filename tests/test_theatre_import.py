@@ -237,7 +237,7 @@ def test_new_skeleton_list_and_check_through_the_cli(tmp_path: Path, sudan: Path
     env = dict(os.environ, GEO_THEATRES=str(sudan.parent))
     done = subprocess.run(
         [sys.executable, "-m", "geo", "theatre", "list", "--format", "json"], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     listed = {t["id"]: t for t in json.loads(done.stdout)}
@@ -245,7 +245,7 @@ def test_new_skeleton_list_and_check_through_the_cli(tmp_path: Path, sudan: Path
     assert listed["sudan-2023"]["dates"] == 12 and listed["libya"]["origin"] == "bundled"
     done = subprocess.run(
         [sys.executable, "-m", "geo", "theatre", "check", str(sudan)], cwd=ROOT,
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert done.returncode == 0 and "valid" in done.stderr
     assert "without a URL" in done.stderr
