@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.gazetteer.build import ABBREVIATION, ACRONYM, DEMONYM, PRIMARY
+from geo.gazetteer.build import ABBREVIATION, ACRONYM, DEMONYM, PRIMARY, TRANSLIT
 from geo.gazetteer.fold import fold
 from geo.gazetteer.index import Entry, GazetteerIndex
 from geo.gazetteer.words import (
@@ -27,12 +27,17 @@ from geo.gazetteer.words import (
     REGION_SUFFIXES,
     SPLITTERS,
     STATE_HEADS,
+    TRANSLIT_COUNTRIES,
 )
 
-# Words: letters with inner apostrophes excluded (they end a word: "Libya's" -> "Libya", "s"),
+# Words: letters, with inner apostrophes and ayn/hamza marks of transliterations kept
+# ("Ma'arrat", "Nu'man", "A'zaz") except before an English ending ("Libya's" -> "Libya"),
 # dotted abbreviations kept whole ("U.S.", "W.Va.", "D.C."). Hyphens split words but may sit
 # inside a run.
-_TOKEN = re.compile(r"(?:[^\W\d_]{1,2}\.){2,}|[^\W\d_]+")
+_TOKEN = re.compile(
+    r"(?:[^\W\d_]{1,2}\.){2,}"
+    r"|[^\W\d_]+(?:[ʿʾ'’‘`](?!(?:s|t|re|ll|ve|d|m)\b)[^\W\d_]+)*"
+)
 _MAX_NAME_TOKENS = 7
 # Big places are kept even when their name is also a common word.
 _BIG = 1e6
@@ -51,7 +56,7 @@ class Token:
 
     @property
     def is_cap(self) -> bool:
-        return self.text[0].isupper()
+        return self.text.lstrip("ʿʾ'’‘`")[:1].isupper()
 
     @property
     def is_upper(self) -> bool:
@@ -73,8 +78,9 @@ class Mention:
     # "Kentucky National Guard", "the Washington Post"): corpora count all three as toponyms,
     # maps may draw the last faintly or not at all.
     role: str = "literal"
-    # A frequent English word ('Man', 'Reading') that names a place only when the rest of the
-    # document supports that place's country.
+    # A frequent English word ('Man', 'Reading'), or a name found only through the
+    # transliteration key, that names a place only when the rest of the document supports
+    # that place's country.
     weak: bool = False
 
 
@@ -119,8 +125,8 @@ def _runs(text: str, tokens: list[Token]) -> list[list[Token]]:
             cur = []
         if tok.is_cap:
             cur.append(tok)
-        elif cur and tok.lower in CONNECTORS:
-            cur.append(tok)
+        elif cur and tok.lower in CONNECTORS and (tok.lower != "the" or cur[-1].lower == "of"):
+            cur.append(tok)  # 'the' only as in 'Republic of the Congo'; 'Tripoli the GNA' is two
         elif cur:
             runs.append(cur)
             cur = []
@@ -161,7 +167,7 @@ def _usable(
     inner = span[0].text[1:]
     mixed = any(c.isupper() for c in inner) and any(c.islower() for c in inner)
     word = len(span) == 1 and (span[0].lower in common or mixed)
-    primary = [e.prior for e in entries if e.flags & (PRIMARY | DEMONYM)]
+    primary = [e.prior for e in entries if e.flags & PRIMARY and e.kind == "city"]
     best_primary = max(primary, default=0.0)
     keep = []
     for e in entries:
@@ -208,6 +214,14 @@ def _match(
         last = span[-1]
         dotted = last.text.endswith(".") or text[last.end : last.end + 1] == "."
         found = _usable(index.lookup_key(key), span, index.common_words, dotted)
+        if not found and len(key) >= 5 and not span[0].is_upper:
+            # Another romanisation of a known name ('Garabulli', 'Maarat al-Numan').
+            raw = text[span[0].start : span[-1].end] if text else " ".join(t.text for t in span)
+            found = tuple(
+                e
+                for e in _usable(index.lookup_translit(raw), span, index.common_words, dotted)
+                if e.country in TRANSLIT_COUNTRIES
+            )
         if found:
             return n, found
     return 0, ()
@@ -347,15 +361,19 @@ def _mentions_in_run(
         found = [f for f in found if not (f in adjacent and f in small)]
     covered = {j for s, n, _ in found for j in range(s, s + n)}
     words = [t.lower for t in run]
-    caps = [j for j, t in enumerate(run) if t.is_cap and words[j] not in PERSON_TITLES]
-    if len(caps) >= 2 and not any(w in ORG_HEADS or w in FEATURE_SUFFIXES for w in words):
-        if len([j for j in caps if j not in covered]) >= 1 and not all(j in covered for j in caps):
-            small = {
-                j
-                for s, n, es in found
-                if n == 1 and not any(e.prior >= 1e5 for e in es)
-                for j in [s]
-            }
+    small = {s for s, n, es in found if n == 1 and not any(e.prior >= 1e5 for e in es)}
+    # Each part of the run between 'and'/'or' on its own: in 'Zuwara and Garabulli' an
+    # unknown second name says nothing about the first.
+    lo = 0
+    for hi in [j for j, w in enumerate(words) if w in SPLITTERS] + [len(run)]:
+        part = range(lo, hi)
+        lo = hi + 1
+        caps = [j for j in part if run[j].is_cap and words[j] not in PERSON_TITLES]
+        if len(caps) < 2 or any(
+            words[j] in ORG_HEADS or words[j] in FEATURE_SUFFIXES for j in part
+        ):
+            continue
+        if any(j not in covered for j in caps) and not all(j in covered for j in caps):
             names.update(words[j] for j in caps if j not in covered or j in small)
     out: list[Mention] = []
     for s, n, entries in found:
@@ -401,7 +419,7 @@ def _mentions_in_run(
         demonym = all(e.flags & DEMONYM for e in entries)
         if demonym and role == "literal":
             role = "demonym"
-        weak = (
+        weak = all(e.flags & TRANSLIT for e in entries) or (
             n == 1
             and k == s
             and not span[0].is_upper

@@ -34,8 +34,8 @@ NEAR_KM = 300.0
 CONTAINED_WEIGHT = 8.0
 STATE_CUE_WEIGHT = 4.0
 FAR_KM = 2000.0
-# A mention whose best candidate scores below this is dropped: a tiny village named like a
-# word, with nothing in the document to support it.
+# A one-word mention whose best candidate scores below this is dropped: a tiny village named
+# like a word, with nothing in the document to support it.
 MIN_SCORE = math.log(1000)
 _GEOD = Geod(ellps="WGS84")
 _BROAD = {"country", "continent", "ocean", "sea", "subregion"}
@@ -149,6 +149,10 @@ def _context(chosen: list[tuple[Entry, float, str]], leave_out: str) -> _Context
     return _Context(shares, admin1, list(seen.values())[:200])
 
 
+def _one_word(m: Mention) -> bool:
+    return not any(ch in m.text for ch in " -")
+
+
 def _key(m: Mention) -> str:
     return m.candidates[0].id if m.demonym else m.text.lower()
 
@@ -202,8 +206,8 @@ def resolve_mentions(
         cue = _state_cue(m, text)
         scores = [_score(c, contexts[key], containers[n], cue) for c in cs]
         order = sorted(range(len(cs)), key=lambda i: (-scores[i], cs[i].id))
-        if scores[order[0]] < MIN_SCORE and not m.demonym:
-            continue
+        if scores[order[0]] < MIN_SCORE and not m.demonym and _one_word(m):
+            continue  # a name of several words ('Tal Abyad') is specific enough
         if m.weak and not contexts[key].shares.get(cs[order[0]].country or "", 0.0):
             continue  # 'The Man who came to dinner': a word, nothing supports the place
         chosen.append((n, order, scores, _softmax(scores)))

