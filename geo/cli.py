@@ -173,7 +173,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from geo import evaluate
 
     with _input_file(args.corpus, ".xml") as corpus:
-        report = evaluate.evaluate_corpus(corpus, limit=args.limit, progress=_progress(args))
+        if args.resolution_only:
+            report = evaluate.evaluate_resolution(corpus, limit=args.limit)
+        else:
+            report = evaluate.evaluate_corpus(corpus, limit=args.limit, progress=_progress(args))
     if args.format == "json":
         print(json.dumps(report.as_dict(), indent=2))
     else:
@@ -548,6 +551,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus", metavar="CORPUS.xml")
     p.add_argument("--limit", type=int, default=None, help="only the first N articles")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument(
+        "--resolution-only",
+        action="store_true",
+        help="score the resolver alone: gold spans given, each resolved with its article's",
+    )
 
     p = command(
         "eval-claims",

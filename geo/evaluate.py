@@ -5,6 +5,11 @@ toponyms that carry coordinates; a prediction that overlaps only annotations wit
 coordinates (or marked non-locational) counts neither way. Resolution, on matched toponyms:
 accuracy within 161 km (100 miles), median and mean error, and the AUC of the scaled log error
 (Gritta et al. 2019; lower is better).
+
+``--resolution-only`` scores the resolver alone, the way resolvers such as Mordecai 3 are
+scored: every gold span is given, its candidates are looked up as the recogniser would, the
+article's gold spans are resolved together, and each one counts (a span the gazetteer does not
+know, or that resolves to nothing, scores the maximum error).
 """
 
 from __future__ import annotations
@@ -190,4 +195,61 @@ def evaluate_corpus(path: str | Path, limit: int | None = None, progress: bool =
         report.chars += len(art.text)
         report.articles += 1
         score_article(art, doc.places, report)
+    return report
+
+
+def gold_mentions(index, article: GoldArticle) -> list:
+    """The article's gold toponyms as mentions, with the candidates the recogniser would see:
+    the whole span's name (or another romanisation of it), else the longest known name inside
+    it ('Northern Syria' -> Syria, 'Kilburn Estate' -> Kilburn)."""
+    from geo.gazetteer.build import DEMONYM
+    from geo.recognize import Mention, match_span
+
+    out = []
+    for t in sorted(article.toponyms, key=lambda t: t.start):
+        if not t.is_gold:
+            continue
+        candidates = match_span(index, article.text, t.start, t.end)
+        if candidates:
+            demonym = all(e.flags & DEMONYM for e in candidates)
+            role = "demonym" if demonym else "literal"
+            out.append(
+                Mention(
+                    t.start, t.end, article.text[t.start : t.end], candidates, demonym, None, role
+                )
+            )
+    return out
+
+
+def evaluate_resolution(path: str | Path, limit: int | None = None) -> Report:
+    """Resolution alone: gold spans given, each resolved in the context of the others."""
+    from geo.gazetteer.index import open_index
+    from geo.resolve import resolve_mentions
+
+    index = open_index()
+    report = Report()
+    for art in read_gwn(path, limit):
+        t0 = time.perf_counter()
+        mentions = gold_mentions(index, art)
+        resolved = {
+            (r.mention.start, r.mention.end): r for r in resolve_mentions(mentions, text=art.text)
+        }
+        report.seconds += time.perf_counter() - t0
+        report.chars += len(art.text)
+        report.articles += 1
+        for t in art.toponyms:
+            if not t.is_gold:
+                continue
+            report.gold += 1
+            report.predicted += 1
+            report.matched += 1
+            r = resolved.get((t.start, t.end))
+            if r is None or r.entry is None:
+                err = MAX_ERROR_KM
+                report.misses.append((t.name, art.text[max(0, t.start - 30) : t.end + 30]))
+            else:
+                err = error_km(r.entry.lat, r.entry.lon, t.lat, t.lon)
+            report.errors.append(err)
+            if err > 161 and r is not None and r.entry is not None:
+                report.far.append((f"{t.name} -> {r.entry.name} ({r.entry.id})", round(err)))
     return report

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.gazetteer.build import ABBREVIATION, ACRONYM, DEMONYM, PRIMARY, TRANSLIT
+from geo.gazetteer.build import ABBREVIATION, ACRONYM, ALTERNATE, DEMONYM, PRIMARY, TRANSLIT
 from geo.gazetteer.fold import fold
 from geo.gazetteer.index import Entry, GazetteerIndex
 from geo.gazetteer.words import (
@@ -169,8 +169,11 @@ def _usable(
     word = len(span) == 1 and (span[0].lower in common or mixed)
     primary = [e.prior for e in entries if e.flags & PRIMARY and e.kind == "city"]
     best_primary = max(primary, default=0.0)
+    country_named = any(e.kind == "country" and e.flags & (PRIMARY | ALTERNATE) for e in entries)
     keep = []
     for e in entries:
+        if country_named and e.kind == "city" and not e.flags & PRIMARY:
+            continue  # 'Mexico', 'Guatemala': the country, not its capital's other name
         if e.flags & ABBREVIATION and dotted:
             keep.append(e)  # 'Calif.', 'Mo.'
             continue
@@ -455,3 +458,33 @@ def _in_organisation(
     known = any(e.kind in _NATIONAL or e.kind == "region" or e.prior >= 1e5 for e in entries)
     rest = [j for j in range(s + n, seg_hi) if run[j].is_cap]
     return known and bool(rest) and all(words[j] in common for j in rest)
+
+
+def match_span(index: GazetteerIndex, text: str, start: int, end: int) -> tuple[Entry, ...]:
+    """Candidates for a span known to name a place (a gold span): its whole name as the
+    recogniser would match it, else the longest place name inside it."""
+    tokens = [t for t in _tokens(text, start, end) if t.lower != "the"]
+    if not tokens:
+        return ()
+    key = fold(" ".join(t.text for t in tokens))
+    dotted = text[end - 1 : end] == "." or text[end : end + 1] == "."
+    found = _usable(index.lookup_key(key), tokens, index.common_words, dotted)
+    if not found and len(key) >= 5:
+        found = tuple(
+            e
+            for e in _usable(index.lookup_translit(text[start:end]), tokens, index.common_words)
+            if e.country in TRANSLIT_COUNTRIES
+        )
+    best: tuple[int, tuple[Entry, ...]] = (0, found)
+    if not found:
+        for i in range(len(tokens)):
+            n, entries = _match(index, tokens, i, text)
+            if (
+                n == 1
+                and tokens[i].lower in index.english_words | index.common_words.keys()
+                and all(e.kind == "city" and e.prior < _BIG for e in entries)
+            ):
+                continue  # 'Royal Street' is not a town called Street
+            if n > best[0] and entries:
+                best = (n, entries)
+    return best[1]

@@ -46,3 +46,41 @@ def test_scoring_counts_matches_misses_neutral_and_false_positives():
     assert d["precision"] == 0.5 and d["recall"] == 0.5
     assert d["accuracy_161km"] == 0.0  # the Lebanese Tripoli is ~2,000 km away
     assert 1900 < d["median_error_km"] < 2200
+
+
+RESOLUTION_XML = """<?xml version="1.0" ?><articles><article file="0"><title>t</title>
+<text>Shelling near Ma'arrat al-Nu'man and the Qwertyuiop plant, northern Syria.</text><toponyms>
+<toponym><extractedName>Ma'arrat al-Nu'man</extractedName><nonLocational>No</nonLocational>
+<start>14</start><end>32</end><latitude>35.64</latitude><longitude>36.67</longitude></toponym>
+<toponym><extractedName>Qwertyuiop</extractedName><nonLocational>No</nonLocational>
+<start>41</start><end>51</end><latitude>35.5</latitude><longitude>36.5</longitude></toponym>
+<toponym><extractedName>northern Syria</extractedName><nonLocational>No</nonLocational>
+<start>59</start><end>73</end><latitude>35.0</latitude><longitude>38.0</longitude></toponym>
+</toponyms></article></articles>"""
+
+
+def test_resolution_only_scores_every_gold_span(tmp_path, gazetteer):
+    from geo.evaluate import evaluate_resolution
+
+    path = tmp_path / "r.xml"
+    path.write_text(RESOLUTION_XML, encoding="utf-8")
+    d = evaluate_resolution(path).as_dict()
+    # Every gold span counts; the unknown one scores the maximum error.
+    assert d["gold_toponyms"] == d["matched"] == 3
+    assert d["accuracy_161km"] == round(2 / 3, 4)
+
+
+def test_resolution_only_from_the_command_line(tmp_path, gazetteer):
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / "r.xml"
+    path.write_text(RESOLUTION_XML, encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "geo", "eval", str(path), "--resolution-only", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(out.stdout)["gold_toponyms"] == 3

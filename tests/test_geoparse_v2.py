@@ -282,3 +282,8 @@ def test_a_transliterated_name_needs_its_country_in_the_text():
 )
 def test_lebanese_and_libyan_tripoli_still_right(text, country):
     assert first(text, "Tripoli")["country"] == country
+
+
+def test_a_country_name_means_the_country_not_its_capital():
+    p = first("Migrants crossed from Guatemala into Mexico on foot.", "Mexico")
+    assert p["kind"] == "country"
