@@ -185,7 +185,7 @@ def _pick_place(
         return p.get("lat") is not None and not any(s <= p["start"] < e for s, e in blocked)
 
     usable = [p for p in places if ok(p)]
-    real = [p for p in usable if not p.get("demonym")]
+    real = [p for p in usable if not p.get("demonym") and p.get("role") != "in-name"]
     after = [p for p in real if trigger[1] <= p["start"] < clause[1]]
     named = _NAMED_OBJECT.match(text, trigger[1])
     if (
