@@ -18,6 +18,7 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 from shapely.geometry import MultiPoint
 
+from geo.dates import parse_day
 from geo.errors import TheatreDataError
 from geo.gazetteer import naturalearth
 from geo.theatres import Theatre
@@ -44,16 +45,10 @@ REMOTE_COLUMNS = [
 
 def to_date(value: str | dt.date | dt.datetime | None) -> dt.date | None:
     """A calendar date from an ISO string, date or datetime; None stays None."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise TheatreDataError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        return parse_day(value)
+    except ValueError as exc:
+        raise TheatreDataError(str(exc)) from None
 
 
 def as_of(theatre: Theatre, date: str | dt.date | None) -> dt.date | None:

@@ -19,12 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geo.dates import DAY, parse_day
 from geo.errors import ConfigurationError, InputError
 
 if TYPE_CHECKING:
@@ -35,8 +35,6 @@ SUFFIXES = {"geojson": ".geojson", "gpkg": ".gpkg", "csv": ".csv"}
 _BY_SUFFIX = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".csv": "csv"}
 LAYER_ORDER = ("places", "zones", "frontlines", "routes", "events", "maritime")
 DECIMALS = 6
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def format_for(out: str | Path, fmt: str | None = None) -> str:
@@ -67,12 +65,14 @@ def _is_date(value: object) -> bool:
     if isinstance(value, dt.datetime):
         return False
     return isinstance(value, dt.date) or (
-        isinstance(value, str) and _ISO_DATE.fullmatch(value) is not None
+        isinstance(value, str) and DAY.fullmatch(value) is not None
     )
 
 
 def _as_date(value: object) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    day = parse_day(value, time=False)
+    assert day is not None  # _is_date said so
+    return day
 
 
 def _is_route_roles(value: object) -> bool:

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from geo.dates import day_or_none
+
 PRECISIONS = ("day", "week", "month", "year", "unknown")
 
 MONTHS = {
@@ -307,9 +309,4 @@ def resolve_relative(expr: DateExpr, anchor: dt.date | None) -> tuple[dt.date | 
 
 def parse_article_date(value: str | None) -> dt.date | None:
     """The article's date (front matter, YYYY-MM-DD) as a date; anything else is None."""
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
+    return day_or_none(value)

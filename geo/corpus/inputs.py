@@ -8,23 +8,21 @@ decoded with the same checks as an article file (``geo.articles.decode_text``).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import glob
 import hashlib
 import json
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from geo import settings
 from geo.articles import decode_text, load_article, read_bytes, slugify
+from geo.dates import parse_day
 from geo.errors import InputError
 
 FILE_SUFFIXES = (".md", ".markdown", ".txt")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 CSV_SUFFIXES = (".csv",)
-_ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 
 
 @dataclass(frozen=True)
@@ -51,15 +49,11 @@ def content_key(text: str, date: str | None, title: str | None, article_id: str)
 
 def _day(value: object, where: str) -> str | None:
     """An ISO day from a date column; timestamps (as archives export them) are cut to the day."""
-    if value is None or value == "":
-        return None
-    match = _ISO_DAY.match(str(value).strip())
-    if match:
-        try:
-            return dt.date.fromisoformat(match.group(1)).isoformat()
-        except ValueError:
-            pass
-    raise InputError(f"{where}: date {str(value)[:40]!r} is not YYYY-MM-DD")
+    try:
+        day = parse_day(value)
+    except ValueError:
+        raise InputError(f"{where}: date {str(value)[:40]!r} is not YYYY-MM-DD") from None
+    return day.isoformat() if day else None
 
 
 def _clean(text: str) -> str:

@@ -6,6 +6,7 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import mapping
 
+from geo.dates import day_or_none, parse_day
 from geo.render.elements import FeatureLayer, css_class, esc, popup_row, round_coords, text_of
 from geo.render.legend import Entry
 
@@ -16,16 +17,11 @@ OLD_COLOR = "#9ca3af"
 
 def event_features(events: gpd.GeoDataFrame, article_date: str | None) -> list[dict]:
     """A point per event place; events up to the article date stand out, later ones are grey."""
-    import datetime as dt
-
-    day = dt.date.fromisoformat(article_date) if article_date else None
+    day = parse_day(article_date)
     features = []
     for _, ev in events.sort_values("date").iterrows():
         date = text_of(ev.get("date")) or ""
-        try:
-            when = dt.date.fromisoformat(date[:10])
-        except ValueError:
-            when = None
+        when = day_or_none(date)
         recent = bool(day and when and 0 <= (day - when).days <= RECENT_DAYS)
         after = bool(day and when and when > day)
         color = OLD_COLOR if after else EVENT_COLOR

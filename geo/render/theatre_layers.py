@@ -8,7 +8,6 @@ theatre's countries or near one of its routes), at the article's date.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +15,7 @@ from typing import Any
 
 import folium
 
+from geo.dates import day_or_none, parse_day
 from geo.render import control as control_render
 from geo.render import events as events_render
 from geo.render import maritime as maritime_render
@@ -34,24 +34,11 @@ def theatres_for(rows: Sequence[Mapping[str, Any]]) -> list:
 
 
 def _active(backer: Mapping[str, Any], date: str | None) -> bool:
-    if not date:
+    day = parse_day(date)
+    if day is None:
         return True
-    day = dt.date.fromisoformat(date)
-    start, end = backer.get("start"), backer.get("end")
-    start = _as_date(start)
-    end = _as_date(end)
+    start, end = day_or_none(backer.get("start")), day_or_none(backer.get("end"))
     return (start is None or start <= day) and (end is None or day <= end)
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 @lru_cache(maxsize=256)
@@ -118,7 +105,7 @@ def support_links(theatre: Any, date: str | None) -> list[support_render.Support
                 color=safe_color(info.get("colour"), "#374151"),
                 support=text_of(b.get("support")) or "",
                 certainty=text_of(b.get("certainty")) or "",
-                since=str(_as_date(b.get("start")) or ""),
+                since=str(day_or_none(b.get("start")) or ""),
                 sources=";".join(b["source"])
                 if isinstance(b.get("source"), list)
                 else (text_of(b.get("source")) or ""),

@@ -25,6 +25,7 @@ import shapely
 import yaml
 from shapely.geometry import MultiPoint, Point, shape
 
+from geo.dates import parse_day
 from geo.errors import GeoError, TheatreDataError
 
 THEATRES_DIR = Path(__file__).resolve().parent
@@ -35,7 +36,6 @@ ROLES = ("origin", "transit", "departure", "destination")
 MODES = ("land", "sea", "air")
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -286,9 +286,7 @@ def _convert(path: Path, line: int, col: Col, raw: str):
         raise _fail(path, line, col.name, f"{value!r} is not one of {', '.join(col.choices)}")
     if col.kind == "date":
         try:
-            if not _DATE.match(value):
-                raise ValueError
-            return dt.date.fromisoformat(value)
+            return parse_day(value, time=False)
         except ValueError:
             raise _fail(path, line, col.name, f"{value!r} is not a date (YYYY-MM-DD)") from None
     if col.kind in ("float", "int"):
