@@ -219,7 +219,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from geo import export, places
     from geo.claims import claims_frame, claims_of_document
-    from geo.enrich import theatre_layers
+    from geo.join import theatre_layers
 
     fmt = export.format_for(args.out, args.format)
     doc = places.places_from_article(_article(args.file), geocoder=args.geocoder)

@@ -11,7 +11,7 @@ Control: a site (a town, a port, not a country or a sea) of an applying theatre 
 control cell it lies in, or the nearest within ``geo.control.COAST_KM`` when it sits just off
 the coast (``geo.control.control_lookup``), when it is inside the theatre's countries or
 belongs to one of them. ``control_many`` answers that for a batch of articles at once (the
-corpus); ``join`` for one article, with routes, events and roles added (``geo.enrich``).
+corpus); ``join`` for one article, with routes, events and roles added (``geo.fields``).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from geo.control import (
     theatre_shape,
     zones_at,
 )
-from geo.enrich import (
+from geo.fields import (
     NEAR_KM,
     backers_of,
     country_roles,
@@ -320,3 +320,51 @@ def join(
     for c in ADDED:  # object dtype keeps None as None (a string dtype would turn it into NaN)
         gdf[c] = pd.Series(cols[c], index=gdf.index, dtype=object)
     return Joined(active, gdf, date)
+
+
+def enrich(
+    places: gpd.GeoDataFrame | Sequence[dict],
+    date: str | dt.date | None,
+    theatres: Iterable[Theatre] | None = None,
+) -> gpd.GeoDataFrame:
+    """The places with theatre fields added, at ``date`` (the article's date): ``join``'s
+    places, for library use (``geo.enrich``).
+
+    Parameters
+    ----------
+    places
+        A GeoDataFrame, or records with at least name, lat, lon, kind, id, country (the JSON of
+        ``geo places``). Rows without coordinates are kept and get empty fields.
+    date
+        ISO date, ``datetime.date`` or None. Control uses the latest recorded date on or before
+        it; with None there is no control, and backers, routes and events are not time-filtered.
+    theatres
+        Theatres to consider; all bundled ones by default.
+
+    Returns
+    -------
+    GeoDataFrame (EPSG:4326) with the input columns plus: ``theatre``; ``control`` (actor id or
+    None), ``control_status`` (controlled/contested/besieged), ``control_certainty``,
+    ``control_as_of``, ``control_town`` (the listed town whose cell the place is in);
+    ``backers`` (ids backing the controlling actor); ``routes`` (route ids within 25 km) and
+    ``route_roles`` (``{"route", "role"}`` dicts, role origin/transit/departure/destination);
+    ``events`` (event ids within 25 km on or before the date); ``roles`` and ``backs`` for
+    countries (e.g. Turkey: "backer of gna (libya)", ["gna"]).
+    """
+    return join(places, date, theatres).places
+
+
+def enrich_records(records: Sequence[dict], date: str | dt.date | None) -> list[dict]:
+    """``geo places`` records with JSON-ready theatre fields added (``geo.join.RECORD_FIELDS``:
+    control, control_status, control_as_of, backers, routes, route_roles, events, roles). The
+    input records are not modified."""
+    return join(records, date).records(records)
+
+
+def theatre_layers(
+    places: gpd.GeoDataFrame | Sequence[dict],
+    date: str | dt.date | None,
+    theatres: Iterable[Theatre] | None = None,
+) -> dict[str, gpd.GeoDataFrame]:
+    """Every map layer for these places at ``date`` (``Joined.layers``)."""
+    return join(places, date, theatres).layers

@@ -7,14 +7,13 @@ however many files, or however long a file, ``geo places`` is given.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
 from geo.articles import Article
-from geo.places import EXTRA_FIELDS, FIELDS, Document
+from geo.places import EXTRA_FIELDS, FIELDS
 
 FORMATS = ("table", "json", "geojson", "csv")
 
@@ -170,15 +169,3 @@ def write_documents(
         {"geojson": _claims_geojson, "csv": _claims_csv, "table": _claims_table}[fmt](docs, out)
         return
     {"json": _json, "geojson": _geojson, "csv": _csv, "table": _table}[fmt](docs, out)
-
-
-def _streamed(docs: Iterable[Document]) -> Iterator[StreamedDocument]:
-    for d in docs:
-        yield StreamedDocument(d.path, d.article, [d.places])
-
-
-def render_documents(docs: list[Document], fmt: str) -> str:
-    """The documents in one of ``FORMATS``, as one string (for library use and tests)."""
-    buf = io.StringIO()
-    write_documents(_streamed(docs), fmt, buf)
-    return buf.getvalue()

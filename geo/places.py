@@ -129,8 +129,7 @@ def iter_place_batches(article: Article, geocoder: str = "gazetteer") -> Iterato
 def _join_once_per_place(batch: list[dict], date: str | None) -> list[dict]:
     """Join each distinct place once: an article names Tripoli many times, a long file
     thousands of times, and the theatre joins are the costly part."""
-    from geo.enrich import enrich_records
-    from geo.join import RECORD_FIELDS
+    from geo.join import RECORD_FIELDS, enrich_records
 
     keys = [(r["id"], r["lat"], r["lon"], r["kind"]) for r in batch]
     first: dict[tuple, int] = {}

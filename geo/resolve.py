@@ -61,7 +61,8 @@ class Resolution:
     review: str | None = None  # why a person should check this resolution
 
 
-def _softmax(values: list[float]) -> list[float]:
+def softmax(values: list[float]) -> list[float]:
+    """Each value's share of the exponentials: log scores as probabilities that sum to 1."""
     top = max(values)
     exps = [math.exp(v - top) for v in values]
     total = sum(exps)
@@ -193,7 +194,7 @@ def resolve_mentions(
     # Pass 1: prior only.
     first = []
     for m, cs in zip(mentions, cands, strict=True):
-        probs = _softmax([c.log_prior for c in cs])
+        probs = softmax([c.log_prior for c in cs])
         best = max(range(len(cs)), key=lambda i: (probs[i], -i))
         first.append((cs[best], probs[best], _key(m)))
     containers = _containers(mentions, first, text)
@@ -210,7 +211,7 @@ def resolve_mentions(
             continue  # a name of several words ('Tal Abyad') is specific enough
         if m.weak and not contexts[key].shares.get(cs[order[0]].country or "", 0.0):
             continue  # 'The Man who came to dinner': a word, nothing supports the place
-        chosen.append((n, order, scores, _softmax(scores)))
+        chosen.append((n, order, scores, softmax(scores)))
     out: list[Resolution] = []
     places = [(cands[n][order[0]], _key(mentions[n])) for n, order, _, _ in chosen]
     for n, order, _scores, probs in chosen:

@@ -90,7 +90,7 @@ def test_rows_are_one_per_mention_with_offsets_and_control(one_shot, articles):
 
 def test_control_is_what_enrich_says(one_shot, articles):
     """The corpus computes control in bulk; it must agree with the article-level join."""
-    from geo.enrich import enrich
+    from geo.join import enrich
     from geo.places import places_from_text
 
     for a in articles[:4]:

@@ -7,8 +7,7 @@ import json
 import geopandas as gpd
 import pytest
 
-from geo.enrich import enrich, enrich_records, theatre_layers
-from geo.join import active_theatres
+from geo.join import active_theatres, enrich, enrich_records, theatre_layers
 from geo.theatres import load_theatre
 
 

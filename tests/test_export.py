@@ -11,8 +11,8 @@ import pytest
 import shapely
 
 from geo import cli, export
-from geo.enrich import theatre_layers
 from geo.errors import ConfigurationError
+from geo.join import theatre_layers
 from geo.theatres import load_theatre
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "libya-2019-12.md"

@@ -160,7 +160,7 @@ def test_a_point_off_tripoli_is_held_everywhere(gazetteer):
     from geo.articles import article_from_text
     from geo.control import theatre_shape
     from geo.corpus import control_at_many
-    from geo.enrich import enrich_records, theatre_layers
+    from geo.join import enrich_records, theatre_layers
     from geo.places import Document
     from geo.render.article_map import prepare
     from geo.theatres import load_all

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from geo.gazetteer.index import Entry, GazetteerIndex, open_index
+from geo.resolve import softmax
 
 ATTRIBUTION = "GeoNames (CC BY 4.0), Natural Earth (public domain), geo curated data (sourced)"
 
@@ -61,13 +60,8 @@ class Gazetteer(Geocoder):
         found = self.index.lookup(str(query), country=country, limit=None)
         if not found:
             return None
-        logs = [e.log_prior for e in found]
-        top = max(logs)
-        weights = [math.exp(v - top) for v in logs]
-        total = sum(weights)
-        locs = [
-            entry_to_location(e, round(w / total, 4)) for e, w in zip(found, weights, strict=True)
-        ]
+        shares = softmax([e.log_prior for e in found])
+        locs = [entry_to_location(e, round(w, 4)) for e, w in zip(found, shares, strict=True)]
         if exactly_one:
             return locs[0]
         return locs[:limit] if limit else locs

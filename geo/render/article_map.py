@@ -187,7 +187,7 @@ def enrich_rows(rows: list[dict], date: str | None) -> list[dict]:
     if any("control" in r for r in rows):
         return rows  # already joined (geo places does it too)
     try:
-        from geo.enrich import enrich_records
+        from geo.join import enrich_records
     except ImportError:
         return rows
     return enrich_records(rows, date)

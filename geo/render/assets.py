@@ -10,7 +10,6 @@ for a CDN would break offline.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -240,10 +239,6 @@ def localize(root: Element) -> list[Asset]:
                 rewritten.append((name, asset.relpath))
             setattr(element, attr, rewritten)
     return [assets[k] for k in sorted(assets)]
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def write_atomic(path: Path, data: bytes) -> bool:

@@ -1,18 +1,14 @@
 """The theatre fields of a place: who backs an actor, which routes and events lie within
 ``NEAR_KM``, and what role a foreign country plays, at a date.
 
-``geo.join`` decides which theatres apply to an article and calls these; ``enrich``,
-``enrich_records`` and ``theatre_layers`` are the library's entry points to that join.
+``geo.join`` decides which theatres apply to an article and calls these for its places.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -144,68 +140,3 @@ def events_at(theatre: Theatre, date: str | dt.date | None) -> gpd.GeoDataFrame:
     ev = theatre.events if day is None else theatre.events[theatre.events["date"] <= day]
     ev = ev.assign(theatre=theatre.id).rename(columns={"end": "end_date"})
     return gpd.GeoDataFrame(ev[EVENT_COLUMNS], geometry="geometry", crs=4326)
-
-
-def enrich(
-    places: gpd.GeoDataFrame | Sequence[dict],
-    date: str | dt.date | None,
-    theatres: Iterable[Theatre] | None = None,
-) -> gpd.GeoDataFrame:
-    """The places with theatre fields added, at ``date`` (the article's date): ``geo.join``'s
-    places.
-
-    Parameters
-    ----------
-    places
-        A GeoDataFrame, or records with at least name, lat, lon, kind, id, country (the JSON of
-        ``geo places``). Rows without coordinates are kept and get empty fields.
-    date
-        ISO date, ``datetime.date`` or None. Control uses the latest recorded date on or before
-        it; with None there is no control, and backers, routes and events are not time-filtered.
-    theatres
-        Theatres to consider; all bundled ones by default.
-
-    Returns
-    -------
-    GeoDataFrame (EPSG:4326) with the input columns plus: ``theatre``; ``control`` (actor id or
-    None), ``control_status`` (controlled/contested/besieged), ``control_certainty``,
-    ``control_as_of``, ``control_town`` (the listed town whose cell the place is in);
-    ``backers`` (ids backing the controlling actor); ``routes`` (route ids within 25 km) and
-    ``route_roles`` (``{"route", "role"}`` dicts, role origin/transit/departure/destination);
-    ``events`` (event ids within 25 km on or before the date); ``roles`` and ``backs`` for
-    countries (e.g. Turkey: "backer of gna (libya)", ["gna"]).
-    """
-    from geo.join import join
-
-    return join(places, date, theatres).places
-
-
-def enrich_records(records: Sequence[dict], date: str | dt.date | None) -> list[dict]:
-    """``geo places`` records with JSON-ready theatre fields added (``geo.join.RECORD_FIELDS``:
-    control, control_status, control_as_of, backers, routes, route_roles, events, roles). The
-    input records are not modified."""
-    from geo.join import join
-
-    return join(records, date).records(records)
-
-
-def theatre_layers(
-    places: gpd.GeoDataFrame | Sequence[dict],
-    date: str | dt.date | None,
-    theatres: Iterable[Theatre] | None = None,
-) -> dict[str, gpd.GeoDataFrame]:
-    """Every map layer for these places at ``date`` (``geo.join.Joined.layers``)."""
-    from geo.join import join
-
-    return join(places, date, theatres).layers
-
-
-class _CallableModule(types.ModuleType):
-    """``geo.enrich(places, date)`` calls :func:`enrich`: the package exposes the function
-    under the module's own name, and once the module is imported the name is the module."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> gpd.GeoDataFrame:
-        return enrich(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
