@@ -79,7 +79,8 @@ def _from_export(path: Path, out: Path, capsys) -> tuple[dict[tuple, tuple], set
     capsys.readouterr()
     props = [f["properties"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]]
     places = {_key(p): _answer(p) for p in props if p["layer"] == "places"}
-    return places, {p["theatre"] for p in props if p["layer"] != "places"}
+    theatre_layers = {"zones", "frontlines", "routes", "events", "maritime"}
+    return places, {p["theatre"] for p in props if p["layer"] in theatre_layers}
 
 
 def _from_map(path: Path) -> tuple[dict[tuple, tuple], set[str]]:
