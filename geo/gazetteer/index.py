@@ -28,6 +28,9 @@ KIND_PRIOR = {
     "gulf": 5e7,
     "region": None,  # its population, scaled by REGION_WEIGHT
     "subregion": 3e8,
+    # An airport is named in the news when it matters: worth a sizeable town (its alternate
+    # names count 0.15 of that, below a city of the same name over 15,000 people).
+    "airport": 1e5,
 }
 REGION_WEIGHT = 0.3
 CAPITAL_BONUS = 5.0
