@@ -112,6 +112,8 @@ def _joined(text: str, a: Token, b: Token) -> bool:
     if a.is_cap and b.is_cap and a.is_upper != b.is_upper:
         return False
     gap = text[a.end : b.start]
+    if gap == ". " and len(a.text) == 1 and a.is_cap and b.is_cap:
+        return True  # a middle initial: 'Gino D. Bassett' is one name
     return gap in (" ", "-", "\u00a0", "‐", "–") or (gap == ". " and a.lower in {"st", "mt", "ft"})
 
 
@@ -167,8 +169,8 @@ def _usable(
     inner = span[0].text[1:]
     mixed = any(c.isupper() for c in inner) and any(c.islower() for c in inner)
     word = len(span) == 1 and (span[0].lower in common or mixed)
-    primary = [e.prior for e in entries if e.flags & PRIMARY and e.kind == "city"]
-    best_primary = max(primary, default=0.0)
+    primary = [e.population for e in entries if e.flags & PRIMARY and e.kind == "city"]
+    best_primary = max(primary, default=0)
     country_named = any(e.kind == "country" and e.flags & (PRIMARY | ALTERNATE) for e in entries)
     keep = []
     for e in entries:
@@ -183,7 +185,7 @@ def _usable(
             keep.append(e)  # 'D.C.', 'U.K.': written as an abbreviation on purpose
             continue
         alternate_only = not e.flags & (PRIMARY | DEMONYM)
-        if alternate_only and e.kind == "city" and (word or e.prior < 100 * best_primary):
+        if alternate_only and e.kind == "city" and (word or e.population < 100 * best_primary):
             # 'Man' is not Amman, 'Part' not Perth, and 'Venice' is the Italian city, not a
             # place that also answers to that name, unless that place is far bigger.
             continue

@@ -304,3 +304,18 @@ def test_airports_and_air_bases_in_the_news():
     heathrow = found["Heathrow"]
     assert heathrow["country"] == "GB" and km(heathrow["lat"], heathrow["lon"], 51.47, -0.46) < 5
     assert found["Schiphol"]["country"] == "NL"
+
+
+def test_a_surname_after_a_middle_initial_stays_a_person():
+    text = "Police said Gino D. Bassett, 56, was held. Bassett denied it in Chicago."
+    assert [p["mention"] for p in places(text)] == ["Chicago"]
+
+
+def test_an_old_name_of_a_far_city_does_not_beat_the_town_of_that_name():
+    p = first("Police in Salisbury, in Wiltshire, closed the park.", "Salisbury")
+    assert p["country"] == "GB"
+
+
+def test_regional_adjective_names_the_region():
+    p = first("Central American migrants walked north through Mexico.", "Central American")
+    assert p["name"] == "Central America"
