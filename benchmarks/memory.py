@@ -1,4 +1,6 @@
-"""Memory at scale: peak RSS of ``geo places --format json`` on 100 and on 10,000 articles.
+"""Memory at scale: peak RSS on many articles, and on adversarial shapes against a budget.
+
+First, ``geo places --format json`` on 100 and on 10,000 articles.
 
 The CLI streams documents (each is written as soon as it is geoparsed), so the 10,000-article
 run must peak within 2x of the 100-article run (issue 5). Articles are short news texts built
@@ -6,6 +8,12 @@ from seed sentences with place names swapped in, written to a temporary folder; 
 fresh process whose own peak RSS is read with ``os.wait4`` (RUSAGE_CHILDREN would mix in every
 child the benchmark process ever waited for). ``GEO_BENCH_ARTICLES`` shrinks the large set
 (default 10,000; about 50 ms an article).
+
+Then the adversarial shapes (issue 17): text with no sentence break and one place mention per
+word, 1 MB lines in a JSON Lines corpus, and one file near 50 MB. Each is generated in a
+temporary folder, never stored, and run through ``geo places``, ``geo build`` and ``geo
+corpus``; each peak RSS is printed beside the budget, 300 MB + 10x the input's size.
+``GEO_BENCH_HOSTILE_MB`` sets the size of the large file (default 50).
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -95,7 +104,94 @@ def peak_rss(folder: Path, names: list[str]) -> tuple[float, float, int, int]:
     return usage.ru_maxrss / 1024, seconds, len(documents), places
 
 
+BUDGET_BASE_MB = 300
+BUDGET_FACTOR = 10
+HOSTILE_MB = float(os.environ.get("GEO_BENCH_HOSTILE_MB", "50"))
+
+
+def _geo() -> list[str]:
+    script = Path(sys.executable).with_name("geo")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "geo"]
+
+
+def adversarial_text(size: int, separator: str = ", ", seed: int = SEED) -> str:
+    """``size`` characters of place names and nothing else: no sentence break, every word a
+    mention (the shape that once made each mention copy its whole, huge sentence)."""
+    rng = random.Random(seed)
+    words: list[str] = []
+    total = 0
+    while total < size:
+        word = rng.choice(PLACES)
+        words.append(word)
+        total += len(word) + len(separator)
+    return separator.join(words)[:size].rsplit(" ", 1)[0]
+
+
+def write_shapes(folder: Path, big_mb: float) -> list[tuple[str, str, list[str]]]:
+    """The adversarial inputs: (label, command, argv tail) with files written in ``folder``."""
+    head = "---\ntitle: Names\ndate: 2019-06-01\n---\n"
+    shapes = []
+    (folder / "commas.md").write_text(head + adversarial_text(200_000), encoding="utf-8")
+    (folder / "words.md").write_text(head + adversarial_text(200_000, " and "), encoding="utf-8")
+    with open(folder / "lines.jsonl", "w", encoding="utf-8") as f:
+        for i in range(4):
+            text = adversarial_text(1_000_000, ", ", seed=SEED + i)
+            f.write(json.dumps({"id": f"l{i}", "date": "2019-06-01", "text": text}) + "\n")
+    big = folder / "big.md"
+    big.write_text(head + adversarial_text(int(big_mb * 1_000_000)), encoding="utf-8")
+    for name in ("commas.md", "words.md", "big.md"):
+        shapes.append((f"{name}", "places", ["places", "--format", "json", name]))
+        shapes.append((f"{name}", "build", ["build", "--quiet", "--out", "maps", name]))
+    for name in ("commas.md", "lines.jsonl", "big.md"):
+        shapes.append(
+            (
+                f"{name}",
+                "corpus",
+                ["corpus", "--quiet", "--workers", "1", "--out", "c.parquet", name],
+            )
+        )
+    return shapes
+
+
+def measure(folder: Path, argv: list[str]) -> tuple[float, float, int]:
+    """Run ``geo argv`` in ``folder``: (peak RSS MB, seconds, exit code); stdout discarded."""
+    t0 = time.perf_counter()
+    with open(os.devnull, "wb") as out, open(folder / "err.txt", "wb") as err:
+        proc = subprocess.Popen([*_geo(), *argv], cwd=folder, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_maxrss / 1024, time.perf_counter() - t0, proc.returncode
+
+
+def run_adversarial(big_mb: float = HOSTILE_MB) -> bool:
+    """Print each adversarial shape's peak RSS beside its budget; whether all are within."""
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="geo-memory-hostile-") as tmp:
+        folder = Path(tmp)
+        shapes = write_shapes(folder, big_mb)
+        for label, command, argv in shapes:
+            size_mb = (folder / argv[-1]).stat().st_size / 1e6
+            budget = BUDGET_BASE_MB + BUDGET_FACTOR * size_mb
+            mb, seconds, code = measure(folder, argv)
+            within = code == 0 and mb <= budget
+            ok &= within
+            verdict = "ok" if within else ("FAILED" if code else "OVER BUDGET")
+            print(
+                f"geo {command:<7} {label:<12} {size_mb:6.1f} MB input: peak RSS {mb:7.1f} MB "
+                f"(budget {budget:6.0f} MB), {seconds:6.1f} s: {verdict}",
+                flush=True,
+            )
+            for leftover in ("maps", "c.parquet", "c.parquet.parts"):
+                path = folder / leftover
+                if path.is_dir():
+                    shutil.rmtree(path)
+                elif path.exists():
+                    path.unlink()
+    return ok
+
+
 def run() -> None:
+    run_adversarial()
     runs = []
     for count in (SMALL, LARGE):
         with tempfile.TemporaryDirectory(prefix="geo-memory-bench-") as tmp:
@@ -118,4 +214,6 @@ def run() -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--adversarial"]:
+        sys.exit(0 if run_adversarial() else 1)
     run()

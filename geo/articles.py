@@ -153,26 +153,92 @@ def load_article(path: str | Path) -> Article:
     return article_from_text(decode_text(data, name), name)
 
 
+# A "sentence" longer than this (a list of names with no full stop, a page with no break) is
+# split at white space into pieces of at most this many characters, so no quote, popup or
+# record grows with the length of a text that never ends a sentence.
+MAX_SENTENCE = 1000
+# The sentence quoted with each mention is cut to about this many characters around the
+# mention, with CUT marking each end that was cut.
+QUOTE_CHARS = 300
+CUT = "…"
+
+
+def _pieces(text: str, start: int, end: int, limit: int = MAX_SENTENCE) -> list[tuple[int, int]]:
+    """``text[start:end]`` as spans of at most ``limit`` characters, cut at white space where
+    there is some in the second half of a piece (otherwise exactly at the limit)."""
+    spans: list[tuple[int, int]] = []
+    pos = start
+    while end - pos > limit:
+        cut = max(
+            text.rfind(" ", pos + limit // 2, pos + limit), text.rfind("\n", pos, pos + limit)
+        )
+        cut = cut if cut > pos + limit // 2 else pos + limit
+        spans.append((pos, cut))
+        pos = cut
+        while pos < end and text[pos].isspace():
+            pos += 1
+    if pos < end:
+        spans.append((pos, end))
+    return spans
+
+
 class Sentences:
-    """Sentence spans of a text, for quoting the sentence around a mention."""
+    """Sentence spans of a text, for quoting the sentence around a mention.
+
+    Over-long sentences are split (``MAX_SENTENCE``). The quote of a short sentence is built
+    once and shared by every mention in it (mentions are asked for in text order); a long one
+    is cut to ``QUOTE_CHARS`` around each mention. Memory so stays bounded by the text's size,
+    not by mentions times sentence length.
+    """
 
     def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
         self.text = text
         end = len(text) if end is None else end
         spans: list[tuple[int, int]] = []
+        self._split: set[int] = set()  # ends of pieces of a split sentence (cut there)
         pos = start
-        for m in _SENTENCE_END.finditer(text, start, end):
-            if m.start() > pos:
-                spans.append((pos, m.start()))
-            pos = m.end()
-        if pos < end:
-            spans.append((pos, end))
+        bounds = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text, start, end)]
+        for stop, after in [*bounds, (end, end)]:
+            if stop > pos:
+                pieces = _pieces(text, pos, stop)
+                spans.extend(pieces)
+                self._split.update(e for _, e in pieces[:-1])
+            pos = after
         self.spans = spans
         self._starts = [s for s, _ in spans]
+        self._last: tuple[object, str] = (None, "")
 
-    def around(self, offset: int) -> str:
+    def around(self, offset: int, end: int | None = None) -> str:
+        """The sentence holding ``text[offset:end]`` on one line, cut to about ``QUOTE_CHARS``
+        around it (each cut end marked with ``CUT``); '' before the first sentence."""
         i = bisect.bisect_right(self._starts, offset) - 1
         if i < 0:
             return ""
         s, e = self.spans[i]
-        return " ".join(self.text[s:e].split())  # one line, whatever the file's line breaks
+        head = CUT + " " if i > 0 and self.spans[i - 1][1] in self._split else ""
+        tail = " " + CUT if e in self._split else ""
+        if e - s <= QUOTE_CHARS:
+            if self._last[0] != i:
+                self._last = (i, head + " ".join(self.text[s:e].split()) + tail)
+            return self._last[1]
+        end = min(max(offset, end if end is not None else offset), e)
+        # Windows sit on a grid of QUOTE_CHARS / 3, so the mentions near each other share one
+        # quote (one string) instead of each cutting its own.
+        step = QUOTE_CHARS // 3
+        a = max(s, s + (offset - s) // step * step - step)
+        b = min(e, a + QUOTE_CHARS)
+        if end > b:  # a mention longer than a grid step: centred on it instead
+            a, b = max(s, offset - step), min(e, max(end, offset - step + QUOTE_CHARS))
+        if self._last[0] == (i, a, b):
+            return self._last[1]
+        key = (i, a, b)
+        if a > s:  # start at a word
+            space = self.text.find(" ", a, offset)
+            a = space + 1 if space >= 0 else a
+        if b < e:  # end at a word
+            space = self.text.rfind(" ", end, b)
+            b = space if space >= 0 else b
+        quote = " ".join(self.text[a:b].split())
+        head = CUT + " " if a > s else head
+        self._last = (key, head + quote + (" " + CUT if b < e else tail))
+        return self._last[1]

@@ -79,11 +79,12 @@ def write_part(folder: Path, results: Sequence[Result], version: str) -> Path | 
         return None
     columns: dict[str, list] = {name: [] for name in _PART_TYPES}
     for key, rows, _ in results:
-        for row in rows or ():
-            columns["article_key"].append(key)
-            for name in _PART_TYPES:
-                if name != "article_key":
-                    columns[name].append(row[name])
+        if not rows:
+            continue
+        columns["article_key"].extend([key] * len(rows["start"]))
+        for name in _PART_TYPES:
+            if name != "article_key":
+                columns[name].extend(rows[name])
     schema = _part_schema().with_metadata(
         {_META_KEY: json.dumps({"version": version, "keys": keys}).encode()}
     )
@@ -135,3 +136,12 @@ def done_parts(folder: Path, version: str) -> dict[str, Path]:
         for key in meta.get("keys", []):
             done.setdefault(key, part)
     return done
+
+
+def read_part(part: Path | None):
+    """A part's rows as an Arrow table in the part schema (``None``: an empty table)."""
+    import pyarrow.parquet as pq
+
+    if part is None:
+        return _part_schema().empty_table()
+    return pq.read_table(part, schema=_part_schema())

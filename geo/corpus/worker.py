@@ -1,6 +1,9 @@
-"""The worker side of a corpus run: geoparse a batch of articles into plain row dicts.
+"""The worker side of a corpus run: geoparse a batch of articles into columns of rows.
 
-Runs in a pool process or a Dask worker; one bad article fails alone, with its reason.
+Runs in a pool process or a Dask worker; one bad article fails alone, with its reason. An
+article's places are taken one context window at a time and cut down at once to the columns
+of a corpus row, so a huge article of nothing but place names holds one window's full
+records at a time, not all of them (issue 17: memory bounded by the input's size).
 """
 
 from __future__ import annotations
@@ -14,7 +17,13 @@ from geo.corpus.lookup import control_at_many, warm_theatres
 from geo.errors import GeoError
 
 Task = tuple[str, str, str, str | None]  # key, source, text, date
-Result = tuple[str, list[dict] | None, str | None]  # key, rows, error
+# key, rows as columns (ROW_COLUMNS -> one value per mention), error
+Result = tuple[str, dict[str, list] | None, str | None]
+ROW_COLUMNS = (
+    "mention", "start", "end", "place_id", "name", "kind", "country", "score", "lon", "lat",
+    "control", "control_status", "control_as_of",
+)  # fmt: skip
+_FROM_RECORD = {"place_id": "id"}  # row column -> place record key, where they differ
 
 
 @lru_cache(maxsize=1)
@@ -40,44 +49,37 @@ def _worker_init() -> None:
     index.open_index()
 
 
-def geoparse_batch(batch: Sequence[Task]) -> list[Result]:
-    """Geoparse a batch of articles: (key, rows, None) each, or (key, None, reason) on failure.
-
-    Runs in a worker (a pool process or a Dask worker); rows are plain dicts, one per mention.
-    """
+def _article_rows(text: str, source: str, date: str | None) -> dict[str, list]:
+    """One article's rows as columns, its places taken a context window at a time."""
     from geo.articles import article_from_text
-    from geo.places import places_from_article
+    from geo.places import iter_place_batches
 
+    article = article_from_text(text, source)
+    date = date or article.date
+    columns: dict[str, list] = {name: [] for name in ROW_COLUMNS}
+    record_columns = [(c, _FROM_RECORD.get(c, c)) for c in ROW_COLUMNS[:10]]
+    for places in iter_place_batches(article):
+        for column, key in record_columns:
+            columns[column].extend(p[key] for p in places)
+        for actor, status, day in control_at_many([(places, date)])[0]:
+            columns["control"].append(actor)
+            columns["control_status"].append(status)
+            columns["control_as_of"].append(day)
+    return columns
+
+
+def geoparse_batch(batch: Sequence[Task]) -> list[Result]:
+    """Geoparse a batch of articles: (key, columns, None) each, or (key, None, reason).
+
+    Runs in a worker (a pool process or a Dask worker); columns hold one value per mention.
+    """
     _warm()
-    parsed: list[tuple[str, list[dict], str | None]] = []
-    errors: dict[str, str] = {}
+    results: list[Result] = []
     for key, source, text, date in batch:
         try:
-            article = article_from_text(text, source)
-            parsed.append((key, places_from_article(article).places, date or article.date))
+            results.append((key, _article_rows(text, source, date), None))
         except GeoError as exc:
-            errors[key] = _split(str(exc), source)[1]
+            results.append((key, None, _split(str(exc), source)[1]))
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the corpus
-            errors[key] = f"{type(exc).__name__}: {exc}"
-    controls = control_at_many([(places, date) for _, places, date in parsed])
-    rows_of: dict[str, list[dict]] = {}
-    for (key, places, _), control in zip(parsed, controls, strict=True):
-        rows_of[key] = [
-            {
-                "mention": p["mention"],
-                "start": p["start"],
-                "end": p["end"],
-                "place_id": p["id"],
-                "name": p["name"],
-                "kind": p["kind"],
-                "country": p["country"],
-                "score": p["score"],
-                "lon": p["lon"],
-                "lat": p["lat"],
-                "control": actor,
-                "control_status": status,
-                "control_as_of": day,
-            }
-            for p, (actor, status, day) in zip(places, control, strict=True)
-        ]
-    return [(key, rows_of.get(key), errors.get(key)) for key, _, _, _ in batch]
+            results.append((key, None, f"{type(exc).__name__}: {exc}"))
+    return results

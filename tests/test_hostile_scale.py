@@ -1,0 +1,73 @@
+"""Hostile scale: texts that never end a sentence and name a place at every word (issue 17).
+
+The inputs are generated here; memory itself is measured in ``benchmarks/memory.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from geo.articles import CUT, MAX_SENTENCE, QUOTE_CHARS, Sentences
+
+NAMES = ["Tripoli", "Misrata", "Sirte", "Benghazi", "Tobruk", "Sabha", "Zawiya", "Gharyan"]
+
+
+def names_text(size: int, separator: str = ", ", seed: int = 3) -> str:
+    rng = random.Random(seed)
+    words = [rng.choice(NAMES) for _ in range(size // 8 + 1)]
+    return separator.join(words)[:size].rsplit(" ", 1)[0]
+
+
+def test_a_sentence_that_never_ends_is_split_into_bounded_pieces():
+    text = "Talks began in Tunis. " + names_text(50_000) + ". They ended."
+    spans = Sentences(text).spans
+    assert max(e - s for s, e in spans) <= MAX_SENTENCE
+    assert text[spans[0][0] : spans[0][1]] == "Talks began in Tunis."
+    assert text[spans[-1][0] : spans[-1][1]] == "They ended."
+    # Pieces are cut at white space, never inside a word.
+    assert all(text[e - 1] != " " and (e == len(text) or not text[e].isalpha()) for _, e in spans)
+
+
+def test_each_quote_is_capped_holds_its_mention_and_marks_its_cuts():
+    text = "Talks began in Tunis. " + names_text(20_000) + ". They ended."
+    sentences = Sentences(text)
+    quotes = []
+    pos = 22
+    for name in text[22:-13].split(", "):
+        start = text.index(name, pos)
+        pos = start + len(name)
+        quote = sentences.around(start, pos)
+        assert name in quote
+        assert len(quote) <= QUOTE_CHARS + 2 * (len(CUT) + 1)
+        assert quote.startswith(CUT) or quote.endswith(CUT)
+        quotes.append(quote)
+    # Neighbouring mentions share one quote: stored once, not once per mention.
+    assert len({id(q) for q in quotes}) < len(quotes) / 10
+    assert sentences.around(0, 5) == "Talks began in Tunis."
+    assert sentences.around(len(text) - 5) == "They ended."
+
+
+def test_a_short_sentence_is_quoted_whole_and_shared():
+    text = "Fighting   spread from Tripoli \tto Misrata and Sirte. Calm in Tobruk."
+    sentences = Sentences(text)
+    first = [sentences.around(text.index(n)) for n in ("Tripoli", "Misrata", "Sirte")]
+    assert first[0] == "Fighting spread from Tripoli to Misrata and Sirte."
+    assert first[0] is first[1] is first[2]
+
+
+@pytest.mark.parametrize("separator", [", ", " and "])
+def test_places_on_a_text_of_names_quotes_bounded_sentences(gazetteer, separator):
+    from geo.places import places_from_text
+
+    text = "---\ntitle: Names\ndate: 2019-06-01\n---\n" + names_text(60_000, separator)
+    doc = places_from_text(text)
+    assert len(doc.places) > 5000
+    for p in doc.places:
+        assert text[p["start"] : p["end"]] == p["mention"]
+        assert len(p["sentence"]) <= QUOTE_CHARS + 4
+    # The JSON of the places grows with the text, not with mentions x sentence length.
+    size = len(json.dumps([p["sentence"] for p in doc.places]))
+    assert size < 400 * len(doc.places)
