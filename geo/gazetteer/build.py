@@ -398,7 +398,11 @@ def _airport_names(name: str, city: str, iata: str = "X") -> tuple[str, list[str
 
 
 def _add_airports(rows: _Rows, english: frozenset[str]) -> None:
-    import airportsdata
+    try:
+        import airportsdata
+    except ImportError:  # an environment made before the package was pinned: no airports yet
+        log.warning("gazetteer: airportsdata is not installed (run `make setup`); no airports")
+        return
 
     curated = [
         (p[6], p[7]) for p in rows.places if p[1].startswith("geo:") and p[3] in _AIRFIELD_KINDS
