@@ -204,8 +204,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     out = _folder(args.out)
     with contextlib.ExitStack() as stack:
         paths = [stack.enter_context(_input_file(p, ".md")) for p in args.paths]
-        report = build(paths, out, force=args.force, progress=_progress(args))
-    for name, reason in report.failed:
+        report = build(
+            paths,
+            out,
+            force=args.force,
+            progress=_progress(args),
+            workers=(os.cpu_count() or 1) if args.workers is None else args.workers,
+            follow_symlinks=args.follow_symlinks,
+        )
+    for name, reason in [*report.ignored, *report.failed]:
         print(f"geo build: {name}: {reason}", file=sys.stderr)
     if report.failed or not args.quiet:  # -q keeps the summary when it reports failures
         print(
@@ -579,6 +586,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="DIR_OR_FILE")
     _output_option(p, "output folder (default: maps)", default="maps", metavar="DIR")
     p.add_argument("--force", action="store_true", help="rebuild even unchanged articles")
+    p.add_argument("--workers", type=int, default=None, help="processes (default: CPU count)")
+    p.add_argument(
+        "--follow-symlinks", action="store_true", help="read articles that are symbolic links"
+    )
 
     p = command(
         "export",

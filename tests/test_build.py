@@ -191,3 +191,173 @@ def test_a_deleted_article_leaves_the_index_and_the_folder(tmp_path, no_theatres
     assert not (out / "gone.html").exists() and not (out / "gone.csv").exists()
     assert "Soon gone" not in (out / "index.html").read_text()
     assert (out / "kept.html").is_file()
+
+
+def test_a_no_op_rebuild_checks_each_article_once(tmp_path, monkeypatch):
+    """The plan is one pass: resolving paths grows with the articles, not with their square."""
+    src, out = tmp_path / "in", tmp_path / "maps"
+    src.mkdir()
+    out.mkdir()
+    state: dict = {"maps": {}}
+    n = 400
+    for i in range(n):
+        path = src / f"a{i:04d}.md"
+        path.write_text(f"Article {i} about Tripoli.\n", encoding="utf-8")
+        key = build.article_key(path.read_bytes(), "shared")
+        state["maps"][str(path.resolve())] = {"slug": f"a{i:04d}", "key": key}
+        for name in build._outputs(f"a{i:04d}"):
+            (out / name).touch()
+    articles, _ = build.find_articles([src])
+    calls = 0
+    real = Path.resolve
+
+    def counting(self, *args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "resolve", counting)
+    report = build.BuildReport()
+    todo = build._plan(articles, out, state, "shared", {}, build.RESERVED, False, report)
+    assert todo == [] and len(report.skipped) == n
+    assert calls <= 3 * n
+
+
+def test_the_size_limit_is_checked_before_reading(tmp_path, no_theatres, gazetteer, capsys):
+    src = tmp_path / "in"
+    _article(src, "small.md")
+    with open(src / "huge.md", "wb") as fh:  # sparse: 3 GB that take no disk and, unread, no RAM
+        fh.truncate(3 * 2**30)
+    code = main(["build", str(src), "--out", str(tmp_path / "maps"), "--quiet", "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "huge.md" in err and "over the" in err and "limit" in err
+    assert "Traceback" not in err
+    assert (tmp_path / "maps" / "small.html").is_file()
+
+
+def test_links_fifos_and_devices_in_the_input_folder_are_skipped_by_name(
+    tmp_path, no_theatres, gazetteer, capsys
+):
+    import os
+
+    src, outside = tmp_path / "in", tmp_path / "outside"
+    _article(src, "real.md", "Inside the folder")
+    _article(outside, "secret.md", "A file outside the folder")
+    (src / "outside.md").symlink_to(outside / "secret.md")
+    (src / "zero.md").symlink_to("/dev/zero")
+    (src / "loop.md").symlink_to(src / "loop.md")
+    (src / "dangling.md").symlink_to(src / "missing.md")
+    os.mkfifo(src / "fifo.md")
+    out = tmp_path / "maps"
+    code = main(["build", str(src), "--out", str(out), "--quiet", "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "Traceback" not in err
+    lines = {line.split(": ")[1]: line for line in err.splitlines() if "skipped" in line}
+    assert "symbolic link, skipped" in lines[str(src / "outside.md")]
+    assert "symbolic link to a device" in lines[str(src / "zero.md")]
+    assert "loop" in lines[str(src / "loop.md")]
+    assert "dangling" in lines[str(src / "dangling.md")]
+    assert "FIFO" in lines[str(src / "fifo.md")]
+    assert sorted(p.name for p in out.glob("*.html")) == ["index.html", "real.html"]
+    assert "outside the folder" not in (out / "index.html").read_text()
+
+    # Opting in reads the link to a regular file; devices, loops and FIFOs stay skipped.
+    code = main(["build", str(src), "--out", str(out), "--quiet", "--follow-symlinks"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert (out / "outside.html").is_file() and "zero.md" in err and "fifo.md" in err
+
+    # A device named directly is refused in one line, not read.
+    code = main(["build", str(src / "zero.md"), "--out", str(tmp_path / "m2"), "--quiet"])
+    err = capsys.readouterr().err
+    assert "zero.md: symbolic link to a device" in err and "Traceback" not in err
+
+
+def test_reserved_slugs_never_take_the_corpus_map_or_index_names(tmp_path, no_theatres, gazetteer):
+    import json
+
+    src, out = tmp_path / "in", tmp_path / "maps"
+    src.mkdir()
+    out.mkdir()
+    (out / "overview.html").write_text("<html>corpus map</html>", encoding="utf-8")
+    (out / "corpus-maps.json").write_text(
+        json.dumps([{"file": "overview.html", "title": "Overview"}]), encoding="utf-8"
+    )
+    for slug in ("corpus", "overview", "assets"):
+        (src / f"{slug}.md").write_text(
+            f"---\nslug: {slug}\n---\nFighting reached Tripoli.\n", encoding="utf-8"
+        )
+    report = build.build([src], out, progress=False)
+    assert report.ok, report.failed
+    pages = sorted(p.name for p in out.glob("*.html"))
+    assert pages == ["assets-map.html", "corpus-map.html", "index.html", "overview-map.html",
+                     "overview.html"]  # fmt: skip
+    assert (out / "overview.html").read_text() == "<html>corpus map</html>"
+
+
+def test_corpus_map_output_names_are_validated(tmp_path, no_theatres, gazetteer, capsys):
+    import json
+
+    out = tmp_path / "maps"
+    src = tmp_path / "in"
+    _article(src, "kept.md")
+    build.build([src], out, progress=False)
+    for bad in ("javascript:alert(1).html", "a b.html", ".hidden.html", "index.html", "kept.html"):
+        code = main(["corpus-map", str(tmp_path / "none.parquet"), "--out", str(out / bad)])
+        err = capsys.readouterr().err
+        assert code != 0 and err.count("\n") == 1 and "Traceback" not in err, (bad, err)
+        assert not (out / bad).exists() or bad in ("index.html", "kept.html")
+    # A listing written by hand (or by an older version) cannot put a scheme in the index.
+    (out / "javascript:alert(1).html").write_text("x", encoding="utf-8")
+    (out / "corpus-maps.json").write_text(
+        json.dumps([{"file": "javascript:alert(1).html", "title": "Bad"}]), encoding="utf-8"
+    )
+    build.build([src], out, progress=False, force=True)
+    assert "javascript:" not in (out / "index.html").read_text()
+
+
+def test_temp_files_of_a_killed_build_are_removed_on_the_next_run(tmp_path, no_theatres, gazetteer):
+    src, out = tmp_path / "in", tmp_path / "maps"
+    _article(src, "a.md")
+    build.build([src], out, progress=False)
+    stale = [out / ".a.html.x1y2z3.tmp", out / "assets" / "geo" / ".index-page.js.abc.tmp"]
+    for path in stale:
+        path.write_bytes(b"half a file")
+    keep = out / "notes.tmp"  # not a temp file of ours: kept
+    keep.write_text("mine", encoding="utf-8")
+    build.build([src], out, progress=False)
+    assert not any(p.exists() for p in stale)
+    assert keep.exists()
+
+
+def test_two_workers_write_the_same_bytes_as_one(tmp_path, no_theatres, gazetteer):
+    src = tmp_path / "in"
+    for i in range(5):
+        _article(src, f"a{i}.md", f"Article number {i}")
+    (src / "bad.md").write_bytes(b"---\ntitle: [unclosed\n---\nbody\n")
+    outputs = {}
+    for workers in (1, 2):
+        out = tmp_path / f"maps{workers}"
+        report = build.build([src], out, progress=False, workers=workers)
+        assert len(report.built) == 5 and [f for f, _ in report.failed] == [str(src / "bad.md")]
+        outputs[workers] = {
+            str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+        }
+    assert outputs[1] == outputs[2]
+
+
+def test_touching_one_article_rewrites_only_its_files(tmp_path, no_theatres, gazetteer):
+    src, out = tmp_path / "in", tmp_path / "maps"
+    for i in range(4):
+        _article(src, f"a{i}.md", f"Article number {i}")
+    first = build.build([src], out, progress=False, workers=2)
+    assert len(first.built) == 4
+    assert build.build([src], out, progress=False).written == []
+    _article(src, "a2.md", "Article number 2, corrected")
+    again = build.build([src], out, progress=False, workers=2)
+    assert again.built == [str(src / "a2.md")] and len(again.skipped) == 3
+    assert sorted(again.written) == sorted(
+        ["a2.html", "a2.geojson", "a2.csv", "a2.review.csv", "index.html"]
+    ) or sorted(again.written) == sorted(["a2.html", "index.html"])

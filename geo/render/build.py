@@ -1,11 +1,16 @@
-"""``geo build``: articles -> maps, incremental, atomic and deterministic.
+"""``geo build``: articles -> maps, incremental, parallel, atomic and deterministic.
 
-- Incremental: each article's outputs are keyed by a hash of its bytes, the theatre data, the
-  code (the ``geo`` package sources and the npm lockfile) and the gazetteer index; an unchanged
-  key with its files present is skipped.
+- Incremental: each article's outputs are keyed by a hash of its bytes, the code (the ``geo``
+  package sources and the npm lockfile), the gazetteer index and the theatre files that decide
+  which places a theatre reaches (``REACH_FILES``); the other files of a theatre (control,
+  events, maritime, sources...) are recorded per article only for the theatres its map used, so
+  editing one control row rebuilds that theatre's articles and no others. An unchanged article
+  with its files present is skipped; the check is one pass over the articles (linear).
+- Parallel: articles are geoparsed and rendered in worker processes (``workers``) or on a Dask
+  cluster (``scheduler``); each returns its files and the parent writes them, so output is the
+  same bytes whatever the number of workers or the order they finish in.
 - Atomic: every file is written to a temp file and moved into place with ``os.replace``, and a
-  lock file serialises concurrent builds into one folder, so a killed build leaves each earlier
-  map whole and two builds never interleave.
+  lock on the folder serialises concurrent builds; temp files a killed build left are removed.
 - Resilient: an article that fails is reported with its reason; the rest still build.
 """
 
@@ -20,55 +25,49 @@ import re
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from geo import settings
-from geo.articles import slugify
-from geo.errors import GeoError, InputError
-from geo.render.assets import copy_assets, write_atomic
+from geo.errors import ConfigurationError, GeoError, InputError
+from geo.render.article_files import ArticleFile, find_articles, read_article_bytes
+from geo.render.assets import write_atomic
 
 STATE_FILE = ".build-state.json"
 SAVE_EVERY_SECONDS = 5.0
-ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-RESERVED = {"index", "assets"}
+_TEMP_RE = re.compile(r"^\..+\.tmp$")  # what write_atomic names its temp files
+# Names an article page cannot take: the index, the assets folder, the default corpus map.
+RESERVED = frozenset({"index", "assets", "corpus"})
+# Theatre files that decide which places (so which articles) a theatre reaches: its countries,
+# its routes and waypoints (places within reach of a route), and actors and backers (roles of
+# the countries they come from). A change to one of these may touch any article.
+REACH_FILES = frozenset(
+    {"theatre.yaml", "routes.csv", "waypoints.csv", "actors.csv", "backers.csv"}
+)
+_THEATRE_SUFFIXES = (".csv", ".yaml", ".yml", ".json", ".geojson")
 
 
 @dataclass
 class BuildReport:
-    """What a build did: built, skipped (unchanged) and failed articles with reasons."""
+    """What a build did: built, skipped (unchanged), failed and passed-over inputs, and the
+    files it wrote (relative to the output folder, only those whose bytes changed)."""
 
     built: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    ignored: list[tuple[str, str]] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
 
-def find_articles(paths: Sequence[str | Path]) -> list[Path]:
-    """Article files named directly, or found (sorted) in the folders named."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.iterdir()
-                    if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
-                )
-            )
-        elif path.exists():
-            found.append(path)
-        else:
-            raise InputError(f"{raw}: no such file or folder")
-    return found
+# --------------------------------------------------------------------------- versions and keys
 
 
 def _hash_files(files: Sequence[Path], root: Path) -> str:
@@ -83,9 +82,15 @@ def _hash_files(files: Sequence[Path], root: Path) -> str:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """A hash of the code that shapes a map: geo's sources and the npm lockfile."""
+    """A hash of the code that shapes a map: geo's sources and static files, the npm lockfile."""
     root = settings.PACKAGE_DIR
-    files = [p for p in root.rglob("*.py") if "__pycache__" not in p.parts]
+    files = [
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and p.suffix in (".py", ".js", ".css", ".html")
+    ]
     lock = settings.PROJECT_DIR / "package-lock.json"
     digest = _hash_files(files, root)
     if lock.exists():
@@ -93,20 +98,39 @@ def code_version() -> str:
     return hashlib.sha256(digest.encode()).hexdigest()
 
 
-def theatre_version() -> str:
-    """A hash of every theatre's data files, bundled and the user's (``GEO_THEATRES``), so
-    editing control or routes, or importing a theatre, rebuilds the maps."""
+def _theatre_files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and p.suffix in _THEATRE_SUFFIXES]
+
+
+def _theatre_id(folder: Path) -> str:
+    import yaml
+
+    try:
+        meta = yaml.safe_load((folder / "theatre.yaml").read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return folder.name
+    return str(meta.get("id") or folder.name) if isinstance(meta, dict) else folder.name
+
+
+def theatre_versions() -> tuple[str, dict[str, str]]:
+    """(reach, {theatre id: content}) hashes of every theatre, bundled and the user's
+    (``GEO_THEATRES``).
+
+    ``reach`` covers ``REACH_FILES`` of every theatre (and which theatres exist); each content
+    hash covers the rest of one theatre's files.
+    """
     from geo.theatres import theatre_folders
 
-    digests = []
+    reach: list[str] = []
+    content: dict[str, str] = {}
     for folder in theatre_folders():
-        files = [
-            p
-            for p in folder.rglob("*")
-            if p.is_file() and p.suffix in (".csv", ".yaml", ".yml", ".json", ".geojson")
-        ]
-        digests.append(f"{folder.name}:{_hash_files(files, folder)}")
-    return hashlib.sha256("|".join(digests).encode()).hexdigest() if digests else "none"
+        files = _theatre_files(folder)
+        theatre = _theatre_id(folder)
+        reach.append(
+            f"{theatre}:{_hash_files([f for f in files if f.name in REACH_FILES], folder)}"
+        )
+        content[theatre] = _hash_files([f for f in files if f.name not in REACH_FILES], folder)
+    return hashlib.sha256("|".join(reach).encode()).hexdigest(), content
 
 
 def gazetteer_version() -> str:
@@ -118,9 +142,12 @@ def gazetteer_version() -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def article_key(path: Path, shared: str) -> str:
-    """The rebuild key of one article: its bytes plus everything shared."""
-    return hashlib.sha256(path.read_bytes() + b"\0" + shared.encode()).hexdigest()
+def article_key(data: bytes, shared: str) -> str:
+    """The rebuild key of one article: its bytes plus everything shared by all articles."""
+    return hashlib.sha256(data + b"\0" + shared.encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------- the output folder
 
 
 @contextlib.contextmanager
@@ -137,6 +164,27 @@ def build_lock(out: Path) -> Iterator[None]:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def remove_stale_temp_files(out: Path) -> list[Path]:
+    """Remove the temp files of writes that never finished (a killed build); call under the lock.
+
+    Every writer into the folder (``geo build``, ``geo corpus-map``) holds the lock, so a temp
+    file found while holding it belongs to no running write.
+    """
+    removed = []
+    folders = [out, *(p for p in (out / "assets").rglob("*") if p.is_dir())]
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if _TEMP_RE.match(entry.name) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+    return removed
 
 
 def _load_state(out: Path) -> dict[str, Any]:
@@ -163,10 +211,13 @@ def _forget_deleted(out: Path, state: dict[str, Any]) -> None:
                 (out / name).unlink()
 
 
-def safe_slug(slug: str | None, fallback: str) -> str:
-    """A slug that names a file inside the output folder and nothing else."""
+def safe_slug(slug: str | None, fallback: str, reserved: frozenset[str] = RESERVED) -> str:
+    """A slug that names a file inside the output folder and nothing else (never a reserved
+    name such as the index or a corpus map)."""
+    from geo.articles import slugify
+
     value = slug if slug and _SLUG_RE.match(slug) else slugify(slug or fallback)
-    if value in RESERVED:
+    if value in reserved:
         value += "-map"
     return value
 
@@ -175,32 +226,62 @@ def _outputs(slug: str) -> list[str]:
     return [f"{slug}.html", f"{slug}.geojson", f"{slug}.csv", f"{slug}.review.csv"]
 
 
-def build_one(path: Path, out: Path, slug_taken: set[str]) -> dict[str, Any]:
-    """Geoparse, enrich and render one article; write its files; return its index entry."""
-    from geo.places import places_from_file
+# --------------------------------------------------------------------------- one article
+
+
+def decode_article(data: bytes, name: str):
+    """An ``Article`` from a file's bytes: UTF-8 text (a BOM allowed), never a binary file."""
+    from geo.articles import article_from_text
+
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{name}: looks like a binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not valid UTF-8 (byte {exc.start})") from None
+    return article_from_text(text, name)
+
+
+def _theatres_used(inputs: Any) -> list[str]:
+    """The theatre folders this map drew on: its theatre layers, and every theatre whose data
+    joined a place outside those theatres' countries (all of them when that is unclear)."""
+    from geo.render import theatre_layers
+
+    every = theatre_layers._all_theatres()
+    used = {t for t in (inputs.theatre.theatres if inputs.theatre else [])}
+    fields = ("control", "backers", "routes", "route_roles", "events", "roles")
+    for row in inputs.rows:
+        if not any(row.get(f) for f in fields):
+            continue
+        home = [t for t in every if row.get("country") in set(t.countries)]
+        used.update(home or every)
+        roles = json.dumps(row.get("roles"), default=str)
+        used.update(t for t in every if f"({t.id})" in roles)
+    return sorted({t.id for t in used})
+
+
+def render_article(name: str, data: bytes, slug: str) -> dict[str, Any]:
+    """Geoparse, enrich and render one article: its index entry, files and assets (no writes).
+
+    Runs in a worker process or on a Dask worker; everything returned is plain data.
+    """
+    from geo.places import places_from_article
     from geo.render import article_map, tables
     from geo.render.places import group_places
 
-    inputs = article_map.prepare(places_from_file(path))
-    slug = safe_slug(inputs.slug, path.stem)
-    base, n = slug, 2
-    while slug in slug_taken:
-        slug = f"{base[:75]}-{n}"
-        n += 1
+    inputs = article_map.prepare(places_from_article(decode_article(data, name)))
     inputs.slug = slug
     m = article_map.build_map(inputs)
-    page, assets = article_map.render_page(m, str(path))
+    page, assets = article_map.render_page(m, name)
     found = group_places(inputs.rows)
-    copy_assets(assets, out)
     files = {
         f"{slug}.geojson": tables.places_geojson(found),
         f"{slug}.csv": tables.places_csv(found),
         f"{slug}.review.csv": tables.review_csv(found),
         f"{slug}.html": page,  # last: the map appears only once its data files are in place
     }
-    for name, text in files.items():
-        write_atomic(out / name, text.encode("utf-8"))
-    return {
+    names = sorted({str(p.name) for p in found if getattr(p, "name", None)})
+    entry = {
         "slug": slug,
         "title": inputs.title,
         "date": inputs.date,
@@ -208,15 +289,186 @@ def build_one(path: Path, out: Path, slug_taken: set[str]) -> dict[str, Any]:
         "places": len(found),
         "mentions": sum(len(p.mentions) for p in found),
         "low": sum(1 for p in found if p.low_confidence),
+        "place_names": names[:40],
+        "theatre_names": sorted({t.name for t in inputs.theatre.theatres})
+        if inputs.theatre
+        else [],
     }
+    return {"entry": entry, "files": files, "assets": assets, "theatres": _theatres_used(inputs)}
 
 
-def write_index(out: Path, state: dict[str, Any]) -> None:
+def _failure(name: str, exc: BaseException) -> str:
+    if isinstance(exc, GeoError):
+        return str(exc)
+    last = traceback.extract_tb(exc.__traceback__)[-1]
+    return f"{type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})"
+
+
+Task = tuple[str, bytes, str]  # (name, bytes, slug)
+Outcome = tuple[dict[str, Any] | None, str | None]  # (rendered, error)
+
+
+def render_task(task: Task) -> Outcome:
+    """``render_article`` for a pool or a cluster: failures come back as text, never raised."""
+    name, data, slug = task
+    try:
+        return render_article(name, data, slug), None
+    except Exception as exc:  # noqa: BLE001 - one bad article must not stop the rest
+        return None, _failure(name, exc)
+
+
+# --------------------------------------------------------------------------- where tasks run
+
+
+def warm() -> None:
+    """Load what every article needs (gazetteer, theatres, map code) once, before forking."""
+    from geo.gazetteer.index import open_index
+    from geo.render import article_map, theatre_layers  # noqa: F401 - imported to be inherited
+
+    open_index()
+    theatre_layers._all_theatres()
+
+
+def _worker_init() -> None:
+    """A forked worker: its own gazetteer connection (SQLite handles must not cross a fork);
+    the theatres and caches the parent loaded come with the fork. Ctrl-C is the parent's."""
+    import signal
+
+    from geo.gazetteer import index
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    index._OPEN.clear()
+    index.open_index()
+
+
+def _in_process(tasks: Iterator[Task]) -> Iterator[tuple[Task, Outcome]]:
+    for task in tasks:
+        yield task, render_task(task)
+
+
+def _local_pool(tasks: Iterator[Task], workers: int) -> Iterator[tuple[Task, Outcome]]:
+    """Run tasks on forked worker processes, a few in flight per worker; yield as they end."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    warm()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_worker_init,
+    )
+    pending: dict[Any, Task] = {}
+    try:
+        for task in tasks:
+            pending[pool.submit(render_task, task)] = task
+            while len(pending) >= workers * 3:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    yield pending.pop(fut), _pool_outcome(fut)
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield pending.pop(fut), _pool_outcome(fut)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool_outcome(fut: Any) -> Outcome:
+    try:
+        return fut.result()
+    except Exception as exc:  # noqa: BLE001 - a dead worker fails its article, not the build
+        return None, f"worker failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+
+
+# --------------------------------------------------------------------------- the build
+
+
+@dataclass
+class _Todo:
+    name: str
+    state_key: str
+    file: ArticleFile
+    key: str
+    slug: str
+
+
+def _plan(
+    articles: Sequence[ArticleFile],
+    out: Path,
+    state: dict[str, Any],
+    shared: str,
+    theatres: dict[str, str],
+    reserved: frozenset[str],
+    force: bool,
+    report: BuildReport,
+) -> list[_Todo]:
+    """One pass over the articles: skip the unchanged ones, give the rest their slugs."""
+    maps = state["maps"]
+    current = {str(a.path.resolve()) for a in articles}
+    # Slugs of maps kept from other inputs, and of the unchanged maps kept here, are taken.
+    taken = set(reserved) | {e["slug"] for k, e in maps.items() if k not in current}
+    wanted: list[tuple[ArticleFile, str, str, str]] = []
+    for article in articles:
+        name, state_key = str(article.path), str(article.path.resolve())
+        try:
+            data = read_article_bytes(article, settings.MAX_ARTICLE_BYTES)
+        except GeoError as exc:
+            report.failed.append((name, str(exc)))
+            continue
+        key = article_key(data, shared)
+        previous = maps.get(state_key)
+        if (
+            not force
+            and previous
+            and previous.get("key") == key
+            and previous["slug"] not in taken
+            and all(theatres.get(t) == h for t, h in (previous.get("theatres") or {}).items())
+            and all((out / f).exists() for f in _outputs(previous["slug"]))
+        ):
+            taken.add(previous["slug"])
+            report.skipped.append(name)
+            continue
+        try:
+            slug = decode_article(data, name).slug
+        except GeoError as exc:
+            report.failed.append((name, str(exc)))
+            continue
+        wanted.append((article, state_key, key, safe_slug(slug, article.path.stem, reserved)))
+    todo = []
+    for article, state_key, key, slug in wanted:
+        base, n = slug, 2
+        while slug in taken:
+            slug = f"{base[:75]}-{n}"
+            n += 1
+        taken.add(slug)
+        todo.append(_Todo(str(article.path), state_key, article, key, slug))
+    return todo
+
+
+def _tasks(todo: Sequence[_Todo], report: BuildReport) -> Iterator[Task]:
+    """Each article's bytes, read again as it is handed out (only a few held at a time)."""
+    for item in todo:
+        try:
+            data = read_article_bytes(item.file, settings.MAX_ARTICLE_BYTES)
+        except GeoError as exc:
+            report.failed.append((item.name, str(exc)))
+            continue
+        yield item.name, data, item.slug
+
+
+def write_index(out: Path, state: dict[str, Any]) -> bool:
     """Rewrite ``index.html`` from the build state (maps whose page is on disk)."""
-    from geo.render.index_page import corpus_maps_in, index_html
+    from geo.render.index_page import corpus_maps_in, write_index_page
 
     entries = [e for e in state["maps"].values() if (out / f"{e['slug']}.html").exists()]
-    write_atomic(out / "index.html", index_html(entries, corpus_maps_in(out)).encode("utf-8"))
+    return write_index_page(out, entries, corpus_maps_in(out))
+
+
+def _runner(workers: int, count: int) -> Callable[[Iterator[Task]], Iterator[tuple[Task, Outcome]]]:
+    if workers > 1 and count > 1:
+        return lambda tasks: _local_pool(tasks, min(workers, count))
+    return _in_process
 
 
 def build(
@@ -225,83 +477,93 @@ def build(
     *,
     force: bool = False,
     progress: bool = True,
+    workers: int = 1,
+    follow_symlinks: bool = False,
 ) -> BuildReport:
-    """Build a map (and its data files) for every article under ``paths`` into ``out``."""
+    """Build a map (and its data files) for every article under ``paths`` into ``out``.
+
+    ``workers`` processes render articles side by side; the output is the same whatever
+    their number.
+    """
     from tqdm import tqdm
 
+    if workers < 1:
+        raise ConfigurationError("--workers must be at least 1")
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder, and this is a file")
-    articles = find_articles(paths)
-    report = BuildReport()
+    articles, ignored = find_articles(paths, follow_symlinks=follow_symlinks)
+    report = BuildReport(ignored=ignored)
+    by_name: dict[str, _Todo] = {}
     with build_lock(out):
+        remove_stale_temp_files(out)
         state = _load_state(out)
         _forget_deleted(out, state)
-        shared = "|".join([code_version(), theatre_version(), gazetteer_version()])
-        taken = {
-            e["slug"]
-            for k, e in state["maps"].items()
-            if k not in {str(p.resolve()) for p in articles}
-        }
+        reach, theatres = theatre_versions()
+        shared = "|".join([code_version(), reach, gazetteer_version()])
+        from geo.render.index_page import corpus_maps_in
+
+        reserved = RESERVED | {Path(m["file"]).stem for m in corpus_maps_in(out)}
+        todo = _plan(articles, out, state, shared, theatres, reserved, force, report)
+        by_name = {t.name: t for t in todo}
+        order = {t.name: i for i, t in enumerate(todo)}
+        built: list[str] = []
+        copied: set[str] = set()
         saved = time.monotonic()
-        for path in tqdm(
-            articles,
+        run = _runner(workers, len(todo))
+        bar = tqdm(
+            total=len(todo),
             desc="geo build",
             unit="article",
             file=sys.stderr,
-            disable=not progress,
+            disable=not (progress and todo and sys.stderr.isatty()),
             dynamic_ncols=True,
-        ):
-            name = str(path)
-            key_name = str(path.resolve())
-            try:
-                key = article_key(path, shared)
-            except OSError as exc:
-                report.failed.append((name, f"cannot read ({exc.strerror or exc})"))
-                continue
-            previous = state["maps"].get(key_name)
-            if (
-                not force
-                and previous
-                and previous.get("key") == key
-                and previous["slug"] not in taken
-                and all((out / f).exists() for f in _outputs(previous["slug"]))
-            ):
-                taken.add(previous["slug"])
-                report.skipped.append(name)
-                continue
-            try:
-                entry = build_one(path, out, taken)
-            except GeoError as exc:
-                report.failed.append((name, str(exc)))
-                continue
-            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the rest
-                last = traceback.extract_tb(exc.__traceback__)[-1]
-                where = f" ({Path(last.filename).name}:{last.lineno})"
-                report.failed.append((name, f"{type(exc).__name__}: {exc}{where}"))
-                continue
-            entry["key"] = key
-            entry["path"] = name
-            state["maps"][key_name] = entry
-            taken.add(entry["slug"])
-            report.built.append(name)
-            if time.monotonic() - saved > SAVE_EVERY_SECONDS:
-                # A build killed later still keeps what it finished (and skips it next time).
-                _save_state(out, state)
-                saved = time.monotonic()
-        _save_state(out, state)
-        write_index(out, state)
+        )
+        try:
+            for (name, _, _), (rendered, error) in run(_tasks(todo, report)):
+                bar.update(1)
+                if rendered is None:
+                    report.failed.append((name, error or "failed"))
+                    continue
+                item = by_name[name]
+                report.written.extend(_write_outputs(out, rendered, copied))
+                entry = rendered["entry"] | {
+                    "key": item.key,
+                    "path": name,
+                    "theatres": {t: theatres.get(t, "") for t in rendered["theatres"]},
+                }
+                state["maps"][item.state_key] = entry
+                built.append(name)
+                if time.monotonic() - saved > SAVE_EVERY_SECONDS:
+                    # A build killed later still keeps what it finished (and skips it next time).
+                    _save_state(out, state)
+                    saved = time.monotonic()
+        finally:
+            bar.close()
+            _save_state(out, state)
+            if write_index(out, state):
+                report.written.append("index.html")
+        report.built = sorted(built, key=order.__getitem__)
+        report.failed.sort(key=lambda f: order.get(f[0], -1))
     return report
 
 
-def main_build(paths: Sequence[str], out: str, force: bool = False, quiet: bool = False) -> int:
-    """The CLI's ``geo build``: print failures and a summary on stderr; 2 when any failed."""
-    report = build(paths, out, force=force, progress=not quiet)
-    for name, reason in report.failed:
-        print(f"geo build: {name}: {reason}", file=sys.stderr)
-    print(
-        f"geo build: {len(report.built)} built, {len(report.skipped)} unchanged, "
-        f"{len(report.failed)} failed -> {os.fspath(out)}",
-        file=sys.stderr,
-    )
-    return 0 if report.ok else 2
+def _write_outputs(out: Path, rendered: dict[str, Any], copied: set[str]) -> list[str]:
+    """Write one article's assets (each once per build) and files; the names that changed."""
+    written = []
+    for asset in rendered["assets"]:
+        if asset.relpath in copied:
+            continue
+        copied.add(asset.relpath)
+        if write_atomic(out / asset.relpath, asset_bytes(asset)):
+            written.append(asset.relpath)
+    for name, text in rendered["files"].items():
+        if write_atomic(out / name, text.encode("utf-8")):
+            written.append(name)
+    return written
+
+
+def asset_bytes(asset: Any) -> bytes:
+    """An asset's bytes: generated content it carries, or the installed file it names."""
+    data = getattr(asset, "data", None)
+    return data if isinstance(data, bytes) else Path(asset.source).read_bytes()

@@ -441,10 +441,12 @@ def write_corpus_map(
     it, under the same folder lock ``geo build`` takes, so the two never interleave.
     """
     from geo.render.build import build_lock
+    from geo.render.index_page import check_corpus_map_out
 
     out = Path(out)
     if out.is_dir():
         raise InputError(f"{out}: is a folder; --out names the HTML file to write")
+    check_corpus_map_out(out)
     gdf = load_corpus(parquet)
     folder = out.parent
     data = corpus_data(gdf, folder)
@@ -466,7 +468,7 @@ def _update_index(folder: Path, file: str, title: str, data: CorpusData) -> None
     import json
 
     from geo.render.build import STATE_FILE
-    from geo.render.index_page import CORPUS_MAPS_FILE, corpus_maps_in, index_html
+    from geo.render.index_page import CORPUS_MAPS_FILE, corpus_maps_in, write_index_page
 
     listed = [m for m in corpus_maps_in(folder) if m["file"] != file]
     listed.append(
@@ -491,7 +493,7 @@ def _update_index(folder: Path, file: str, title: str, data: CorpusData) -> None
         for e in (maps.values() if isinstance(maps, dict) else [])
         if isinstance(e, dict) and e.get("slug") and (folder / f"{e['slug']}.html").exists()
     ]
-    write_atomic(folder / "index.html", index_html(entries, listed).encode("utf-8"))
+    write_index_page(folder, entries, listed)
 
 
 def summary(data: CorpusData) -> Mapping[str, Any]:
