@@ -1,9 +1,17 @@
-"""Map build and load numbers for the acceptance targets.
+"""Map build and load numbers for the acceptance targets, side by side in one run.
 
-- Seed map: cold build time, HTML + assets size (target < 3 MB), load-to-idle in headless
-  chromium with the network blocked (target < 1.5 s; median of 5).
-- ``geo build`` on an unchanged tree, as a fresh process (target < 3 s; median of 3).
-- A generated article with 5,000 places: render time, HTML size, load-to-idle (target < 4 s).
+- ``geo build`` of N synthetic articles (``geo.synthetic``; N = GEO_BENCH_ARTICLES, default
+  1,000) with 2 workers, with 1 worker, and a plain folium map per article with only its place
+  markers in one process (geoparsing included, as a user would have to; the folium part alone
+  is printed too). Targets: 2 workers <= 2x plain folium; 2 workers >= 1.7x one worker.
+- Output folder size per article.
+- Seed map: cold build time, page HTML and HTML + assets size, load-to-idle in headless
+  chromium with the network blocked (median of 5).
+- ``geo build`` on an unchanged tree, as a fresh process (median of 3).
+- An index of 10,000 maps: load-to-idle (target < 1 s) and search latency (target < 100 ms).
+- Cold ``geo places --format json`` on the seed beside a bare ``python -c pass`` (median of 5;
+  target < 0.6 s).
+- A generated article with 5,000 places: render time, HTML size, load-to-idle.
 
 Load-to-idle is ``performance.now()`` when the first ``requestIdleCallback`` after the load event
 fires, i.e. from navigation start until the page has drawn and has nothing left to do.
@@ -11,6 +19,7 @@ fires, i.e. from navigation start until the page has drawn and has nothing left 
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import subprocess
@@ -87,6 +96,11 @@ def generated_rows(n: int, seed: int = 1) -> tuple[str, list[dict]]:
 
 
 def run() -> None:
+    run_scale()
+    seed_and_large_pages()
+
+
+def seed_and_large_pages() -> None:
     from geo.render.article_map import MapInputs, build_map, render_page
     from geo.render.assets import copy_assets
     from geo.render.build import build
@@ -98,7 +112,9 @@ def run() -> None:
         cold = time.perf_counter() - t0
         assert report.ok, report.failed
         size = _size(out, f"{SEED_SLUG}.html")
+        html = (out / f"{SEED_SLUG}.html").stat().st_size
         print(f"seed map: cold build {cold:.1f} s (one process, theatre joins included)")
+        print(f"seed map: page HTML {html / 1e3:.0f} KB without shared assets (target < 150 KB)")
         print(f"seed map: HTML + assets {size / 1e6:.2f} MB (target < 3 MB)")
         idle = load_to_idle((out / f"{SEED_SLUG}.html").as_uri())
         if idle is not None:
@@ -135,3 +151,142 @@ def run() -> None:
 
 if __name__ == "__main__":
     run()
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def plain_folium(files: list[Path], out: Path) -> tuple[float, float]:
+    """(total s, folium-only s): geoparse each article, one folium map with a marker per place."""
+    import folium
+
+    from geo.places import places_from_file
+
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    folium_s = 0.0
+    for path in files:
+        doc = places_from_file(path)
+        t1 = time.perf_counter()
+        m = folium.Map(location=[30, 20], zoom_start=4)
+        for p in doc.places:
+            folium.Marker([p["lat"], p["lon"]], tooltip=p.get("name")).add_to(m)
+        m.save(str(out / f"{path.stem}.html"))
+        folium_s += time.perf_counter() - t1
+    return time.perf_counter() - t0, folium_s
+
+
+def _timed_build(src: Path, out: Path, workers: int) -> float:
+    """A fresh ``geo build`` process (cold caches, as a user runs it)."""
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "geo", "build", str(src), "--out", str(out), "--quiet",
+         "--workers", str(workers)],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    return time.perf_counter() - t0
+
+
+def build_scaling(count: int) -> None:
+    from geo.synthetic import synthetic_corpus, write_files
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "articles"
+        files = write_files(synthetic_corpus(count, seed=1), src)
+        plain, folium_only = plain_folium(files, Path(tmp) / "plain")
+        two = _timed_build(src, Path(tmp) / "w2", 2)
+        one = _timed_build(src, Path(tmp) / "w1", 1)
+        total = _folder_bytes(Path(tmp) / "w2")
+        per = total / count
+        print(f"{count} synthetic articles (geo.synthetic, seed 1), one fresh process each:")
+        print(f"  geo build --workers 2: {two:.1f} s ({two / count * 1000:.0f} ms/article)")
+        print(f"  geo build --workers 1: {one:.1f} s ({one / count * 1000:.0f} ms/article)")
+        print(
+            f"  plain folium, one marker per place: {plain:.1f} s with geoparsing "
+            f"({folium_only:.1f} s of it folium)"
+        )
+        print(f"  2 workers vs plain folium: {two / plain:.2f}x (target <= 2x)")
+        print(f"  speed-up 2 workers vs 1: {one / two:.2f}x (target >= 1.7x)")
+        print(f"  output folder: {per / 1e3:.0f} KB per article ({total / 1e6:.1f} MB in all)")
+
+
+def index_entries(n: int, seed: int = 3) -> list[dict]:
+    """``n`` index entries over two years with theatres and places (as ``geo build`` writes)."""
+    rng = random.Random(seed)
+    names = ("Tripoli", "Benghazi", "Misrata", "Sirte", "Idlib", "Aleppo", "Homs", "Zawiya")
+    return [
+        {
+            "slug": f"article-{i:05d}", "title": f"Report {i}: fighting near {names[i % 8]}",
+            "date": f"20{19 + i % 2}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            "source": rng.choice(["Wire A", "Wire B"]), "places": 3,
+            "mentions": rng.randint(3, 20), "low": rng.randint(0, 2),
+            "place_names": sorted(rng.sample(names, 3)),
+            "theatre_names": ["Libya" if i % 8 < 4 else "Syria"],
+        }
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def index_scale(count: int = 10_000) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from geo.render.index_page import write_index_page
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        write_index_page(out, index_entries(count))
+        size = (out / "index.html").stat().st_size
+        idle = load_to_idle((out / "index.html").as_uri())
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.goto((out / "index.html").as_uri(), wait_until="load")
+            times = []
+            for query in ("report 4242", "aleppo", "wire b homs", "fighting", "no such thing"):
+                times.append(
+                    page.evaluate(
+                        """q => new Promise(done => {
+                            const box = document.getElementById('q');
+                            const t0 = performance.now();
+                            box.value = q;
+                            box.dispatchEvent(new Event('input'));
+                            requestAnimationFrame(() => done(performance.now() - t0));
+                        })""",
+                        query,
+                    )
+                )
+            browser.close()
+    print(f"index of {count} maps: {size / 1e6:.1f} MB HTML, load-to-idle {idle:.0f} ms median of 5"
+          " (target < 1000 ms)")  # fmt: skip
+    print(
+        f"index search: {statistics.median(times):.0f} ms median, {max(times):.0f} ms worst of"
+        f" {len(times)} queries, input to next frame (target < 100 ms)"
+    )
+
+
+def cold_start(runs: int = 5) -> None:
+    seed = SEEDS / f"{SEED_SLUG}.md"
+
+    def median(cmd: list[str]) -> float:
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times)
+
+    geo_s = median([sys.executable, "-m", "geo", "places", "--format", "json", str(seed)])
+    bare = median([sys.executable, "-c", "pass"])
+    print(
+        f"cold geo places --format json (seed): {geo_s:.2f} s median of {runs}; "
+        f"python -c pass: {bare:.2f} s (target < 0.6 s)"
+    )
+
+
+def run_scale() -> None:
+    """The newsroom-scale numbers: build scaling, index at 10,000, cold start."""
+    build_scaling(int(os.environ.get("GEO_BENCH_ARTICLES", "1000")))
+    if CHROMIUM.exists():
+        index_scale()
+    cold_start()

@@ -158,12 +158,17 @@ def build_lock(out: Path) -> Iterator[None]:
     """
     out.mkdir(parents=True, exist_ok=True)
     fd = os.open(out, os.O_RDONLY)
+    _LOCKS.add(fd)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
+        _LOCKS.discard(fd)
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+_LOCKS: set[int] = set()  # lock descriptors this process holds (closed in forked workers)
 
 
 def remove_stale_temp_files(out: Path) -> list[Path]:
@@ -243,21 +248,9 @@ def decode_article(data: bytes, name: str):
 
 
 def _theatres_used(inputs: Any) -> list[str]:
-    """The theatre folders this map drew on: its theatre layers, and every theatre whose data
-    joined a place outside those theatres' countries (all of them when that is unclear)."""
-    from geo.render import theatre_layers
-
-    every = theatre_layers._all_theatres()
-    used = {t for t in (inputs.theatre.theatres if inputs.theatre else [])}
-    fields = ("control", "backers", "routes", "route_roles", "events", "roles")
-    for row in inputs.rows:
-        if not any(row.get(f) for f in fields):
-            continue
-        home = [t for t in every if row.get("country") in set(t.countries)]
-        used.update(home or every)
-        roles = json.dumps(row.get("roles"), default=str)
-        used.update(t for t in every if f"({t.id})" in roles)
-    return sorted({t.id for t in used})
+    """The theatres this map drew on: those that apply to the article (``geo.join``'s one rule),
+    which are also the only ones whose data joined its places."""
+    return sorted({t.id for t in (inputs.theatre.theatres if inputs.theatre else [])})
 
 
 def render_article(name: str, data: bytes, slug: str) -> dict[str, Any]:
@@ -322,11 +315,12 @@ def render_task(task: Task) -> Outcome:
 
 def warm() -> None:
     """Load what every article needs (gazetteer, theatres, map code) once, before forking."""
+    from geo import join
     from geo.gazetteer.index import open_index
-    from geo.render import article_map, theatre_layers  # noqa: F401 - imported to be inherited
+    from geo.render import article_map  # noqa: F401 - imported to be inherited
 
     open_index()
-    theatre_layers._all_theatres()
+    join.warm()
 
 
 def _worker_init() -> None:
@@ -337,8 +331,26 @@ def _worker_init() -> None:
     from geo.gazetteer import index
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker must never keep the folder lock alive: a flock lasts while any copy of its
+    # descriptor is open, so a killed build's workers would block every later build.
+    for fd in list(_LOCKS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _LOCKS.clear()
+    _die_with_parent()
     index._OPEN.clear()
     index.open_index()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the build that forked it dies (a kill -9 included)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _in_process(tasks: Iterator[Task]) -> Iterator[tuple[Task, Outcome]]:
