@@ -14,7 +14,7 @@ from typing import Any
 
 import folium
 
-from geo.render import basemap, legend, places, widgets
+from geo.render import basemap, claims, legend, places, widgets
 from geo.render.assets import Asset, check_offline, localize
 from geo.render.elements import deterministic_ids, esc
 from geo.render.header import header
@@ -117,6 +117,7 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
         for name, layers in extra_groups.items():
             groups.setdefault(name, []).extend(layers)
         sections.update(extra_sections)
+    claims.add_claims(m, inputs, groups, sections)
 
     m.add_child(widgets.GroupedLayers([base, base.osm], groups))
     m.add_child(widgets.PlaceSearch(place_layer))

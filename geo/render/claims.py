@@ -1,0 +1,230 @@
+"""Claims: the events the article itself asserts, one marker per claim at its place.
+
+Each marker is coloured by its actor when the theatre knows it, carries its kind's icon, and
+opens a popup with the sentence it was read from (the event words and the place marked), the
+date, the flags and the check against the theatre data; a claim the data contradicts is drawn
+with a red ring so it shows without opening it. Everything from the article is escaped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from geo.render.basemap import TOP_PANE
+from geo.render.elements import FeatureLayer, css_class, esc, safe_color
+from geo.render.legend import Entry
+
+NO_ACTOR = "#475569"
+_AREAS = frozenset({"continent", "country", "region", "subregion", "sea", "ocean", "gulf"})
+DISAGREES = "#dc2626"
+# An icon per kind (Font Awesome solid names, for the offline icon font) and a word for people.
+KIND_ICONS = {
+    "capture": ("fa-flag", "captured"),
+    "withdrawal": ("fa-person-walking-arrow-loop-left", "withdrew"),
+    "advance": ("fa-angles-right", "advanced"),
+    "siege": ("fa-circle-notch", "besieged"),
+    "attack": ("fa-burst", "attack"),
+    "clash": ("fa-people-arrows", "clash"),
+    "deployment": ("fa-person-military-rifle", "deployed"),
+    "displacement": ("fa-people-line", "displaced"),
+    "departure": ("fa-sailboat", "departed"),
+    "interception": ("fa-hand", "intercepted"),
+    "rescue": ("fa-life-ring", "rescued"),
+    "landing": ("fa-anchor", "landed"),
+    "shipwreck": ("fa-water", "shipwreck"),
+}
+CHECK_TEXT = {
+    "agrees": "agrees with the theatre data",
+    "disagrees": "disagrees with the theatre data",
+    "unknown": "not checked (no theatre data for it)",
+}
+
+
+def _marked_sentence(claim: Mapping[str, Any]) -> str:
+    """The sentence, escaped, with the event words and the place wrapped in <mark>."""
+    from geo.claims.extract import trigger_pattern
+
+    sentence = str(claim.get("sentence") or "")
+    spans: list[tuple[int, int, str]] = []
+    for m in trigger_pattern().finditer(sentence):
+        if m.lastgroup == claim.get("kind"):
+            spans.append((m.start(), m.end(), "geo-claim-word"))
+    mention = str(claim.get("mention") or "")
+    if mention:
+        for m in re.finditer(re.escape(mention), sentence):
+            if not any(s < m.end() and m.start() < e for s, e, _ in spans):
+                spans.append((m.start(), m.end(), "geo-claim-place"))
+                break
+    out, pos = [], 0
+    for s, e, cls in sorted(spans):
+        if s < pos:
+            continue
+        out.append(esc(sentence[pos:s]))
+        out.append(f'<mark class="{cls}">{esc(sentence[s:e])}</mark>')
+        pos = e
+    out.append(esc(sentence[pos:]))
+    return "".join(out)
+
+
+def _when(claim: Mapping[str, Any]) -> str:
+    date, precision = claim.get("date"), claim.get("date_precision")
+    if not date:
+        return "date not stated"
+    shown = {"month": str(date)[:7], "year": str(date)[:4]}.get(str(precision), str(date))
+    said = f" (“{claim['date_text']}”)" if claim.get("date_text") else ""
+    extra = " (that week)" if precision == "week" else ""
+    return f"{shown}{extra}{said}"
+
+
+def claim_popup(claim: Mapping[str, Any], actors: Mapping[str, Mapping[str, Any]]) -> str:
+    """The popup HTML of one claim; every value from the article is escaped."""
+    kind = str(claim.get("kind"))
+    icon, _ = KIND_ICONS.get(kind, ("fa-circle", kind))
+    actor = claim.get("actor")
+    who = claim.get("actor_text") or "actor not named"
+    if actor:
+        name = actors.get(str(actor), {}).get("name") or actor
+        who = f"{who} → {name}"
+    flags = [
+        w for w, on in (("denied", claim.get("negated")), ("hedged", claim.get("hedged"))) if on
+    ]
+    relation = claim.get("place_relation")
+    where = str(claim.get("mention") or "")
+    if relation and relation != "at":
+        where = f"{relation} {where}"
+    check = str(claim.get("theatre_check") or "unknown")
+    rows = [
+        '<div class="geo-popup geo-claim-popup">',
+        f'<div class="geo-popup-title"><i class="fa-solid {icon}" aria-hidden="true"></i> '
+        f"{esc(kind)}" + (f" ({esc(', '.join(flags))})" if flags else "") + "</div>",
+        f'<div class="geo-popup-kind">{esc(who)}</div>',
+        f'<div class="geo-claim-where">Where: {esc(where)}</div>',
+        f'<div class="geo-claim-when">When: {esc(_when(claim))}</div>',
+        f'<div class="geo-claim-check geo-claim-{css_class(check)}">'
+        f"Theatre check: {esc(CHECK_TEXT.get(check, check))}</div>",
+        f'<blockquote class="geo-claim-sentence">{_marked_sentence(claim)}</blockquote>',
+        "</div>",
+    ]
+    return "".join(rows)
+
+
+def spread_for(rows: Sequence[Mapping[str, Any]]) -> float:
+    """How far (degrees) claims sit from their place: a few percent of the places' extent, so
+    at the map's first zoom they stand beside the place's own marker, not under it."""
+    sites = [r for r in rows if r.get("lat") is not None and r.get("kind") not in _AREAS]
+    lats = [float(r["lat"]) for r in sites]
+    lons = [float(r["lon"]) for r in sites]
+    if not lats:
+        return 0.05
+    extent = max(max(lats) - min(lats), max(lons) - min(lons))
+    return min(1.5, max(0.03, 0.035 * extent))
+
+
+def _beside(lat: float, lon: float, k: int, spread: float) -> tuple[float, float]:
+    """The k-th spot on a ring around a place, starting north-east, clockwise."""
+    angle = math.radians(45 + 50 * k)
+    ring = spread * (1 + 0.35 * (k // 7))
+    lat2 = lat + ring * math.cos(angle)
+    lon2 = lon + ring * math.sin(angle) / max(0.2, math.cos(math.radians(lat)))
+    return max(-85.0, min(85.0, lat2)), lon2
+
+
+def claim_features(
+    claims: Sequence[Mapping[str, Any]],
+    actors: Mapping[str, Mapping[str, Any]],
+    spread: float = 0.05,
+) -> list[dict]:
+    """A point feature per claim with a place, on a ring around the place's own marker."""
+    features = []
+    seen: dict[tuple[float, float], int] = {}
+    for n, c in enumerate(claims):
+        if c.get("lat") is None or c.get("lon") is None:
+            continue
+        kind = str(c.get("kind"))
+        key = (round(float(c["lat"]), 3), round(float(c["lon"]), 3))
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        lat, lon = _beside(float(c["lat"]), float(c["lon"]), k, spread)
+        colour = (
+            safe_color(actors.get(str(c["actor"]), {}).get("colour"), NO_ACTOR)
+            if c.get("actor")
+            else NO_ACTOR
+        )
+        disagrees = c.get("theatre_check") == "disagrees"
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+                "properties": {
+                    "_class": f"geo-claim geo-claim-{css_class(kind)} geo-claim-n{n}"
+                    + (" geo-claim-disagrees" if disagrees else ""),
+                    "_style": {
+                        "radius": 8,
+                        "color": DISAGREES if disagrees else "#111827",
+                        "weight": 4 if disagrees else 1.5,
+                        "dashArray": "3 3" if disagrees else None,
+                        "fillColor": colour,
+                        "fillOpacity": 0.95,
+                    },
+                    "_popup": claim_popup(c, actors),
+                    "_tooltip": esc(
+                        f"{kind}: {c.get('actor_text') or 'actor not named'}"
+                        + (" — disagrees with the theatre data" if disagrees else "")
+                    ),
+                },
+            }
+        )
+    return features
+
+
+def claims_layer(
+    claims: Sequence[Mapping[str, Any]],
+    actors: Mapping[str, Mapping[str, Any]],
+    spread: float = 0.05,
+) -> FeatureLayer:
+    """The 'Claims' overlay."""
+    # In the places' pane, drawn after them: above country areas, beside the place markers.
+    return FeatureLayer(
+        claim_features(claims, actors, spread),
+        name="Claims",
+        key="claims",
+        options={"pane": TOP_PANE},
+    )
+
+
+def claims_legend(
+    claims: Sequence[Mapping[str, Any]], actors: Mapping[str, Mapping[str, Any]]
+) -> list[Entry]:
+    """Legend rows: the actors claims are coloured by, unnamed actors, disagreements."""
+    rows, seen = [], set()
+    for c in claims:
+        actor = c.get("actor")
+        if actor and actor not in seen:
+            seen.add(actor)
+            info = actors.get(str(actor), {})
+            rows.append(
+                Entry("circle", safe_color(info.get("colour"), NO_ACTOR), f"claim by {actor}")
+            )
+    kinds = sorted({str(c.get("kind")) for c in claims})
+    rows.append(Entry("circle", NO_ACTOR, "claim: " + ", ".join(kinds) if kinds else "claim"))
+    if any(c.get("theatre_check") == "disagrees" for c in claims):
+        rows.append(Entry("ring", DISAGREES, "claim the theatre data contradicts"))
+    return rows
+
+
+def add_claims(m: Any, inputs: Any, groups: dict, sections: dict) -> None:
+    """Read the article's claims and add their layer and legend to the map, if there are any."""
+    from geo.claims import claims_for
+
+    if not inputs.text:
+        return
+    claims = claims_for(inputs.text, inputs.rows, inputs.date, inputs.body_start)
+    if not claims:
+        return
+    layer = claims_layer(claims, inputs.actors, spread_for(inputs.rows))
+    m.add_child(layer)
+    groups.setdefault("Article", []).append(layer)
+    sections["Claims"] = claims_legend(claims, inputs.actors)
