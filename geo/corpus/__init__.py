@@ -12,8 +12,11 @@ recognise → resolve → control pipeline as ``geo places`` over many articles 
   its overhead. The batch itself is geoparsed by ``worker``.
 - Resumable (``parts``): finished batches are written at once as part files in
   ``<out>.parts/``, keyed by a hash of each article's content; a rerun skips every article
-  already in a part, and an interrupted run keeps every part it finished. The combined file
-  (``geoparquet``) is rewritten at the end.
+  already in a part, and an interrupted run keeps every part it finished. Each part has a
+  record of its checksum and row count; a damaged part is named, deleted and redone, and
+  the combined file (``geoparquet``) is written from verified parts only, at the end.
+- Faults: a worker that dies (killed, out of memory) costs a pool restart; the batches in
+  flight are retried one at a time, and only one that kills its worker again fails.
 - Rows: one per place mention, with the article's id, date and title, the mention and its
   offsets, the resolved place and the control of the ground at the article's date.
 
@@ -39,10 +42,12 @@ from geo.corpus.inputs import (
 from geo.corpus.lookup import control_at_many
 from geo.corpus.parts import (
     PARTS_SUFFIX,
+    DamagedPart,
     done_parts,
     parts_dir,
     pipeline_version,
     prune_parts,
+    verify_part,
     write_part,
 )
 from geo.corpus.run import CorpusReport, geoparse_corpus
@@ -57,6 +62,7 @@ __all__ = [
     "PARTS_SUFFIX",
     "CorpusItem",
     "CorpusReport",
+    "DamagedPart",
     "Result",
     "Task",
     "combine",
@@ -71,5 +77,6 @@ __all__ = [
     "pipeline_version",
     "prune_parts",
     "read_corpus",
+    "verify_part",
     "write_part",
 ]

@@ -100,7 +100,10 @@ def _read_bytes(path: Path) -> str:
 
 def _read_jsonl(path: Path) -> Iterator[CorpusItem | InputError]:
     text = _read_bytes(path)
-    for n, line in enumerate(text.splitlines(), 1):
+    # Records end at \n alone (a \r before it is tolerated): str.splitlines() would also cut
+    # at U+2028, U+2029 and U+0085, which JSON strings may hold raw.
+    for n, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         where = f"{path}:{n}"

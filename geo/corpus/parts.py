@@ -1,6 +1,11 @@
 """The parts store: each finished batch of a corpus run as one Parquet file in ``<out>.parts/``.
 
-A rerun skips every article already in a part of the same pipeline version.
+A rerun skips every article already in a part of the same pipeline version, but only after
+checking the part: next to each ``part-X.parquet`` a ``part-X.json`` records, when the part is
+written, its pipeline version, article keys, row count, size and SHA-256. A part whose bytes or
+row count no longer match (a disk error, a stray write, a truncated copy), or that has no
+record, is damaged: it is deleted, named to the caller, and its articles are redone. The
+combine step reads parts only through ``read_part``, which checks them again.
 """
 
 from __future__ import annotations
@@ -8,14 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from geo import settings
 from geo.corpus.worker import Result
+from geo.errors import InputError
+
+MANIFEST_SUFFIX = ".json"
 
 PARTS_SUFFIX = ".parts"
-_META_KEY = b"geo:corpus"
 
 
 def parts_dir(out: str | Path) -> Path:
@@ -66,10 +73,39 @@ def _part_schema():
     return pa.schema([(name, pa.type_for_alias(t)) for name, t in _PART_TYPES.items()])
 
 
-def write_part(folder: Path, results: Sequence[Result], version: str) -> Path | None:
-    """One finished batch as a Parquet file (atomic); its keys are listed in the metadata.
+class DamagedPart(Exception):
+    """A part that does not match what was recorded when it was written."""
 
-    Articles with no places are listed too, so a rerun knows they are done.
+
+def _manifest_path(part: Path) -> Path:
+    return part.with_suffix(MANIFEST_SUFFIX)
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _replace_atomically(data: bytes, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_part(folder: Path, results: Sequence[Result], version: str) -> Path | None:
+    """One finished batch as a Parquet file and its record (checksum, rows, keys), atomically.
+
+    Articles with no places are listed too, so a rerun knows they are done. The part is in
+    place before its record, so a run killed in between leaves a part without a record: seen
+    as damaged, and redone.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -85,63 +121,138 @@ def write_part(folder: Path, results: Sequence[Result], version: str) -> Path | 
         for name in _PART_TYPES:
             if name != "article_key":
                 columns[name].extend(rows[name])
-    schema = _part_schema().with_metadata(
-        {_META_KEY: json.dumps({"version": version, "keys": keys}).encode()}
-    )
-    table = pa.table(columns, schema=schema)
+    table = pa.table(columns, schema=_part_schema())
+    del columns
     digest = hashlib.sha256("\n".join([version, *keys]).encode()).hexdigest()
-    name = f"part-{digest[:24]}.parquet"
+    part = folder / f"part-{digest[:24]}.parquet"
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{name}.{os.getpid()}.tmp"
+    tmp = folder / f".{part.name}.{os.getpid()}.tmp"
     try:
         pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, folder / name)
+        sha, size = _sha256(tmp)
+        os.replace(tmp, part)
     finally:
-        if tmp.exists():
-            tmp.unlink()
-    return folder / name
+        tmp.unlink(missing_ok=True)
+    record = {"version": version, "keys": keys, "rows": table.num_rows, "bytes": size}
+    record["sha256"] = sha
+    _replace_atomically(json.dumps(record).encode(), _manifest_path(part))
+    return part
+
+
+def _record(part: Path) -> dict:
+    """The part's record as written with it; DamagedPart when missing or unreadable."""
+    try:
+        record = json.loads(_manifest_path(part).read_bytes())
+    except FileNotFoundError:
+        raise DamagedPart("no checksum record") from None
+    except (OSError, ValueError) as exc:
+        raise DamagedPart(f"unreadable checksum record ({exc})") from None
+    if not isinstance(record, dict) or not isinstance(record.get("keys"), list):
+        raise DamagedPart("malformed checksum record")
+    return record
+
+
+def verify_part(part: Path, record: dict | None = None) -> dict:
+    """The part's record once its bytes and row count match it; DamagedPart otherwise."""
+    import pyarrow.parquet as pq
+
+    record = _record(part) if record is None else record
+    try:
+        sha, size = _sha256(part)
+    except OSError as exc:
+        raise DamagedPart(f"cannot read ({exc.strerror or exc})") from None
+    if size != record.get("bytes") or sha != record.get("sha256"):
+        raise DamagedPart(f"checksum mismatch ({size} bytes, {record.get('bytes')} recorded)")
+    try:
+        rows = pq.ParquetFile(part).metadata.num_rows
+    except Exception as exc:  # noqa: BLE001 - any reader error means the same: not usable
+        raise DamagedPart(f"not readable as Parquet ({type(exc).__name__})") from None
+    if rows != record.get("rows"):
+        raise DamagedPart(f"{rows} rows, {record.get('rows')} recorded")
+    return record
+
+
+def drop_part(part: Path) -> None:
+    """Delete a part and its record (its articles are then redone)."""
+    part.unlink(missing_ok=True)
+    _manifest_path(part).unlink(missing_ok=True)
 
 
 def prune_parts(folder: Path, version: str) -> int:
-    """Delete parts made by another pipeline version (they are never reused); how many."""
-    import pyarrow.parquet as pq
-
+    """Delete parts made by another pipeline version (they are never reused), records left
+    without their part, and temporary files of killed runs; how many parts were deleted."""
     removed = 0
-    for part in sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []:
+    if not folder.is_dir():
+        return removed
+    for part in sorted(folder.glob("part-*.parquet")):
         try:
-            meta = json.loads((pq.read_schema(part).metadata or {})[_META_KEY])
-            stale = meta.get("version") != version
-        except (OSError, KeyError, ValueError, TypeError):
-            stale = False  # not recognisably ours: left alone
+            stale = _record(part).get("version") != version
+        except DamagedPart:
+            stale = False  # done_parts deals with it
         if stale:
-            part.unlink(missing_ok=True)
+            drop_part(part)
             removed += 1
+    for record in folder.glob(f"part-*{MANIFEST_SUFFIX}"):
+        if not record.with_suffix(".parquet").exists():
+            record.unlink(missing_ok=True)
+    for tmp in folder.glob(".part-*.tmp"):
+        pid = tmp.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not _alive(int(pid)):
+            tmp.unlink(missing_ok=True)
     return removed
 
 
-def done_parts(folder: Path, version: str) -> dict[str, Path]:
-    """key -> the part holding it, over every readable part of this pipeline version."""
-    import pyarrow.parquet as pq
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (a temp file's writer may still be at work)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
+
+def done_parts(
+    folder: Path, version: str, on_damaged: Callable[[Path, str], None] | None = None
+) -> dict[str, Path]:
+    """key -> the part holding it, over every verified part of this pipeline version.
+
+    A damaged part is deleted and reported through ``on_damaged(part, reason)``, so its
+    articles are redone by this run.
+    """
     done: dict[str, Path] = {}
     if not folder.is_dir():
         return done
     for part in sorted(folder.glob("part-*.parquet")):
         try:
-            meta = json.loads((pq.read_schema(part).metadata or {})[_META_KEY])
-        except (OSError, KeyError, ValueError, TypeError):
-            continue  # unreadable or foreign: ignored, its articles are redone
-        if meta.get("version") != version:
+            record = _record(part)
+            if record.get("version") != version:
+                continue  # another pipeline's: pruned, never used
+            verify_part(part, record)
+        except DamagedPart as exc:
+            drop_part(part)
+            if on_damaged is not None:
+                on_damaged(part, str(exc))
             continue
-        for key in meta.get("keys", []):
+        for key in record["keys"]:
             done.setdefault(key, part)
     return done
 
 
 def read_part(part: Path | None):
-    """A part's rows as an Arrow table in the part schema (``None``: an empty table)."""
+    """A verified part's rows as an Arrow table (``None``: an empty table).
+
+    Checked against its record first: a part damaged since the run began is deleted and is
+    one InputError naming it, never rows in the output.
+    """
     import pyarrow.parquet as pq
 
     if part is None:
         return _part_schema().empty_table()
-    return pq.read_table(part, schema=_part_schema())
+    try:
+        verify_part(part)
+        return pq.read_table(part, schema=_part_schema())
+    except DamagedPart as exc:
+        drop_part(part)
+        raise InputError(f"{part}: damaged part ({exc}); rerun to redo its articles") from None

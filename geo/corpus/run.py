@@ -28,6 +28,7 @@ class CorpusReport:
     seconds: float = 0.0
     failed: list[tuple[str, str]] = field(default_factory=list)
     interrupted: bool = False
+    damaged: list[str] = field(default_factory=list)  # parts found damaged and redone
 
     @property
     def ok(self) -> bool:
@@ -88,7 +89,12 @@ def geoparse_corpus(
 
     folder = parts_dir(out)
     version = pipeline_version()
-    done = done_parts(folder, version)
+
+    def damaged(part: Path, reason: str) -> None:
+        report.damaged.append(str(part))
+        notify(str(part), f"damaged part ({reason}); its articles are redone")
+
+    done = done_parts(folder, version, damaged)
     todo = [i for i in items if i.key not in done]
     report.skipped = len(items) - len(todo)
     if limit is not None:
