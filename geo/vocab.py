@@ -8,3 +8,9 @@ AREA_KINDS = frozenset(
     {"continent", "country", "region", "subregion", "admin1", "admin2", "sea", "ocean", "gulf",
      "strait", "desert", "peninsula", "unknown"}
 )  # fmt: skip
+
+# What the theatre data may say (docs/theatres.md).
+CERTAINTY = ("reported", "uncertain", "disputed", "approximate")
+STATUS = ("controlled", "contested", "besieged")
+ROLES = ("origin", "transit", "departure", "destination")
+MODES = ("land", "sea", "air")

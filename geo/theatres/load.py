@@ -9,35 +9,24 @@ name and resolved through the gazetteer, so a typo fails here rather than landin
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import math
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import shapely
-import yaml
-from shapely.geometry import MultiPoint, Point, shape
+from shapely.geometry import MultiPoint, Point
 
-from geo.dates import parse_day
-from geo.errors import GeoError, TheatreDataError
+from geo.errors import GeoError
+from geo.theatres._csv import _ISO2, _SLUG, Col, _check_refs, _check_unique, _fail, _Row, read_csv
+from geo.theatres._maritime import _maritime
+from geo.theatres._yaml import _key_line, _read_yaml
+from geo.vocab import AREA_KINDS, CERTAINTY, MODES, ROLES, STATUS
 
 THEATRES_DIR = Path(__file__).resolve().parent
-
-CERTAINTY = ("reported", "uncertain", "disputed", "approximate")
-STATUS = ("controlled", "contested", "besieged")
-ROLES = ("origin", "transit", "departure", "destination")
-MODES = ("land", "sea", "air")
-
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_ISO2 = re.compile(r"^[A-Z]{2}$")
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 @dataclass(frozen=True)
@@ -60,26 +49,6 @@ def _index():
     return open_index()
 
 
-# Kinds that name an area, not a site: a theatre place is a point, so a town wins over the
-# district or region of the same name (Murzuq town, not Murzuq district).
-AREA_KINDS = frozenset(
-    {
-        "continent",
-        "country",
-        "region",
-        "subregion",
-        "admin1",
-        "admin2",
-        "sea",
-        "ocean",
-        "gulf",
-        "strait",
-        "desert",
-        "peninsula",
-    }
-)
-
-
 def resolve_name(name: str, country: str | None = None) -> Resolved | None:
     """The gazetteer's best site for ``name`` in ``country``, or None when it knows none."""
     hits = _index().lookup(name, country=country, limit=20)
@@ -91,16 +60,6 @@ def resolve_name(name: str, country: str | None = None) -> Resolved | None:
 
 
 # -- one column's rule ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Col:
-    """How one CSV column is checked and converted."""
-
-    name: str
-    kind: str = "str"  # str, slug, ids, date, float, int, iso2, colour, enum
-    required: bool = True
-    choices: tuple[str, ...] = ()
 
 
 SCHEMAS: dict[str, tuple[Col, ...]] = {
@@ -200,31 +159,6 @@ SCHEMAS: dict[str, tuple[Col, ...]] = {
 }
 REQUIRED_FILES = ("theatre.yaml", "sources.csv", "actors.csv", "places.csv", "control.csv")
 THEATRE_KEYS = ("id", "name", "countries", "description")
-MARITIME_KEYS = (
-    "id",
-    "name",
-    "kind",
-    "certainty",
-    "source",
-    "valid_from",
-    "valid_to",
-    "note",
-    "geometry",
-    "clip_to_sea",
-    "exclude",
-    "derive",
-)
-# GeoJSON is lon/lat WGS84 (RFC 7946); an old-style "crs" member may only say so.
-WGS84_NAMES = frozenset(
-    {
-        "urn:ogc:def:crs:OGC:1.3:CRS84",
-        "urn:ogc:def:crs:OGC::CRS84",
-        "urn:ogc:def:crs:EPSG::4326",
-        "EPSG:4326",
-        "CRS84",
-        "OGC:CRS84",
-    }
-)
 
 
 @dataclass(eq=False)  # compared and hashed by identity: derived layers are cached per object
@@ -256,262 +190,7 @@ class Theatre:
 # -- reading -------------------------------------------------------------------------------------
 
 
-class _Row(dict):
-    """A parsed CSV row that remembers its line number."""
-
-    line: int = 0
-
-
-def _fail(path: Path, line: int | None, fld: str | None, problem: str) -> TheatreDataError:
-    """The one error of a load: ``file:line: field 'name': problem``, always on one line."""
-    where = f"{path}:{line}" if line else str(path)
-    # repr() shows a hostile column name (newline, BOM, NUL) instead of printing it raw.
-    what = f" field {fld!r}:" if fld is not None else ""
-    return TheatreDataError(" ".join(f"{where}:{what} {problem}".splitlines()))
-
-
-def _convert(path: Path, line: int, col: Col, raw: str):
-    value = raw.strip()
-    if value == "":
-        if col.required:
-            raise _fail(path, line, col.name, "is empty but required")
-        return [] if col.kind == "ids" else None
-    if col.kind == "slug" and not _SLUG.match(value):
-        raise _fail(path, line, col.name, f"{value!r} is not a lowercase slug (a-z, 0-9, dashes)")
-    if col.kind == "iso2" and not _ISO2.match(value):
-        raise _fail(path, line, col.name, f"{value!r} is not an ISO 3166 alpha-2 code")
-    if col.kind == "colour" and not _COLOUR.match(value):
-        raise _fail(path, line, col.name, f"{value!r} is not a colour like #1a2b3c")
-    if col.kind == "enum" and value not in col.choices:
-        raise _fail(path, line, col.name, f"{value!r} is not one of {', '.join(col.choices)}")
-    if col.kind == "date":
-        try:
-            return parse_day(value, time=False)
-        except ValueError:
-            raise _fail(path, line, col.name, f"{value!r} is not a date (YYYY-MM-DD)") from None
-    if col.kind in ("float", "int"):
-        try:
-            number = int(value) if col.kind == "int" else float(value)
-        except ValueError:
-            what = "an int" if col.kind == "int" else "a float"
-            raise _fail(path, line, col.name, f"{value!r} is not {what} number") from None
-        if not math.isfinite(number):  # nan and inf parse as floats but mean nothing here
-            raise _fail(path, line, col.name, f"{value!r} is not a finite number")
-        return number
-    if col.kind == "ids":
-        parts = [p.strip() for p in value.split(";")]
-        if any(p == "" for p in parts):
-            raise _fail(path, line, col.name, f"{value!r} has an empty item (use 'a;b')")
-        return parts
-    return value
-
-
-def read_csv(path: Path, schema: tuple[Col, ...]) -> list[_Row]:
-    """Rows of one CSV checked against ``schema``; the first problem raises TheatreDataError.
-
-    Line numbers are where a record starts (a quoted field may span lines).
-    """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _fail(path, None, None, f"cannot be read ({exc.strerror})") from None
-    try:
-        text = data.decode("utf-8-sig")  # tolerate the BOM spreadsheets write
-    except UnicodeDecodeError as exc:
-        line, fld = _byte_position(data, exc.start)
-        raise _fail(
-            path, line, fld, f"is not UTF-8 text ({exc.reason} at byte {exc.start})"
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[_Row] = []
-    line = 1
-    header: list[str] = []
-    try:
-        first = next(reader, None)
-        if first is None:
-            raise _fail(path, 1, None, "is empty (a header line is required)")
-        header = [h.strip() for h in first]
-        known = {c.name for c in schema}
-        for i, h in enumerate(header):
-            if h not in known:
-                raise _fail(path, 1, h, f"unknown column (expected {', '.join(sorted(known))})")
-            if h in header[:i]:
-                raise _fail(path, 1, h, "column given twice")
-        for c in schema:
-            if c.name not in header and c.required:
-                raise _fail(path, 1, c.name, "required column is missing from the header")
-        while True:
-            line = reader.line_num + 1
-            values = next(reader, None)
-            if values is None:
-                break
-            if not values or all(v.strip() == "" for v in values):
-                continue
-            if len(values) != len(header):
-                # Name the first column without a value, or the last one when there are extras
-                # (most often an unquoted comma).
-                fld = header[len(values)] if len(values) < len(header) else header[-1]
-                hint = "" if len(values) < len(header) else "; quote fields that hold commas"
-                raise _fail(
-                    path, line, fld, f"has {len(values)} fields, the header has {len(header)}{hint}"
-                )
-            raw = dict(zip(header, values, strict=True))
-            row = _Row()
-            row.line = line
-            for c in schema:
-                row[c.name] = _convert(path, line, c, raw.get(c.name, ""))
-            rows.append(row)
-    except csv.Error as exc:
-        fld, quoting = _csv_trouble(text, line, header)
-        what = "bad CSV quoting" if quoting else "is not valid CSV"
-        raise _fail(path, line, fld, f"{what} ({exc})") from None
-    return rows
-
-
-def _byte_position(data: bytes, offset: int) -> tuple[int, str | None]:
-    """The 1-based line of byte ``offset`` and, on a data line, the column it falls in."""
-    line = data.count(b"\n", 0, offset) + 1
-    if line == 1:
-        return line, None
-    header = data.split(b"\n", 1)[0].decode("utf-8-sig", "replace").strip().split(",")
-    start = data.rfind(b"\n", 0, offset) + 1
-    column = data.count(b",", start, offset)  # quotes ignored: a hint, not a parse
-    return line, header[column].strip() if column < len(header) else None
-
-
-def _csv_trouble(text: str, line: int, header: list[str]) -> tuple[str | None, bool]:
-    """The column where the csv module gave up on the record starting at ``line``, and whether
-    a quote is to blame: a small state machine over the record's first line."""
-    lines = text.splitlines()
-    if not 1 <= line <= len(lines):
-        return None, False
-    raw, column, state, i, field_start = lines[line - 1], 0, "start", 0, 0
-    limit = csv.field_size_limit()
-
-    def name(col: int) -> str | None:
-        return header[col] if col < len(header) else None
-
-    while i < len(raw):
-        ch = raw[i]
-        if state == "quoted":
-            if ch == '"':
-                if raw[i + 1 : i + 2] == '"':
-                    i += 1  # an escaped quote
-                else:
-                    state = "after"
-        elif ch == ",":
-            if i - field_start > limit:
-                return name(column), False
-            column, state, field_start = column + 1, "start", i + 1
-        elif state == "after":
-            return name(column), True  # text after a closing quote
-        elif state == "start":
-            state = "quoted" if ch == '"' else "plain"
-        i += 1
-    if state == "quoted":
-        return name(column), True
-    if i - field_start > limit:
-        return name(column), False
-    return None, False  # the trouble is not on this line
-
-
-def _key_line(node, key: str) -> int | None:
-    """The 1-based line of ``key`` in a YAML mapping node (None when absent)."""
-    if isinstance(node, yaml.MappingNode):
-        for k, _ in node.value:
-            if getattr(k, "value", None) == key:
-                return k.start_mark.line + 1
-    return None
-
-
-def _key_at(node, line: int) -> str | None:
-    """The mapping key whose entry holds 1-based ``line`` (the innermost), for error messages."""
-    found = None
-    pairs = node.value if isinstance(node, yaml.MappingNode) else []
-    children = node.value if isinstance(node, yaml.SequenceNode) else [v for _, v in pairs]
-    for k, v in pairs:
-        if k.start_mark.line + 1 <= line <= v.end_mark.line + 1:
-            found = str(getattr(k, "value", "")) or None
-    for child in children:
-        if child.start_mark.line + 1 <= line <= child.end_mark.line + 1:
-            found = _key_at(child, line) or found
-    return found
-
-
-def _read_yaml(path: Path):
-    """The YAML document as a node tree (for line numbers) and as Python data."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _fail(path, None, None, f"cannot be read ({exc.strerror})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise _fail(
-            path, line, None, f"is not UTF-8 text ({exc.reason} at byte {exc.start})"
-        ) from None
-    node = None
-    try:
-        node = yaml.compose(text)
-        return node, yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        fld = _key_at(node, line) if node is not None and line else None
-        raise _fail(
-            path, line, fld, f"is not valid YAML ({getattr(exc, 'problem', exc)})"
-        ) from None
-    except (ValueError, TypeError, OverflowError) as exc:
-        # PyYAML's constructors raise plain errors for scalars that look typed but are not,
-        # such as the timestamp 2019-13-45; find the scalar to name its line and key.
-        line, fld = _bad_scalar(node)
-        raise _fail(path, line, fld, f"is not valid YAML ({exc})") from None
-
-
-def _bad_scalar(node) -> tuple[int | None, str | None]:
-    """The line and key of the first scalar that PyYAML's safe constructor refuses."""
-    loader = yaml.SafeLoader("")
-    stack = [(node, None)]
-    while stack:
-        current, key = stack.pop(0)
-        if isinstance(current, yaml.ScalarNode):
-            try:
-                loader.construct_object(current, deep=True)
-            except Exception:
-                return current.start_mark.line + 1, key
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend((child, key) for child in current.value)
-        elif isinstance(current, yaml.MappingNode):
-            for k, v in current.value:
-                stack.append((v, str(getattr(k, "value", key))))
-    return None, None
-
-
 # -- cross-references ----------------------------------------------------------------------------
-
-
-def _check_refs(
-    path: Path, rows: Iterable[_Row], fld: str, known: Iterable[str], what: str
-) -> None:
-    known = set(known)
-    for row in rows:
-        value = row[fld]
-        for v in value if isinstance(value, list) else [value]:
-            if v is not None and v not in known:
-                raise _fail(path, row.line, fld, f"unknown {what} {v!r}")
-
-
-def _check_unique(path: Path, rows: Iterable[_Row], keys: tuple[str, ...], what: str) -> None:
-    seen: dict[tuple, int] = {}
-    for row in rows:
-        key = tuple(row[k] for k in keys)
-        if key in seen:
-            shown = " on ".join(str(k) for k in key[::-1]) if len(key) > 1 else str(key[0])
-            raise _fail(
-                path, row.line, keys[-1], f"{what} {shown} already given on line {seen[key]}"
-            )
-        seen[key] = row.line
 
 
 def _places_frame(path: Path, rows: list[_Row], resolve: Resolver) -> gpd.GeoDataFrame:
@@ -546,109 +225,6 @@ def _places_frame(path: Path, rows: list[_Row], resolve: Resolver) -> gpd.GeoDat
     return gpd.GeoDataFrame(
         frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=4326
     ).set_index("id", drop=False)
-
-
-def _maritime(path: Path, sources: set[str]) -> list[dict]:
-    node, data = _read_yaml(path)
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        raise _fail(path, 1, None, "must be a list of items")
-    items = []
-    seen: set[str] = set()
-    for i, item in enumerate(data):
-        item_node = node.value[i]
-        line = item_node.start_mark.line + 1
-        if not isinstance(item, dict):
-            raise _fail(path, line, None, "each item must be a mapping")
-
-        def fail(key: str, problem: str, item_node=item_node, line=line) -> TheatreDataError:
-            return _fail(path, _key_line(item_node, key) or line, key, problem)
-
-        for key in item:
-            if key not in MARITIME_KEYS:
-                # a "crs" key among them: coordinates are lon/lat WGS84, there is no other CRS
-                raise fail(str(key), f"unknown key (expected {', '.join(MARITIME_KEYS)})")
-        for key in ("id", "name", "kind", "certainty", "source"):
-            if not item.get(key):
-                raise fail(key, "is missing or empty")
-        if not _SLUG.match(str(item["id"])):
-            raise fail("id", f"{item['id']!r} is not a lowercase slug")
-        if item["id"] in seen:
-            raise fail("id", f"duplicate id {item['id']!r}")
-        seen.add(item["id"])
-        if item["certainty"] not in CERTAINTY:
-            raise fail("certainty", f"{item['certainty']!r} is not one of {', '.join(CERTAINTY)}")
-        for sid in str(item["source"]).split(";"):
-            if sid.strip() not in sources:
-                raise fail("source", f"unknown source {sid.strip()!r}")
-        for key in ("valid_from", "valid_to"):
-            value = item.get(key)
-            # a datetime is a date too, but does not compare with one
-            if value is not None and (
-                not isinstance(value, dt.date) or isinstance(value, dt.datetime)
-            ):
-                raise fail(key, f"{str(value)!r} is not a date (YYYY-MM-DD)")
-        exclude = item.get("exclude")
-        if exclude is not None and (
-            not isinstance(exclude, list) or not all(isinstance(x, str) for x in exclude)
-        ):
-            raise fail("exclude", "must be a list of maritime item ids")
-        if not isinstance(item.get("clip_to_sea", False), bool):
-            raise fail("clip_to_sea", "must be true or false")
-        if (
-            item.get("valid_from")
-            and item.get("valid_to")
-            and item["valid_to"] < item["valid_from"]
-        ):
-            raise fail("valid_to", "is before valid_from")
-        if ("geometry" in item) == ("derive" in item):
-            raise fail("geometry", "give exactly one of geometry or derive")
-        out = dict(item, line=line)
-        if "geometry" in item:
-            out["geometry"] = _geometry(item["geometry"], lambda problem: fail("geometry", problem))
-        else:
-            derive = item["derive"]
-            if not isinstance(derive, dict) or derive.get("method") != "coastline-buffer":
-                raise fail("derive", "only method: coastline-buffer is known")
-            if not _ISO2.match(str(derive.get("country", ""))):
-                raise fail("derive", "country must be an ISO 3166 alpha-2 code")
-            if not isinstance(derive.get("distance_nm"), int | float):
-                raise fail("derive", "distance_nm must be a number")
-        items.append(out)
-    for out in items:
-        for ref in out.get("exclude", []) or []:
-            if ref not in seen:
-                raise _fail(path, out["line"], "exclude", f"unknown maritime item {ref!r}")
-    return items
-
-
-def _geometry(value: object, fail: Callable[[str], TheatreDataError]):
-    """A valid lon/lat shape from a GeoJSON geometry mapping; anything else fails."""
-    if isinstance(value, str):
-        raise fail("is text (WKT?); give a GeoJSON mapping with type and coordinates")
-    if not isinstance(value, dict):
-        raise fail("must be a GeoJSON mapping with type and coordinates")
-    crs = value.get("crs")
-    if crs is not None:
-        name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
-        if not isinstance(name, str) or name not in WGS84_NAMES:
-            raise fail(f"unknown CRS {name or crs!r}: coordinates must be lon/lat WGS84 (RFC 7946)")
-    try:
-        geom = shape(value)
-    except Exception as exc:  # shapely raises many kinds on malformed coordinates
-        raise fail(f"is not valid GeoJSON ({exc})") from None
-    if geom.is_empty:
-        raise fail("is empty")
-    if not geom.is_valid:
-        raise fail(f"is not valid GeoJSON ({shapely.is_valid_reason(geom)})")
-    west, south, east, north = geom.bounds
-    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
-        raise fail(
-            f"bounds {tuple(round(b, 4) for b in geom.bounds)} are not lon/lat: coordinates "
-            "must be WGS84 degrees (RFC 7946), not a projected CRS"
-        )
-    return geom
 
 
 def load_theatre(folder: str | Path, resolver: Resolver | None = None) -> Theatre:
@@ -686,7 +262,46 @@ def _load(folder: Path, resolve: Resolver) -> Theatre:
     for name in REQUIRED_FILES:
         if not (folder / name).is_file():
             raise _fail(folder / name, None, None, "is missing (every theatre needs it)")
-    meta_path = folder / "theatre.yaml"
+    meta = _meta(folder / "theatre.yaml")
+    tables = _tables(folder, list(meta["countries"]))
+    maritime = (
+        _maritime(folder / "maritime.yaml", {r["id"] for r in tables["sources.csv"]})
+        if (folder / "maritime.yaml").is_file()
+        else []
+    )
+    # Gazetteer look-ups last: every cheap check has passed by now.
+    places_gdf = _places_frame(folder / "places.csv", tables["places.csv"], resolve)
+    _check_distinct_points(folder / "control.csv", tables["control.csv"], places_gdf)
+
+    def frame(schema: str) -> pd.DataFrame:
+        cols = [c.name for c in SCHEMAS[schema]]
+        return pd.DataFrame.from_records(
+            [dict(r, line=r.line) for r in tables[schema]], columns=cols + ["line"]
+        )
+
+    ev = frame("events.csv")
+    ev_geom = [_multi([places_gdf.geometry[pid] for pid in ids]) for ids in ev["places"]]
+    return Theatre(
+        id=str(meta["id"]),
+        name=str(meta["name"]),
+        countries=tuple(str(c) for c in meta["countries"]),
+        path=folder,
+        description=str(meta.get("description") or ""),
+        sources=frame("sources.csv").set_index("id", drop=False),
+        actors=frame("actors.csv").set_index("id", drop=False),
+        places=places_gdf,
+        control=frame("control.csv"),
+        backers=frame("backers.csv"),
+        events=gpd.GeoDataFrame(ev, geometry=ev_geom, crs=4326),
+        routes=frame("routes.csv").set_index("id", drop=False),
+        waypoints=frame("waypoints.csv").sort_values(["route", "order"]),
+        figures=frame("figures.csv"),
+        maritime=maritime,
+    )
+
+
+def _meta(meta_path: Path) -> dict[str, Any]:
+    """``theatre.yaml``: id, name, countries (ISO codes) and a description, nothing else."""
     meta_node, meta = _read_yaml(meta_path)
     if not isinstance(meta, dict):
         raise _fail(meta_path, 1, None, "must be a mapping with id, name and countries")
@@ -716,6 +331,11 @@ def _load(folder: Path, resolve: Resolver) -> Theatre:
             "countries",
             "must be a list of ISO 3166 alpha-2 codes",
         )
+    return meta
+
+
+def _tables(folder: Path, countries: list[str]) -> dict[str, list[_Row]]:
+    """Every CSV file of the folder read and checked, with its references to the others."""
 
     def table(name: str) -> list[_Row]:
         p = folder / name
@@ -744,16 +364,7 @@ def _load(folder: Path, resolve: Resolver) -> Theatre:
     _check_refs(p["control.csv"], control, "actor", actor_ids, "actor")
     _check_refs(p["control.csv"], control, "source", source_ids, "source")
     _check_unique(p["control.csv"], control, ("date", "place"), "control of")
-    place_country = {r["id"]: r["country"] for r in places}
-    for r in control:  # zones are drawn inside the theatre's countries only
-        if place_country[r["place"]] not in countries:
-            raise _fail(
-                p["control.csv"],
-                r.line,
-                "place",
-                f"{r['place']!r} is in {place_country[r['place']] or 'no country'}, outside the "
-                f"theatre's countries ({', '.join(countries)})",
-            )
+    _check_in_countries(p["control.csv"], control, places, countries)
 
     backers = table("backers.csv")
     _check_refs(p["backers.csv"], backers, "backer", actor_ids, "actor")
@@ -771,35 +382,70 @@ def _load(folder: Path, resolve: Resolver) -> Theatre:
     _check_refs(p["events.csv"], events, "source", source_ids, "source")
 
     routes = table("routes.csv")
-    _check_unique(p["routes.csv"], routes, ("id",), "route")
-    _check_refs(p["routes.csv"], routes, "source", source_ids, "source")
     waypoints = table("waypoints.csv")
-    _check_refs(p["waypoints.csv"], waypoints, "route", {r["id"] for r in routes}, "route")
-    _check_refs(p["waypoints.csv"], waypoints, "place", place_ids, "place")
-    _check_refs(p["waypoints.csv"], waypoints, "source", source_ids, "source")
-    _check_unique(p["waypoints.csv"], waypoints, ("route", "order"), "waypoint")
-    for r in waypoints:
-        first = r["order"] == min(w["order"] for w in waypoints if w["route"] == r["route"])
-        if not first and r["mode"] is None:
-            raise _fail(p["waypoints.csv"], r.line, "mode", "is empty (land, sea or air)")
-    for r in routes:
-        if sum(1 for w in waypoints if w["route"] == r["id"]) < 2:
-            raise _fail(p["routes.csv"], r.line, "id", "a route needs at least two waypoints")
+    _check_routes(p["routes.csv"], p["waypoints.csv"], routes, waypoints, place_ids, source_ids)
 
     figures = table("figures.csv")
     _check_unique(p["figures.csv"], figures, ("id",), "figure")
     _check_refs(p["figures.csv"], figures, "routes", {r["id"] for r in routes}, "route")
     _check_refs(p["figures.csv"], figures, "source", source_ids, "source")
 
-    maritime = (
-        _maritime(folder / "maritime.yaml", source_ids)
-        if (folder / "maritime.yaml").is_file()
-        else []
-    )
+    return {
+        "sources.csv": sources,
+        "actors.csv": actors,
+        "places.csv": places,
+        "control.csv": control,
+        "backers.csv": backers,
+        "events.csv": events,
+        "routes.csv": routes,
+        "waypoints.csv": waypoints,
+        "figures.csv": figures,
+    }
 
-    # Gazetteer look-ups last: every cheap check has passed by now.
-    places_gdf = _places_frame(p["places.csv"], places, resolve)
-    # Control cells are drawn around places: two places at one point on one date cannot both hold.
+
+def _check_in_countries(
+    path: Path, control: list[_Row], places: list[_Row], countries: list[str]
+) -> None:
+    """Zones are drawn inside the theatre's countries only."""
+    place_country = {r["id"]: r["country"] for r in places}
+    for r in control:
+        if place_country[r["place"]] not in countries:
+            raise _fail(
+                path,
+                r.line,
+                "place",
+                f"{r['place']!r} is in {place_country[r['place']] or 'no country'}, outside the "
+                f"theatre's countries ({', '.join(countries)})",
+            )
+
+
+def _check_routes(
+    routes_path: Path,
+    waypoints_path: Path,
+    routes: list[_Row],
+    waypoints: list[_Row],
+    place_ids: set[str],
+    source_ids: set[str],
+) -> None:
+    """Routes and their waypoints: known places, one order each, a mode after the first."""
+    _check_unique(routes_path, routes, ("id",), "route")
+    _check_refs(routes_path, routes, "source", source_ids, "source")
+    _check_refs(waypoints_path, waypoints, "route", {r["id"] for r in routes}, "route")
+    _check_refs(waypoints_path, waypoints, "place", place_ids, "place")
+    _check_refs(waypoints_path, waypoints, "source", source_ids, "source")
+    _check_unique(waypoints_path, waypoints, ("route", "order"), "waypoint")
+    for r in waypoints:
+        first = r["order"] == min(w["order"] for w in waypoints if w["route"] == r["route"])
+        if not first and r["mode"] is None:
+            raise _fail(waypoints_path, r.line, "mode", "is empty (land, sea or air)")
+    for r in routes:
+        if sum(1 for w in waypoints if w["route"] == r["id"]) < 2:
+            raise _fail(routes_path, r.line, "id", "a route needs at least two waypoints")
+
+
+def _check_distinct_points(path: Path, control: list[_Row], places_gdf: gpd.GeoDataFrame) -> None:
+    """Control cells are drawn around places: two places at one point on one date cannot both
+    hold."""
     at_point: dict[tuple, tuple[str, int]] = {}
     for r in control:
         g = places_gdf.geometry[r["place"]]
@@ -807,39 +453,13 @@ def _load(folder: Path, resolve: Resolver) -> Theatre:
         if key in at_point and at_point[key][0] != r["place"]:
             other, other_line = at_point[key]
             raise _fail(
-                p["control.csv"],
+                path,
                 r.line,
                 "place",
                 f"{r['place']!r} is at the same point as {other!r} (line {other_line}) on "
                 f"{r['date']}; control needs distinct places",
             )
         at_point[key] = (r["place"], r.line)
-
-    def frame(rows: list[_Row], schema: str) -> pd.DataFrame:
-        cols = [c.name for c in SCHEMAS[schema]]
-        return pd.DataFrame.from_records(
-            [dict(r, line=r.line) for r in rows], columns=cols + ["line"]
-        )
-
-    ev = frame(events, "events.csv")
-    ev_geom = [_multi([places_gdf.geometry[pid] for pid in ids]) for ids in ev["places"]]
-    return Theatre(
-        id=str(meta["id"]),
-        name=str(meta["name"]),
-        countries=tuple(str(c) for c in countries),
-        path=folder,
-        description=str(meta.get("description") or ""),
-        sources=frame(sources, "sources.csv").set_index("id", drop=False),
-        actors=frame(actors, "actors.csv").set_index("id", drop=False),
-        places=places_gdf,
-        control=frame(control, "control.csv"),
-        backers=frame(backers, "backers.csv"),
-        events=gpd.GeoDataFrame(ev, geometry=ev_geom, crs=4326),
-        routes=frame(routes, "routes.csv").set_index("id", drop=False),
-        waypoints=frame(waypoints, "waypoints.csv").sort_values(["route", "order"]),
-        figures=frame(figures, "figures.csv"),
-        maritime=maritime,
-    )
 
 
 def _multi(points: list[Point]):
