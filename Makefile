@@ -44,6 +44,7 @@ bench: setup $(VENV)/.stamp-bench
 lint: $(VENV)/.stamp-python
 	$(VENV)/bin/ruff check geo tests benchmarks
 	$(VENV)/bin/ruff format --check geo tests benchmarks
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) node_modules .cache

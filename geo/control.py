@@ -303,7 +303,7 @@ def control_lookup(
     missing = list(dict.fromkeys(k for k in keys if (theatre, day, *k) not in _LOOKUP_MEMO))
     if missing:
         tree, answers, to_metres = cell_tree(theatre, day)
-        xs, ys = to_metres.transform(*zip(*missing, strict=True))
+        xs, ys = to_metres.transform([x for x, _ in missing], [y for _, y in missing])
         hit_point, hit_cell = tree.query_nearest(
             shapely.points(xs, ys), max_distance=COAST_KM * 1000, all_matches=True
         )

@@ -156,7 +156,7 @@ def _applying(points: Sequence[Point | None], kinds: Sequence[Any], pool: list[T
 
 
 def control_many(
-    docs: Sequence[tuple[Sequence[Point | None], Sequence[str], Sequence[Any], Any]],
+    docs: Sequence[tuple[Sequence[Point | None], Sequence[Any], Sequence[Any], Any]],
     theatres: Iterable[Theatre] | None = None,
 ) -> list[list[tuple[Theatre, Answer] | None]]:
     """For each article (points, kinds, countries, date): the theatre and control cell holding
@@ -224,11 +224,11 @@ def _fields(gdf: gpd.GeoDataFrame, date: Any, active: list[Theatre]) -> dict[str
             key = (round(point.x, 6), round(point.y, 6))  # an article names the same town often
             if key not in memo:
                 memo[key] = (route_roles(theatre, point), events_near(theatre, point, date))
-            roles, events = [dict(r) for r in memo[key][0]], list(memo[key][1])
-            if roles or events:
+            near, events = [dict(r) for r in memo[key][0]], list(memo[key][1])
+            if near or events:
                 cols["theatre"][i] = cols["theatre"][i] or theatre.id
-            cols["route_roles"][i] += roles
-            cols["routes"][i] += [r["route"] for r in roles if r["route"] not in cols["routes"][i]]
+            cols["route_roles"][i] += near
+            cols["routes"][i] += [r["route"] for r in near if r["route"] not in cols["routes"][i]]
             cols["events"][i] += events
         country_memo: dict[str, tuple[list[str], list[str]]] = {}
         for i, kind in enumerate(kinds):

@@ -140,8 +140,9 @@ def _csv(docs: Iterable[StreamedDocument], out: TextIO) -> None:
             for p in batch:
                 row = {k: p.get(k) for k in cols}
                 for k in EXTRA_FIELDS:
-                    if isinstance(row.get(k), list):
-                        row[k] = ";".join(row[k])
+                    value = row.get(k)
+                    if isinstance(value, list):
+                        row[k] = ";".join(value)
                 row["path"] = d.path
                 writer.writerow(row)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from geo.articles import Article, Sentences, article_from_text, load_article
 from geo.gazetteer.index import open_index
@@ -61,7 +62,7 @@ def _resolve_online(records: list[dict], geocoder: str) -> list[dict]:
         key = rec["name"] if rec["kind"] == "country" else rec["mention"]
         if key not in cache:
             cache[key] = coder.geocode(key, exactly_one=True)
-        loc = cache[key]
+        loc: Any = cache[key]
         # A fallback answer has no document context: the offline resolution is better.
         if loc is not None and not (getattr(loc, "raw", {}) or {}).get("fallback_from"):
             raw = getattr(loc, "raw", {}) or {}

@@ -107,7 +107,7 @@ def route_figures(theatre: Theatre) -> pd.DataFrame:
 
 def _split_by_cells(line_p, cells: list, keys: list[tuple], country_p) -> list[tuple]:
     """Pieces of a projected line as (start distance, key, geometry), keys from the cells."""
-    pieces = []
+    pieces: list[tuple] = []
     for cell, key in zip(cells, keys, strict=True):
         if not line_p.intersects(cell):
             continue

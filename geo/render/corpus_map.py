@@ -89,7 +89,7 @@ def load_corpus(path: str | Path) -> gpd.GeoDataFrame:
         raise InputError(f"{path}: no such file")
     try:
         gdf = gpd.read_parquet(p)
-    except Exception as exc:  # noqa: BLE001 - pyarrow/geopandas raise many kinds here
+    except Exception as exc:
         raise InputError(f"{path}: not a GeoParquet file ({type(exc).__name__})") from None
     missing = [c for c in REQUIRED if c not in gdf.columns]
     if missing:
@@ -407,12 +407,14 @@ def build_corpus_map(
         n_articles = len(data.articles)
         span = f"{data.first} to {data.last}" if data.first else None
         m.add_child(header(title, span, f"{n_articles} articles", None, index_href))
-        m.get_root().header.add_child(folium.Element(CSS), name="geo_corpus_css")
+        head = m.get_root().header  # type: ignore[attr-defined]
+        head.add_child(folium.Element(CSS), name="geo_corpus_css")
         base = basemap.add_base_layers(m, basemap.region_box((west, south, east, north)))
         layer = CorpusLayer()
         m.add_child(layer)
         m.add_child(CorpusTime(layer, data))
-        m.add_child(widgets.GroupedLayers([base, base.osm], {"Corpus": [layer]}))
+        osm = base.osm  # type: ignore[attr-defined]
+        m.add_child(widgets.GroupedLayers([base, osm], {"Corpus": [layer]}))
         widgets.add_tools(m)
         rows = [
             legend.Entry("circle", info["colour"], f"held by {info['label']} (latest article)")

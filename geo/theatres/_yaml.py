@@ -41,11 +41,14 @@ def _read_yaml(path: Path):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
         raise _fail(
-            path, line, None, f"is not UTF-8 text ({exc.reason} at byte {exc.start})"
+            path,
+            data.count(b"\n", 0, exc.start) + 1,
+            None,
+            f"is not UTF-8 text ({exc.reason} at byte {exc.start})",
         ) from None
     node = None
+    line: int | None
     try:
         node = yaml.compose(text)
         return node, yaml.safe_load(text)
@@ -66,7 +69,7 @@ def _read_yaml(path: Path):
 def _bad_scalar(node) -> tuple[int | None, str | None]:
     """The line and key of the first scalar that PyYAML's safe constructor refuses."""
     loader = yaml.SafeLoader("")
-    stack = [(node, None)]
+    stack: list[tuple[object, str | None]] = [(node, None)]
     while stack:
         current, key = stack.pop(0)
         if isinstance(current, yaml.ScalarNode):
