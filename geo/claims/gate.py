@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from re import _constants as C
+from re import _constants as C  # noqa: N812
 from re import _parser
 
 _WILD = "*"  # any continuation is possible from here

@@ -223,7 +223,7 @@ def read_corpus(specs: Sequence[str | Path]) -> tuple[list[CorpusItem], list[tup
                 add(_read_file(path), str(path))
         except InputError as exc:
             add(exc, str(path))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a parser's surprise is one bad input, not a crash
             add(InputError(f"{path}: {type(exc).__name__}: {str(exc)[:200]}"), str(path))
     return items, failed
 

@@ -104,7 +104,7 @@ def _outcome(fut: Any, batch: Sequence[CorpusItem]) -> list[Result]:
     """A finished task's results; a task that crashed as a whole fails each of its articles."""
     try:
         return fut.result()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - reported per article, the run goes on
         reason = f"worker failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
         return [(item.key, None, reason) for item in batch]
 

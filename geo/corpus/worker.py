@@ -80,6 +80,6 @@ def geoparse_batch(batch: Sequence[Task]) -> list[Result]:
             results.append((key, _article_rows(text, source, date), None))
         except GeoError as exc:
             results.append((key, None, _split(str(exc), source)[1]))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the corpus
             results.append((key, None, f"{type(exc).__name__}: {exc}"))
     return results

@@ -306,7 +306,7 @@ def render_task(task: Task) -> Outcome:
     name, data, slug = task
     try:
         return render_article(name, data, slug), None
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - one bad article must not stop the rest
         return None, _failure(name, exc)
 
 
@@ -389,7 +389,7 @@ def _local_pool(tasks: Iterator[Task], workers: int) -> Iterator[tuple[Task, Out
 def _pool_outcome(fut: Any) -> Outcome:
     try:
         return fut.result()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a dead worker fails its article, not the build
         return None, f"worker failed: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
 
 

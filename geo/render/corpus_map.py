@@ -89,7 +89,7 @@ def load_corpus(path: str | Path) -> gpd.GeoDataFrame:
         raise InputError(f"{path}: no such file")
     try:
         gdf = gpd.read_parquet(p)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - pyarrow/geopandas raise many kinds here
         raise InputError(f"{path}: not a GeoParquet file ({type(exc).__name__})") from None
     missing = [c for c in REQUIRED if c not in gdf.columns]
     if missing:
