@@ -32,6 +32,7 @@ from geo.claims.lexicon import (
     IDIOMS,
     KINDS,
     NEGATIONS,
+    PARTY_NOUNS,
     PRONOUNS,
     SPECULATION,
     TRIGGERS,
@@ -138,6 +139,7 @@ _NOT_NAMES = frozenset(
     Saturday Sunday January February March April May June July August September October November
     December""".split()
 )
+_PARTY_AFTER = re.compile(r"[-\s]+(?:" + "|".join(sorted(PARTY_NOUNS)) + r")\b", re.I)
 _DESTINATION = re.compile(r"\b(?:toward|towards|to|into|for|across)\b[^.;,]{0,25}$", re.I)
 _AT = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 # How fine a place is: a town beats a province, a province a country.
@@ -182,7 +184,11 @@ def _pick_place(
     """
 
     def ok(p: dict) -> bool:
-        return p.get("lat") is not None and not any(s <= p["start"] < e for s, e in blocked)
+        return (
+            p.get("lat") is not None
+            and not any(s <= p["start"] < e for s, e in blocked)
+            and (p.get("demonym") or not _PARTY_AFTER.match(text, p["end"]))
+        )
 
     usable = [p for p in places if ok(p)]
     real = [p for p in usable if not p.get("demonym") and p.get("role") != "in-name"]

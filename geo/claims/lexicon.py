@@ -81,7 +81,7 @@ TRIGGERS: dict[str, list[str]] = {
     "clash": [
         r"(?:heavy\s+|fierce\s+)?fighting|fought|fight(?=\s+(?:for|over)\s+(?:the\s+)?(?:control|town|city))",
         r"clash(?:ed|es|ing)?",
-        r"battl(?:e|es|ed|ing)(?=\s+(?:for|over|in|around|near|between|with|against))",
+        r"battl(?:e|es|ed|ing)(?=\s+(?:for|over|in|around|near|between|with|against|that|which|of)\b)",
         r"firefights?|gunfights?|gun\s+battles?|skirmish(?:es|ed)?",
         r"exchang(?:ed|ing)\s+(?:fire|gunfire|artillery)",
     ],
@@ -163,6 +163,13 @@ ACTOR_HEADS = frozenset(
     separatists loyalists regime houthis shabaab wagner hamas hezbollah trawler trawlers canoe
     canoes cayuco cayucos carrier tanker boat dinghies fishermen fisherman sailors peacekeepers
     mission man men woman women child children protesters gangs gang officers""".split()
+)
+# After a place name these make it a modifier of a party ("al-Shabaab fighters", "Houthi
+# rebels"), not where something happened.
+PARTY_NOUNS = frozenset(
+    """forces troops army soldiers rebels militia militias fighters militants jihadists
+    insurgents paramilitaries police government navy coastguard jets drones officials
+    authorities commanders units gunmen""".split()
 )
 # Military or armed actors; others (migrants, boats) change what "arrived" or "left" means.
 MOVERS = frozenset(
