@@ -10,6 +10,7 @@ Every value can be overridden by an environment variable of the same name prefix
 - ``MIN_DELAY_SECONDS``: pause between online geocoder requests (Nominatim asks for 1 s).
 - ``TIMEOUT_SECONDS``: per-request timeout for online geocoders.
 - ``LOW_CONFIDENCE``: resolutions scoring below this go to the review list.
+- ``MAX_ARTICLE_BYTES``: the largest article or archive file read (a bigger one is one error).
 - ``THEATRES``: extra theatre folders' parents (a path list, ``:``-separated), searched after
   the bundled theatres and before ``~/.local/share/geo/theatres`` (``$XDG_DATA_HOME/geo/theatres``).
 """

@@ -1,0 +1,60 @@
+"""The README and docs/ name every setting, command and geocoder a user can choose, so adding
+one without documenting it fails here (as datasette's documentation tests do)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def docs() -> str:
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    return "\n".join(f.read_text(encoding="utf-8") for f in files)
+
+
+def _settings() -> list[str]:
+    """Every name read from the environment in geo/settings.py (``_env("NAME", ...)``)."""
+    source = (ROOT / "geo" / "settings.py").read_text(encoding="utf-8")
+    return sorted(set(re.findall(r'_env\(\s*"([A-Z_]+)"', source)))
+
+
+def test_settings_are_found():
+    assert {"CACHE_DIR", "USER_AGENT", "LOW_CONFIDENCE"} <= set(_settings())
+
+
+@pytest.mark.parametrize("name", _settings())
+def test_every_setting_is_documented(docs, name):
+    assert f"GEO_{name}" in docs, f"GEO_{name} is not in README.md or docs/"
+
+
+def _commands() -> list[str]:
+    from geo.cli import build_parser
+
+    parser = build_parser()
+    return sorted(next(a.choices for a in parser._actions if getattr(a, "choices", None)))
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_command_is_documented(docs, command):
+    assert re.search(rf"\bgeo {re.escape(command)}\b", docs), f"geo {command} is not documented"
+
+
+def _geocoders() -> list[str]:
+    from geo import geocoders
+
+    names = set(geocoders.REGISTRY)
+    try:
+        from geo.geocoders.online import ONLINE
+    except ImportError:  # one registry: the online services are in REGISTRY
+        ONLINE = {}
+    return sorted(names | set(ONLINE))
+
+
+@pytest.mark.parametrize("name", _geocoders())
+def test_every_geocoder_is_documented(docs, name):
+    assert re.search(rf"\b{re.escape(name)}\b", docs), f"geocoder {name!r} is not documented"
