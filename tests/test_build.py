@@ -168,8 +168,13 @@ def test_a_killed_build_leaves_earlier_maps_whole(tmp_path, no_theatres, gazette
     deadline = time.monotonic() + 60
     while not (out / "n00.html").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+    # Killed mid-run: it had written a new map and was still running when the signal landed.
+    assert (out / "n00.html").exists(), "the build wrote nothing new in 60 s"
+    assert proc.poll() is None, "the build finished before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    assert proc.wait() == -signal.SIGKILL
+    built = [i for i in range(40) if (out / f"n{i:02d}.html").exists()]
+    assert len(built) < 40, "every article was built: the kill came too late to test anything"
     after = (out / "a.html").read_bytes()
     assert after == before or after.rstrip().endswith(b"</html>")
     for page in out.glob("*.html"):

@@ -13,7 +13,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -293,11 +292,8 @@ def test_failure_falls_back_with_one_warning_and_caches_nothing(
     fake.always = fault
     stub = StubGazetteer()
     geocoder = FallbackGeocoder(online.NominatimGeocoder(fake.url, max_retries=1), stub)
-    started = time.monotonic()
-
     loc = geocoder.geocode("Tripoli")
 
-    assert time.monotonic() - started < 2 * CLIENT_TIMEOUT + 1.0
     assert loc.raw["id"] == "geonames:2210247"
     assert loc.raw["fallback_from"] == "nominatim"
     assert fake.count() == 2  # the first try and one retry with back-off
