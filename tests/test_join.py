@@ -190,3 +190,12 @@ def test_a_point_off_tripoli_is_held_everywhere(gazetteer):
     article = article_from_text(f"---\ndate: {date}\n---\noff Tripoli\n")
     inputs = prepare(Document("x.md", article, [record]))
     assert _answer(inputs.rows[0]) == expected
+
+
+def test_one_vocabulary_of_kinds(gazetteer):
+    """The kinds geo.vocab names are the kinds the gazetteer index gives places."""
+    from geo.vocab import AREA_KINDS, GAZETTEER_KINDS
+
+    emitted = {k for (k,) in gazetteer._con.execute("SELECT DISTINCT kind FROM places")}
+    assert emitted == GAZETTEER_KINDS
+    assert AREA_KINDS <= GAZETTEER_KINDS | {"unknown"}

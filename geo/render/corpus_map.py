@@ -33,6 +33,7 @@ from geo.render.assets import copy_assets, write_atomic
 from geo.render.elements import deterministic_ids, esc, finite, safe_json
 from geo.render.header import header, safe_url
 from geo.render.places import UNCONTROLLED, actor_color, actor_label
+from geo.vocab import AREA_KINDS
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -40,10 +41,6 @@ if TYPE_CHECKING:
 ALL = "all dates"
 MAX_ARTICLES_IN_POPUP = 60
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-AREA_KINDS = frozenset(
-    {"continent", "country", "region", "subregion", "admin1", "admin2", "county", "sea", "ocean",
-     "gulf", "strait", "desert", "peninsula", "unknown"}
-)  # fmt: skip
 REQUIRED = ("article_id", "date", "title", "place_id", "name", "kind", "geometry")
 
 CSS = """
