@@ -137,3 +137,19 @@ def test_gate_finds_what_the_full_pattern_finds():
         m.span() for m in trigger_pattern().finditer(text)
     ]
     assert all(len(p) == 3 for p in first_letters(trigger_pattern().pattern))
+
+
+def test_off_a_town_is_at_sea_beside_it():
+    from shapely.geometry import Point
+
+    from geo.claims.score import km
+    from geo.gazetteer.naturalearth import country_shape
+
+    doc = geo.places_from_text(
+        "---\ndate: 2023-09-18\n---\nThe coast guard intercepted 612 people off Sfax on Sunday."
+    )
+    (claim,) = claims_for(doc.article.text, doc.places, doc.article.date, doc.article.body_start)
+    sfax = next(p for p in doc.places if p["mention"] == "Sfax")
+    assert claim["place_relation"] == "off" and claim["place_id"] == sfax["id"]
+    assert not country_shape("TN").contains(Point(claim["lon"], claim["lat"]))
+    assert 1 < km(claim["lat"], claim["lon"], sfax["lat"], sfax["lon"]) < 30

@@ -44,6 +44,7 @@ def claims_for(
     """The article's claims with exactly ``FIELDS``, actors and checks from its theatres."""
     from geo.claims.actors import theatre_aliases
     from geo.claims.check import check_claim
+    from geo.claims.sea import offshore
 
     active = theatres_for(places, theatres)
     aliases: dict[str, str] = {}
@@ -56,6 +57,11 @@ def claims_for(
         claim["theatre_check"] = check_claim(
             claim, country.get(claim["start"]), active, article_date
         )
+        if claim["place_relation"] == "off" and claim["lat"] is not None:
+            # "off Sfax": on the water beside the town, not in it.
+            at_sea = offshore(claim["lat"], claim["lon"], country.get(claim["start"]))
+            if at_sea is not None:
+                claim["lat"], claim["lon"] = at_sea
         out.append({k: claim[k] for k in FIELDS})
     return out
 
