@@ -32,6 +32,7 @@ test: setup
 
 eval: setup
 	$(GEO) eval ../shared/eval/GWN.xml
+	$(GEO) eval ../shared/eval/GWN.xml --resolution-only
 
 $(VENV)/.stamp-bench: requirements-bench.txt requirements-bench-model.txt $(VENV)/.stamp-python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -16,7 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "libya-2019-12.md"
-GWN = ROOT.parent / "shared" / "eval" / "GWN.xml"
+# The shared corpus sits beside the checkout; GEO_GWN names another copy (a worktree elsewhere).
+GWN = Path(os.environ.get("GEO_GWN") or ROOT.parent / "shared" / "eval" / "GWN.xml")
 
 _BASELINE_CMD = (
     "import sys;from geo.gazetteer.index import open_index;from benchmarks.baseline import "
@@ -79,3 +81,10 @@ def run() -> None:
     for name in results:
         if name != "geo":
             print(f"throughput ratio geo/{name}: {results['geo'] / results[name]:.2f}")
+    from geo.evaluate import evaluate_resolution
+
+    d = evaluate_resolution(GWN).as_dict()
+    print(
+        f"resolution only (gold spans given): acc@161km {d['accuracy_161km']:.3f}  "
+        f"median {d['median_error_km']} km  AUC {d['auc']:.3f}"
+    )

@@ -10,7 +10,7 @@ geoparsing.md), find more toponyms; every rule below is a named word list or one
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from geo.gazetteer.build import ABBREVIATION, ACRONYM, ALTERNATE, DEMONYM, PRIMARY, TRANSLIT
 from geo.gazetteer.fold import fold
@@ -49,19 +49,19 @@ class Token:
     end: int
     text: str
     sentence_start: bool
+    # Computed once: the rules ask these of each word many times.
+    lower: str = field(init=False, repr=False, compare=False)
+    is_cap: bool = field(init=False, repr=False, compare=False)
+    is_upper: bool = field(init=False, repr=False, compare=False)
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
-
-    @property
-    def is_cap(self) -> bool:
-        return self.text.lstrip("ʿʾ'’‘`")[:1].isupper()
-
-    @property
-    def is_upper(self) -> bool:
-        letters = self.text.replace(".", "")
-        return letters.isupper() and len(letters) >= 2
+    def __post_init__(self) -> None:
+        text = self.text
+        first = text[0]
+        cap = first.isupper() if first.isalpha() else text.lstrip("ʿʾ'’‘`")[:1].isupper()
+        letters = text.replace(".", "")
+        object.__setattr__(self, "lower", text.lower())
+        object.__setattr__(self, "is_cap", cap)
+        object.__setattr__(self, "is_upper", letters.isupper() and len(letters) >= 2)
 
 
 @dataclass(frozen=True)
@@ -157,6 +157,8 @@ def _usable(
     A name made only of common words ('White House', 'Garden City') must be the place's own
     name, not one of its alternate names.
     """
+    if not entries:
+        return ()
     letters = "".join(t.text for t in span).replace(".", "")
     upper = len(span) == 1 and letters.isupper() and len(letters) <= 4
     all_common = len(span) > 1 and all(t.lower in common for t in span)

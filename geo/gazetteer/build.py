@@ -43,6 +43,7 @@ from shapely.geometry import Point
 from geo import settings
 from geo.errors import GazetteerError
 from geo.gazetteer.fold import fold, is_latin, translit_key
+from geo.gazetteer.words import TRANSLIT_COUNTRIES
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,8 @@ class _Rows:
         elif name.endswith(".") and flags & ALTERNATE:
             flags = flags & ~ALTERNATE | ABBREVIATION
         self.names[(key, idx)] = self.names.get((key, idx), 0) | flags
+        if self.places[idx][4] not in TRANSLIT_COUNTRIES:
+            return
         tkey = translit_key(name)
         if len(tkey.replace(" ", "")) >= 4:
             self.translit[(tkey, idx)] = self.translit.get((tkey, idx), 0) | flags

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # Letters NFKD does not decompose to ASCII but news spells with plain letters.
@@ -57,6 +58,7 @@ _TRANSLIT_RULES = (
 )
 
 
+@lru_cache(maxsize=50_000)
 def translit_key(name: str) -> str:
     """A key shared by the usual romanisations of one Arabic (and similar) name.
 

@@ -114,6 +114,7 @@ class GazetteerIndex:
         self._translit = lru_cache(maxsize=20_000)(self._translit_uncached)
         self._common: dict[str, int] | None = None
         self._english: frozenset[str] | None = None
+        self._translit_keys: frozenset[str] | None = None
 
     def _lookup_uncached(self, key: str, table: str = "names") -> tuple[Entry, ...]:
         try:
@@ -165,7 +166,11 @@ class GazetteerIndex:
     def lookup_translit(self, name: str) -> tuple[Entry, ...]:
         """Candidates whose name is another romanisation of ``name`` ('Garabulli' for
         Qarabulli), best prior first; asked when the exact name is unknown."""
-        return self._translit(translit_key(name))
+        key = translit_key(name)
+        if self._translit_keys is None:
+            rows = self._con.execute("SELECT DISTINCT key FROM translit").fetchall()
+            self._translit_keys = frozenset(r[0] for r in rows)
+        return self._translit(key) if key in self._translit_keys else ()
 
     def lookup_key(self, key: str) -> tuple[Entry, ...]:
         """Candidates for an already folded key, best prior first."""
