@@ -153,3 +153,26 @@ def test_off_a_town_is_at_sea_beside_it():
     assert claim["place_relation"] == "off" and claim["place_id"] == sfax["id"]
     assert not country_shape("TN").contains(Point(claim["lon"], claim["lat"]))
     assert 1 < km(claim["lat"], claim["lon"], sfax["lat"], sfax["lon"]) < 30
+
+
+@pytest.mark.parametrize(
+    ("sentence", "date", "actor", "check"),
+    [
+        ("Forces loyal to the GNA retook Tarhuna on Friday.", "2020-06-06", "gna", "agrees"),
+        ("Haftar's forces seized Tripoli on Monday.", "2020-06-10", "lna", "disagrees"),
+        ("The LNA withdrew from Tarhuna on Friday.", "2020-06-06", "lna", "agrees"),
+    ],
+)
+def test_theatre_check_against_control_data(sentence, date, actor, check):
+    doc = geo.places_from_text(f"---\ndate: {date}\n---\n{sentence}")
+    (claim,) = claims_for(doc.article.text, doc.places, doc.article.date, doc.article.body_start)
+    assert (claim["actor"], claim["theatre_check"]) == (actor, check)
+
+
+def test_actors_outside_a_theatre_keep_no_id():
+    doc = geo.places_from_text(
+        "---\ndate: 2024-02-17\n---\nRussian forces captured Avdiivka on Saturday."
+    )
+    (claim,) = claims_for(doc.article.text, doc.places, doc.article.date, doc.article.body_start)
+    assert claim["actor"] is None and claim["actor_text"] == "Russian forces"
+    assert claim["theatre_check"] == "unknown"

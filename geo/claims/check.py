@@ -47,8 +47,9 @@ def check_claim(
     actor = claim.get("actor")
     if claim["kind"] not in CHECKED_KINDS or not actor or claim.get("lat") is None:
         return "unknown"
-    if claim.get("place_relation") in ("toward", "off", "from"):
-        return "unknown"
+    relation = claim.get("place_relation")
+    if relation in ("toward", "off") or (relation == "from" and claim["kind"] == "capture"):
+        return "unknown"  # a direction or the sea: not a claim about who holds the place
     day = parse_article_date(claim.get("date")) or parse_article_date(article_date)
     if day is None:
         return "unknown"
