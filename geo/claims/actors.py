@@ -77,8 +77,11 @@ def _looks_like_actor(words: list[Token], first_of_sentence: int) -> bool:
 
 def _trim(words: list[Token]) -> list[Token]:
     """Drop joining words at either end ("and Russian forces" -> "Russian forces")."""
-    while words and words[0].bare in {"of", "and", "to", "loyal", "allied", "aligned"}:
+    while words and words[0].bare in {"of", "and", "to", "loyal", "allied", "aligned", "by"}:
         words = words[1:]
+    if words and words[0].bare.endswith(("backed", "supported")) and len(words) > 2:
+        if words[1].bare == "by":
+            words = words[2:]  # "backed by Russian air strikes" -> "Russian"
     while words and (words[-1].bare in PHRASE_INNER or words[-1].text in _CLOSING):
         words = words[:-1]
     return words

@@ -472,6 +472,10 @@ def _sentence_claims(
                 actor, actor_text = last_actor
         else:
             actor = resolve_actor(actor_text, aliases)
+            if actor is None and actor_span and toks[actor_span[0]].lower in ("its", "their"):
+                # "HTS said its fighters ...": the fighters are the speaker's.
+                speaker = speaker_of(toks, actor_span[0], date_spans)
+                actor = resolve_actor(_text_of(text, toks, speaker), aliases)
         blocked = list(spans_of)
         if target_span and kind not in ("rescue", "interception"):
             blocked.append((toks[target_span[0]].start, toks[target_span[1] - 1].end))
@@ -548,7 +552,11 @@ def _not_a_place(
     return span
 
 
-_REFERENCE = re.compile(r"\b(?:before|after|since|during|following)\s+the\s+$", re.I)
+_REFERENCE = re.compile(
+    r"\b(?:(?:before|after|since|during|following)\s+the|those|the\s+(?:newly|recently))\s+$"
+    r"|\b(?:over|newly|recently)\s+$",
+    re.I,
+)
 _IRREGULAR_PAST = frozenset(
     """took fled fell sank struck fought retook overran withdrew left sent went began drove set
     hit shot ran flew came""".split()

@@ -111,6 +111,7 @@ TRIGGERS: dict[str, list[str]] = {
         r"crossed\s+(?:the\s+border\s+)?into|crossing\s+(?:the\s+border\s+)?into",
         r"sought\s+refuge|seeking\s+refuge|(?:poured|pouring|streamed|streaming)\s+(?:into|across)",
         r"exodus",
+        r"(?:families|residents|civilians|villagers|inhabitants)\s+(?:\w+\s+){0,2}(?:left|leaving)",
     ],
     "departure": [
         r"set\s+(?:off|sail|out)|sets\s+(?:off|sail|out)|setting\s+(?:off|sail|out)",
@@ -118,6 +119,8 @@ TRIGGERS: dict[str, list[str]] = {
         r"(?:sailed|sailing)\s+from",
         r"(?:boats?|dinghy|dinghies|vessels?)\s+(?:that\s+)?(?:had\s+)?(?:left|leaving|leave)",
         r"(?:launched|launching)\s+from",
+        r"(?:left|leaving|leave)\s+(?:from\s+)?(?:the\s+|a\s+)?(?:beach|beaches|coast|shore|port"
+        r"|harbou?r)\b",
     ],
     "interception": [
         r"intercept(?:ed|s|ing|ion|ions)?",
@@ -127,7 +130,9 @@ TRIGGERS: dict[str, list[str]] = {
         r"stopped\s+(?:a|an|the|\d+)\s+(?:boat|vessel|dinghy|ship)",
     ],
     "rescue": [
-        r"rescu(?:ed|es|ing|e)",
+        r"rescu(?:ed|es|ing|e)(?!\s+(?:ships?|boats?|vessels?|workers?|teams?|crews?|services?"
+        r"|cent(?:re|er)s?|region|zone|area|organi[sz]ations?|groups?|charit(?:y|ies)|ngos?|aircraft"
+        r"|coordination|missions?)\b)",
         r"(?:pulled|plucked)\s+(?:\w+\s+){0,3}from\s+the\s+(?:water|sea)",
         r"picked\s+up\s+(?:\d+|dozens|hundreds|survivors)",
         r"saved\s+(?:\d+|dozens|hundreds)",
