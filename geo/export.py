@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geo._io import atomic_path
 from geo.dates import DAY, parse_day
 from geo.errors import ConfigurationError, InputError
 
@@ -193,15 +192,8 @@ def _write_atomic(target: Path, write: Callable[[Path], None]) -> Path:
     target = Path(target)
     if target.parent and not target.parent.exists():
         raise InputError(f"{target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".geo-export-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    os.unlink(tmp)  # the drivers create the file themselves
-    try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(target) as tmp:  # the drivers create the file themselves
+        write(tmp)
     return target
 
 

@@ -9,10 +9,10 @@ the bounding box), so ``geopandas.read_parquet`` reads it as a GeoDataFrame.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from geo._io import atomic_path
 from geo.corpus.inputs import CorpusItem
 from geo.corpus.parts import read_part
 
@@ -109,11 +109,6 @@ def combine(items: Sequence[CorpusItem], done: dict[str, Path], out: Path) -> in
     table = table.append_column("geometry", geometry)
     table = table.replace_schema_metadata({b"geo": _geo_metadata(lon, lat)})
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(out) as tmp:
         pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return table.num_rows

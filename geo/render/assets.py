@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -22,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from branca.element import Element, Figure
 
 from geo import settings
+from geo._io import write_atomic
 from geo.errors import GeoError
 
 ASSETS_DIR = "assets"
@@ -239,39 +239,6 @@ def localize(root: Element) -> list[Asset]:
                 rewritten.append((name, asset.relpath))
             setattr(element, attr, rewritten)
     return [assets[k] for k in sorted(assets)]
-
-
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write through a temp file and ``os.replace``; False (and no write) when unchanged.
-
-    A reader, or a build killed mid-way, sees the old file or the new one, never half of one.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with_suppressed_unlink(tmp)
-        raise
-    return True
-
-
-def with_suppressed_unlink(path: str) -> None:
-    """Remove a temp file if it is still there."""
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
 
 
 def copy_assets(assets: list[Asset], out_dir: Path) -> int:

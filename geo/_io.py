@@ -1,0 +1,68 @@
+"""Writing files so that a reader, or a run killed mid-way, sees the old file or the new one and
+never half of one; and the one content fingerprint (SHA-256) the caches and part files key on."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target`` for a writer (Parquet, SQLite, a GDAL driver) to fill;
+    moved over ``target`` when the block ends normally, removed when it raises.
+
+    The name is ``.<target>.<token>.<pid>.tmp``: hidden, unique per writer, and it says which
+    process made it, so a cleanup can tell a live writer's file from a dead one's.
+    """
+    target = Path(target)
+    tmp = target.with_name(f".{target.name[:80]}.{secrets.token_hex(4)}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes, *, skip_unchanged: bool = True) -> bool:
+    """Write ``data`` to ``path`` through a temporary file (synced, mode 644) and ``os.replace``;
+    False, and no write, when the file already holds exactly ``data``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if skip_unchanged:
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                return False
+        except OSError:
+            pass
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+    return True
+
+
+def fingerprint(*parts: bytes | str) -> str:
+    """The SHA-256 (hex) of the parts, each followed by a NUL so that ("ab", "c") and ("a", "bc")
+    differ."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def file_fingerprint(path: Path) -> tuple[str, int]:
+    """The SHA-256 (hex) of a file's bytes, read in chunks, and its size."""
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
