@@ -12,7 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from geo.gazetteer.build import ABBREVIATION, ACRONYM, ALTERNATE, DEMONYM, PRIMARY, TRANSLIT
+from geo.gazetteer.build import (
+    ABBREVIATION,
+    ACRONYM,
+    ALTERNATE,
+    DEMONYM,
+    OUTRANKED,
+    PRIMARY,
+    TRANSLIT,
+)
 from geo.gazetteer.fold import fold
 from geo.gazetteer.index import Entry, GazetteerIndex
 from geo.gazetteer.words import (
@@ -187,10 +195,12 @@ def _usable(
             keep.append(e)  # 'D.C.', 'U.K.': written as an abbreviation on purpose
             continue
         alternate_only = not e.flags & (PRIMARY | DEMONYM)
-        if alternate_only and e.kind == "city" and (word or e.population < 100 * best_primary):
-            # 'Man' is not Amman, 'Part' not Perth, and 'Venice' is the Italian city, not a
-            # place that also answers to that name, unless that place is far bigger.
-            continue
+        if alternate_only and e.kind == "city" and word:
+            continue  # 'Man' is not Amman, 'Part' not Perth
+        if alternate_only and e.kind == "city" and e.population < 100 * best_primary:
+            # 'Venice' is the Italian city before a place that also answers to that name,
+            # unless that place is far bigger; the article may still choose it ('Palmyra').
+            e = replace(e, flags=e.flags | OUTRANKED)
         if upper:
             if e.flags & ACRONYM and (
                 e.kind in _ACRONYM_KINDS or e.id.startswith("geo:") or e.population >= 1e6

@@ -7,7 +7,9 @@ Score of a candidate = log prior (population or kind, capitals up)
   + nearness (close to another confident place of the document)
   + containment ('Gainesville, Va.', 'COLUMBIA, Mo. (AP)': a place followed by its state or
     country is in it)
-  + a state cue ('New York's attorney general', 'a Delaware company' mean the state).
+  + a state cue ('New York's attorney general', 'a Delaware company' mean the state)
+  + a theatre's own place (its towns and bases, from the theatre folders' places.csv) when
+    the article names a place in that theatre's country.
 Two passes: the first resolves by prior, the second with the context the first produced. The
 confidence reported is the candidate's softmax share of the scores. A place thousands of km
 from all the document's other places, when a candidate near them exists, is kept but its
@@ -16,10 +18,13 @@ confidence is lowered below the review threshold, so it lands in the review list
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from pyproj import Geod
 
@@ -32,6 +37,7 @@ ADMIN1_WEIGHT = 4.0
 NEAR_WEIGHT = 1.5
 NEAR_KM = 300.0
 CONTAINED_WEIGHT = 8.0
+THEATRE_WEIGHT = 2.0
 STATE_CUE_WEIGHT = 4.0
 FAR_KM = 2000.0
 # A one-word mention whose best candidate scores below this is dropped: a tiny village named
@@ -108,7 +114,44 @@ def _score(
         s += CONTAINED_WEIGHT
     if state_cue and c.kind == "region":
         s += STATE_CUE_WEIGHT
+    site_country = theatre_sites().get(c.id)
+    if site_country and ctx.shares.get(site_country, 0.0) > 0:
+        s += THEATRE_WEIGHT  # a theatre's own town or base, in an article about that country
     return s
+
+
+@lru_cache(maxsize=1)
+def theatre_sites() -> dict[str, str]:
+    """Gazetteer ids of the theatres' own places (towns, bases, crossings), with their country.
+
+    Read straight from each theatre's places.csv (name or lookup, country), resolved as the
+    theatre loader resolves them: the best site of that name in that country."""
+    from geo.gazetteer.index import open_index
+
+    index = open_index()
+    out: dict[str, str] = {}
+    for path in sorted(p for root in _theatre_roots() for p in root.glob("*/places.csv")):
+        try:
+            with path.open(newline="", encoding="utf-8") as fh:
+                rows = list(csv.DictReader(fh))
+        except (OSError, UnicodeDecodeError, csv.Error):
+            continue  # the theatre loader reports a bad file; resolution goes on without it
+        for row in rows:
+            country = (row.get("country") or "").strip().upper()
+            name = (row.get("lookup") or row.get("name") or "").strip()
+            if not country or not name:
+                continue
+            hits = index.lookup(name, country=country, limit=10)
+            sites = [e for e in hits if e.kind not in _AREAS and e.kind not in _BROAD]
+            if sites or hits:
+                out.setdefault((sites or hits)[0].id, country)
+    return out
+
+
+def _theatre_roots() -> list[Path]:
+    from geo import settings as s
+
+    return [Path(__file__).resolve().parent / "theatres", *s.theatre_dirs()]
 
 
 def _inside(c: Entry, container: Entry) -> bool:

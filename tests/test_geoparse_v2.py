@@ -319,3 +319,32 @@ def test_an_old_name_of_a_far_city_does_not_beat_the_town_of_that_name():
 def test_regional_adjective_names_the_region():
     p = first("Central American migrants walked north through Mexico.", "Central American")
     assert p["name"] == "Central America"
+
+
+def test_hyphenated_names_and_all_caps_datelines():
+    text = "WINSTON-SALEM, N.C. (AP) — Police in Winston-Salem said the road had reopened."
+    found = [(p["mention"], p["name"]) for p in places(text)]
+    assert found == [
+        ("WINSTON-SALEM", "Winston-Salem"),
+        ("N.C.", "North Carolina"),
+        ("Winston-Salem", "Winston-Salem"),
+    ]
+
+
+def test_university_and_court_names_hold_their_places():
+    found = {p["mention"]: p for p in places("Texas A&M University and the Tbilisi City Court.")}
+    assert found["Texas"]["role"] == "in-name" and found["Texas"]["country"] == "US"
+    assert found["Tbilisi"]["role"] == "in-name" and found["Tbilisi"]["country"] == "GE"
+
+
+# Theatre places first.
+
+
+def test_theatre_places_are_preferred_inside_their_country():
+    from geo.resolve import theatre_sites
+
+    text = "Rebels shelled Mare' and Azaz north of Aleppo in Syria, while Palmyra was quiet."
+    found = {p["mention"]: p for p in places(text)}
+    assert found["Palmyra"]["country"] == "SY"  # Tadmur, not a US town called Palmyra
+    assert found["Palmyra"]["id"] in theatre_sites()
+    assert found["Mare"]["country"] == "SY"

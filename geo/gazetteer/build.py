@@ -56,6 +56,8 @@ PRIMARY, ACRONYM, DEMONYM, ALTERNATE = 1, 2, 4, 8
 ABBREVIATION = 16
 # Set on a candidate found through the transliteration key, not its written name.
 TRANSLIT = 32
+# Set on a candidate reached by another place's name while a town has that very name.
+OUTRANKED = 64
 
 SEA_KINDS = {"sea", "gulf", "ocean", "strait", "bay", "lake"}
 
@@ -410,6 +412,17 @@ def _add_airports(rows: _Rows, english: frozenset[str]) -> None:
     curated = [
         (p[6], p[7]) for p in rows.places if p[1].startswith("geo:") and p[3] in _AIRFIELD_KINDS
     ]
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for key, i in rows.names:
+        by_key[key].append(i)
+
+    def named_nearby(name: str, lat: float, lon: float) -> bool:
+        """A place of this name near the airport ('Palmyra' is the town, not its airport)."""
+        return any(
+            abs(rows.places[i][6] - lat) < 0.5 and abs(rows.places[i][7] - lon) < 0.5
+            for i in by_key.get(fold(name), ())
+        )
+
     for code, a in sorted(airportsdata.load("ICAO").items()):
         name, iata, cc = a["name"].strip(), a["iata"].strip(), a["country"].strip().upper()
         lat, lon = float(a["lat"]), float(a["lon"])
@@ -431,7 +444,13 @@ def _add_airports(rows: _Rows, english: frozenset[str]) -> None:
         )
         for v in variants:
             rows.name(idx, v, ALTERNATE)
-        if iata and own and fold(own) not in english and fold(own) != fold(a.get("city") or ""):
+        if (
+            iata
+            and own
+            and fold(own) not in english
+            and fold(own) != fold(a.get("city") or "")
+            and not named_nearby(own, lat, lon)
+        ):
             rows.name(idx, own, ALTERNATE)
 
 

@@ -16,7 +16,15 @@ from shapely import wkb
 
 from geo import settings
 from geo.errors import GazetteerError
-from geo.gazetteer.build import ACRONYM, ALTERNATE, DEMONYM, PRIMARY, TRANSLIT, ensure_index
+from geo.gazetteer.build import (
+    ACRONYM,
+    ALTERNATE,
+    DEMONYM,
+    OUTRANKED,
+    PRIMARY,
+    TRANSLIT,
+    ensure_index,
+)
 from geo.gazetteer.fold import fold, translit_key
 
 # How much a kind of place weighs before context is known, as a population-like number.
@@ -35,6 +43,7 @@ KIND_PRIOR = {
 REGION_WEIGHT = 0.3
 CAPITAL_BONUS = 5.0
 ALTERNATE_PENALTY = 0.15
+OUTRANKED_PENALTY = 0.01
 # GeoNames lists a town of unknown population among its cities over 500 people only when it is
 # the seat of an administrative division ('Tall Abyad'): worth a small town, not a hamlet.
 SEAT_PRIOR = 5000.0
@@ -88,6 +97,8 @@ class Entry:
             base *= CAPITAL_BONUS
         if not self.flags & (PRIMARY | DEMONYM) and self.population < 1e5:
             base *= ALTERNATE_PENALTY  # a village's alternate names are mostly noise
+        if self.flags & OUTRANKED:
+            base *= OUTRANKED_PENALTY
         return base
 
     @property
