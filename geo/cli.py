@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from geo.errors import ConfigurationError, GeoError, InputError
+from geo.safe_text import TerminalFormatter, for_terminal
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -130,7 +131,7 @@ def _cmd_places(args: argparse.Namespace) -> int:
                 article = _article(path)
                 batches = places.joined_batches(article, geocoder=args.geocoder)
             except GeoError as exc:
-                print(f"geo places: {exc}", file=sys.stderr)
+                print(f"geo places: {for_terminal(exc, one_line=True)}", file=sys.stderr)
                 failed += 1
                 continue
             yield output.StreamedDocument(path, article, batches)
@@ -213,7 +214,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             follow_symlinks=args.follow_symlinks,
         )
     for name, reason in [*report.ignored, *report.failed]:
-        print(f"geo build: {name}: {reason}", file=sys.stderr)
+        print(for_terminal(f"geo build: {name}: {reason}", one_line=True), file=sys.stderr)
     if report.failed or not args.quiet:  # -q keeps the summary when it reports failures
         print(
             f"geo build: {len(report.built)} built, {len(report.skipped)} unchanged, "
@@ -264,7 +265,7 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     def failure(source: str, reason: str) -> None:
         from tqdm import tqdm
 
-        tqdm.write(f"geo corpus: {source}: {reason}", file=sys.stderr)
+        tqdm.write(for_terminal(f"geo corpus: {source}: {reason}", one_line=True), file=sys.stderr)
 
     with _output_file(args.out, ".parquet") as out:
         report = geoparse_corpus(
@@ -670,7 +671,7 @@ def _configure_logging(args: argparse.Namespace) -> None:
     if args.verbose >= 2:
         level = logging.DEBUG
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(f"geo {args.command}: %(message)s"))
+    handler.setFormatter(TerminalFormatter(f"geo {args.command}: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -686,7 +687,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except GeoError as exc:
-        print(f"geo {args.command}: {exc}", file=sys.stderr)
+        print(f"geo {args.command}: {for_terminal(exc, one_line=True)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(f"geo {args.command}: interrupted", file=sys.stderr)

@@ -257,9 +257,11 @@ def _write_geojson(table: gpd.GeoDataFrame, tmp: Path, name: str) -> None:
 def _write_csv(table: gpd.GeoDataFrame, tmp: Path) -> None:
     import pandas as pd
 
+    from geo.safe_text import csv_frame
+
     frame = pd.DataFrame(_dates_as_text(table).drop(columns="geometry"))
     frame["WKT"] = [g.wkt if g is not None else None for g in table.geometry]
-    frame.to_csv(tmp, index=False, lineterminator="\n", float_format=None)
+    csv_frame(frame).to_csv(tmp, index=False, lineterminator="\n", float_format=None)
 
 
 def write_layers(layers: Mapping[str, gpd.GeoDataFrame], out: str | Path, fmt: str) -> Path:

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from geo.articles import Article
 from geo.places import EXTRA_FIELDS, FIELDS
+from geo.safe_text import csv_row, csv_rows, for_terminal
 
 FORMATS = ("table", "json", "geojson", "csv")
 
@@ -37,7 +38,7 @@ def format_table(rows: list[dict], columns: list[str]) -> str:
             return f"{v:.4f}" if abs(v) < 1 else f"{v:.2f}"
         if isinstance(v, list):
             return ",".join(str(x) for x in v) or "-"
-        return str(v).replace("\n", " ")
+        return for_terminal(v, one_line=True)
 
     table = [columns] + [[cell(r.get(c)) for c in columns] for r in rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
@@ -105,7 +106,7 @@ def _claims_csv(docs: Iterable[StreamedDocument], out: TextIO) -> None:
 
     writer = csv.DictWriter(out, fieldnames=["path", *CLAIM_FIELDS], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(_claim_rows(docs))
+    writer.writerows(csv_rows(_claim_rows(docs)))
 
 
 def _claims_table(docs: Iterable[StreamedDocument], out: TextIO) -> None:
@@ -144,7 +145,7 @@ def _csv(docs: Iterable[StreamedDocument], out: TextIO) -> None:
                     if isinstance(value, list):
                         row[k] = ";".join(value)
                 row["path"] = d.path
-                writer.writerow(row)
+                writer.writerow(csv_row(row))
 
 
 def _table(docs: Iterable[StreamedDocument], out: TextIO) -> None:
@@ -152,7 +153,7 @@ def _table(docs: Iterable[StreamedDocument], out: TextIO) -> None:
     for n, d in enumerate(docs):
         head = d.path + (f" — {d.article.title}" if d.article.title else "")
         head += f" ({d.article.date})" if d.article.date else ""
-        out.write(("\n" if n else "") + head + "\n")
+        out.write(("\n" if n else "") + for_terminal(head, one_line=True) + "\n")
         for batch in d.batches:
             extra = [k for k in EXTRA_FIELDS if any(k in p for p in batch)]
             out.write(format_table(batch, cols + extra))

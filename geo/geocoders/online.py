@@ -17,6 +17,11 @@ public service asks for and the shape the rest of the pipeline expects:
   ``kind``, ``country``, ``population``, ``score``) plus ``source`` and the untouched record
   under ``raw["nominatim"]``.
 
+Every request goes through ``geo.geocoders._http.BoundedAdapter``: one total deadline
+(``settings.TIMEOUT_SECONDS``), a 4 MB cap on the decompressed answer, redirects on the same
+host only, and JSON nested at most 32 deep; an answer that is not a list of places is
+malformed. So a hostile or broken service costs a bounded wait and memory, then a fallback.
+
 Failures are raised as geopy's ``GeocoderServiceError`` family; ``geo.geocoders.fallback``
 turns them into the offline gazetteer's answer and one warning.
 
@@ -44,7 +49,7 @@ from timeit import default_timer
 from typing import Any
 from urllib.parse import urlsplit
 
-from geopy.adapters import BaseSyncAdapter, RequestsAdapter, URLLibAdapter
+from geopy.adapters import BaseSyncAdapter
 from geopy.exc import (
     GeocoderParseError,
     GeocoderQueryError,
@@ -60,6 +65,7 @@ from geopy.point import Point
 from geo import settings
 from geo.errors import ConfigurationError
 from geo.geocoders._cache import RequestCache
+from geo.geocoders._http import BoundedAdapter
 
 log = logging.getLogger(__name__)
 
@@ -85,15 +91,6 @@ _LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 class ServiceSuspended(GeocoderUnavailable):
     """Raised on a cache miss while the service is being skipped after a recent failure."""
-
-
-def _quiet_requests_adapter(**kwargs: Any) -> BaseSyncAdapter:
-    # requests' own transport retries would multiply every timeout; RateLimiter is the one
-    # retry layer, so its count and back-off are the whole story.
-    try:
-        return RequestsAdapter(max_retries=0, **kwargs)
-    except ImportError:  # pragma: no cover - requests is optional for geopy
-        return URLLibAdapter(**kwargs)
 
 
 class _DemoteRetryNoise(logging.Filter):
@@ -218,7 +215,7 @@ class NominatimGeocoder(Nominatim):
             user_agent=user_agent or settings.USER_AGENT,
             timeout=settings.TIMEOUT_SECONDS if timeout is None else timeout,
             proxies=proxies,
-            adapter_factory=adapter_factory or _quiet_requests_adapter,
+            adapter_factory=adapter_factory or BoundedAdapter,
         )
         self.language = NOMINATIM_LANGUAGE if language is None else language
         self.cache = cache if cache is not None else RequestCache()
@@ -229,6 +226,13 @@ class NominatimGeocoder(Nominatim):
             MAX_RETRIES if max_retries is None else max_retries,
             ERROR_WAIT_SECONDS if error_wait_seconds is None else error_wait_seconds,
         )
+
+    def _parse_json(self, places: Any, exactly_one: bool) -> Any:
+        # Nominatim answers a search with a list; anything else ({} or an error object) is a
+        # malformed answer, retried and never cached as "no such place".
+        if not isinstance(places, list):
+            raise GeocoderParseError(f"answer is a {type(places).__name__}, not a list of places")
+        return super()._parse_json(places, exactly_one)
 
     @property
     def rate_limiter(self) -> RateLimiter:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from geo.render.places import Place, _label
+from geo.safe_text import csv_cell
 
 COLUMNS = [
     "id",
@@ -44,13 +45,6 @@ REVIEW_COLUMNS = [
     "candidate_score",
     "sentence",
 ]
-
-
-def _cell(value: Any) -> Any:
-    """CSV-safe text: a leading = + - @ would run as a formula in a spreadsheet."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _labels(values: Sequence[Any]) -> str:
@@ -102,7 +96,7 @@ def places_csv(places: Sequence[Place]) -> str:
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for p in places:
-        writer.writerow({k: _cell(v) for k, v in place_record(p).items()})
+        writer.writerow({k: csv_cell(v) for k, v in place_record(p).items()})
     return buf.getvalue()
 
 
@@ -147,5 +141,5 @@ def review_csv(places: Sequence[Place]) -> str:
                 }
             )
         for row in rows:
-            writer.writerow({k: _cell(v) for k, v in {**base, **row}.items()})
+            writer.writerow({k: csv_cell(v) for k, v in {**base, **row}.items()})
     return buf.getvalue()

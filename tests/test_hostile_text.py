@@ -1,0 +1,86 @@
+"""Hostile text in the outputs that are not HTML: CSV formulas and terminal escapes (issue 17)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from pathlib import Path
+
+import pytest
+
+from geo.cli import main
+from geo.safe_text import FORMULA_START, TerminalFormatter, csv_cell, for_terminal
+
+PAYLOAD = '=HYPERLINK("http://example.invalid/x","Tripoli")'
+ESCAPES = "\x1b]0;owned\x07\x1b[2J\x9b31m\u202e"
+
+
+@pytest.fixture
+def hostile_article(tmp_path) -> Path:
+    path = tmp_path / "hostile.md"
+    path.write_text(
+        f'---\ntitle: "Clashes \\e]0;owned\\a\\e[2J near Sirte"\ndate: 2019-06-01\n---\n'
+        f"{PAYLOAD} fighting went on in Tripoli.\n\n"
+        "+Misrata fell quiet.\n\n-Benghazi waited. @Tobruk too.\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _no_formula(rows: list[dict]) -> None:
+    for row in rows:
+        for value in row.values():
+            assert not (value or "").startswith(FORMULA_START), row
+
+
+def test_csv_cells_are_neutralised_text_only():
+    assert csv_cell(PAYLOAD) == "'" + PAYLOAD
+    for start in FORMULA_START:
+        assert csv_cell(start + "1") == "'" + start + "1"
+    assert csv_cell("Tripoli") == "Tripoli"
+    assert csv_cell(-12.5) == -12.5  # numbers stay numbers
+    assert csv_cell(None) is None
+
+
+def test_places_csv_never_starts_a_cell_with_a_formula(hostile_article, capsys):
+    assert main(["places", "--format", "csv", str(hostile_article)]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows
+    _no_formula(rows)
+    assert any(row["sentence"].startswith("'=HYPERLINK") for row in rows)
+
+
+def test_export_csv_never_starts_a_cell_with_a_formula(hostile_article, tmp_path, capsys):
+    out = tmp_path / "layers.csv"
+    assert main(["export", str(hostile_article), "-o", str(out), "-q"]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows
+    _no_formula(rows)
+
+
+def test_terminal_escapes_are_made_visible():
+    shown = for_terminal("a" + ESCAPES + "b")
+    assert not any(ch in shown for ch in "\x1b\x07\x9b\u202e")
+    assert shown == "a\\x1b]0;owned\\x07\\x1b[2J\\x9b31m\\u202eb"
+    assert for_terminal("two\nlines\ttab", one_line=True) == "two\\nlines\\ttab"
+    assert for_terminal("kept\nnewline") == "kept\nnewline"
+    record = logging.LogRecord("geo", logging.WARNING, __file__, 1, "bad %s", (ESCAPES,), None)
+    assert "\x1b" not in TerminalFormatter("%(message)s").format(record)
+
+
+def test_table_output_escapes_titles_and_cells(hostile_article, capsys):
+    assert main(["places", "--format", "table", str(hostile_article)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b]0;owned\\x07" in out
+
+
+def test_error_messages_escape_file_names(tmp_path, capsys):
+    bad = tmp_path / "bad\x1b[31mname\x07.md"
+    bad.write_bytes(b"\xff\xfe not UTF-8")
+    assert main(["places", "--format", "json", str(bad)]) != 0
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err
+    assert "bad\\x1b[31mname\\x07.md" in err
+    assert err.count("\n") == 1
