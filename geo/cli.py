@@ -211,6 +211,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             force=args.force,
             progress=_progress(args),
             workers=(os.cpu_count() or 1) if args.workers is None else args.workers,
+            scheduler=args.scheduler,
             follow_symlinks=args.follow_symlinks,
         )
     for name, reason in [*report.ignored, *report.failed]:
@@ -588,6 +589,9 @@ def build_parser() -> argparse.ArgumentParser:
     _output_option(p, "output folder (default: maps)", default="maps", metavar="DIR")
     p.add_argument("--force", action="store_true", help="rebuild even unchanged articles")
     p.add_argument("--workers", type=int, default=None, help="processes (default: CPU count)")
+    p.add_argument(
+        "--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler, or 'local'"
+    )
     p.add_argument(
         "--follow-symlinks", action="store_true", help="read articles that are symbolic links"
     )

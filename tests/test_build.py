@@ -366,3 +366,67 @@ def test_touching_one_article_rewrites_only_its_files(tmp_path, no_theatres, gaz
     assert sorted(again.written) == sorted(
         ["a2.html", "a2.geojson", "a2.csv", "a2.review.csv", "index.html"]
     ) or sorted(again.written) == sorted(["a2.html", "index.html"])
+
+
+def test_a_dask_cluster_builds_the_same_bytes_as_one_process(tmp_path, gazetteer):
+    pytest.importorskip("distributed")
+    src = tmp_path / "in"
+    src.mkdir()
+    for i, town in enumerate(["Lyon", "Marseille", "Toulouse"]):  # outside every theatre: quick
+        (src / f"f{i}.md").write_text(
+            f"---\ntitle: Storm {i}\ndate: 2020-01-0{i + 1}\n---\nA storm reached {town}.\n",
+            encoding="utf-8",
+        )
+    outputs = {}
+    for name, kwargs in (("one", {"workers": 1}), ("dask", {"scheduler": "local", "workers": 2})):
+        out = tmp_path / name
+        report = build.build([src], out, progress=False, **kwargs)
+        assert report.ok and len(report.built) == 3, report.failed
+        outputs[name] = {
+            str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+        }
+    assert outputs["one"] == outputs["dask"]
+
+
+def test_theatre_hashes_keep_reach_apart_from_content(tmp_path, monkeypatch):
+    from geo import theatres
+
+    copies = [Path(shutil.copytree(f, tmp_path / f.name)) for f in theatres.theatre_folders()]
+    monkeypatch.setattr(theatres, "theatre_folders", lambda: copies)
+    reach, content = build.theatre_versions()
+    assert {"libya", "syria"} <= set(content)
+    control = tmp_path / "libya" / "control.csv"
+    rows = control.read_text(encoding="utf-8").splitlines(keepends=True)
+    control.write_text("".join(rows[:-1]), encoding="utf-8")  # one control row less
+    reach2, content2 = build.theatre_versions()
+    assert reach2 == reach and content2["libya"] != content["libya"]
+    assert {k: v for k, v in content2.items() if k != "libya"} == {
+        k: v for k, v in content.items() if k != "libya"
+    }
+    with (tmp_path / "libya" / "routes.csv").open("a", encoding="utf-8") as fh:
+        fh.write("\n")  # routes decide which places a theatre reaches: every article may change
+    assert build.theatre_versions()[0] != reach
+
+
+def test_a_theatre_data_change_rebuilds_only_that_theatres_articles(
+    tmp_path, gazetteer, monkeypatch
+):
+    import json
+
+    src = tmp_path / "in"
+    _article(src, "libya.md", "Fighting in Libya")
+    (src / "france.md").write_text(
+        "---\ntitle: Storm\ndate: 2019-12-22\n---\nA storm reached Lyon.\n", encoding="utf-8"
+    )
+    out = tmp_path / "maps"
+    assert len(build.build([src], out, progress=False).built) == 2
+    state = json.loads((out / ".build-state.json").read_text(encoding="utf-8"))
+    used = {e["slug"]: sorted(e["theatres"]) for e in state["maps"].values()}
+    assert used == {"libya": ["libya"], "france": []}
+    reach, content = build.theatre_versions()
+    changed = content | {"libya": "one control row edited"}
+    monkeypatch.setattr(build, "theatre_versions", lambda: (reach, changed))
+    again = build.build([src], out, progress=False)
+    assert again.built == [str(src / "libya.md")] and again.skipped == [str(src / "france.md")]
+    assert not [f for f in again.written if f.startswith("france")]
+    assert build.build([src], out, progress=False).built == []

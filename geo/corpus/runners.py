@@ -5,6 +5,7 @@ Either way results come back batch by batch as they finish, so each can be store
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 from collections import deque
@@ -164,14 +165,14 @@ def probe_scheduler(address: str, timeout: float = SCHEDULER_PROBE_SECONDS) -> N
         raise ConfigurationError(f"{address} answered, but not as a Dask scheduler")
 
 
-def _dask_results(
-    batches: list[list[CorpusItem]], scheduler: str, workers: int
-) -> Iterator[tuple[list[CorpusItem], list[Result]]]:
-    """Run batches on a Dask cluster (``local`` starts a LocalCluster); yield each as it ends."""
+@contextlib.contextmanager
+def dask_client(scheduler: str, workers: int) -> Iterator[Any]:
+    """A ``distributed.Client`` for ``scheduler`` (``local`` starts a LocalCluster of ``workers``
+    processes), closed with its cluster on exit; used by ``geo corpus`` and ``geo build``."""
     import logging
 
     try:
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, LocalCluster
     except ImportError:
         raise ConfigurationError("--scheduler needs dask[distributed] (make setup)") from None
     cluster = None
@@ -198,10 +199,20 @@ def _dask_results(
             f"cannot use the Dask scheduler {scheduler!r} ({reason})"
         ) from None
     try:
-        futures = {client.submit(geoparse_batch, _task(b), pure=False): b for b in batches}
-        for fut in as_completed(futures):
-            yield futures[fut], _outcome(fut, futures[fut])
+        yield client
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _dask_results(
+    batches: list[list[CorpusItem]], scheduler: str, workers: int
+) -> Iterator[tuple[list[CorpusItem], list[Result]]]:
+    """Run batches on a Dask cluster (``local`` starts a LocalCluster); yield each as it ends."""
+    from distributed import as_completed
+
+    with dask_client(scheduler, workers) as client:
+        futures = {client.submit(geoparse_batch, _task(b), pure=False): b for b in batches}
+        for fut in as_completed(futures):
+            yield futures[fut], _outcome(fut, futures[fut])

@@ -386,6 +386,23 @@ def _local_pool(tasks: Iterator[Task], workers: int) -> Iterator[tuple[Task, Out
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _on_dask(tasks: Iterator[Task], scheduler: str, workers: int) -> Iterator[tuple[Task, Outcome]]:
+    """Run tasks on a Dask cluster (``geo corpus``'s client: an address, or ``local``)."""
+    from distributed import as_completed
+
+    from geo.corpus.runners import dask_client
+
+    with dask_client(scheduler, workers) as client:
+        pending: dict[Any, Task] = {}
+        finished = as_completed()
+        for task in tasks:
+            fut = client.submit(render_task, task, pure=False)
+            pending[fut] = task
+            finished.add(fut)
+        for fut in finished:
+            yield pending.pop(fut), _pool_outcome(fut)
+
+
 def _pool_outcome(fut: Any) -> Outcome:
     try:
         return fut.result()
@@ -477,7 +494,11 @@ def write_index(out: Path, state: dict[str, Any]) -> bool:
     return write_index_page(out, entries, corpus_maps_in(out))
 
 
-def _runner(workers: int, count: int) -> Callable[[Iterator[Task]], Iterator[tuple[Task, Outcome]]]:
+def _runner(
+    scheduler: str | None, workers: int, count: int
+) -> Callable[[Iterator[Task]], Iterator[tuple[Task, Outcome]]]:
+    if scheduler:
+        return lambda tasks: _on_dask(tasks, scheduler, workers)
     if workers > 1 and count > 1:
         return lambda tasks: _local_pool(tasks, min(workers, count))
     return _in_process
@@ -490,12 +511,14 @@ def build(
     force: bool = False,
     progress: bool = True,
     workers: int = 1,
+    scheduler: str | None = None,
     follow_symlinks: bool = False,
 ) -> BuildReport:
     """Build a map (and its data files) for every article under ``paths`` into ``out``.
 
-    ``workers`` processes render articles side by side; the output is the same whatever
-    their number.
+    ``workers`` processes render articles side by side, or the workers of the Dask cluster at
+    ``scheduler`` (an address, or ``local`` for a LocalCluster of ``workers`` processes); the
+    output is the same whatever their number.
     """
     from tqdm import tqdm
 
@@ -522,7 +545,7 @@ def build(
         built: list[str] = []
         copied: set[str] = set()
         saved = time.monotonic()
-        run = _runner(workers, len(todo))
+        run = _runner(scheduler, workers, len(todo))
         bar = tqdm(
             total=len(todo),
             desc="geo build",
