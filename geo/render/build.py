@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from geo import settings
+from geo._io import write_atomic
 from geo.errors import ConfigurationError, GeoError, InputError
 from geo.render.article_files import ArticleFile, find_articles, read_article_bytes
-from geo.render.assets import write_atomic
 
 STATE_FILE = ".build-state.json"
 SAVE_EVERY_SECONDS = 5.0

@@ -221,7 +221,7 @@ def write_index_page(
     corpus_maps: Sequence[Mapping[str, Any]] = (),
 ) -> bool:
     """Write ``index.html`` and its static files into ``folder``; True when the page changed."""
-    from geo.render.assets import write_atomic
+    from geo._io import write_atomic
 
     for name in ("index-page.css", "index-page.js"):
         rel, data = static_asset(name)
