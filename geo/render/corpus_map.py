@@ -43,22 +43,9 @@ MAX_ARTICLES_IN_POPUP = 60
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 REQUIRED = ("article_id", "date", "title", "place_id", "name", "kind", "geometry")
 
-CSS = """
-<style>
-.geo-corpus-cluster { background: rgba(29, 78, 216, .25); border-radius: 50%; }
-.geo-corpus-cluster div { background: rgba(29, 78, 216, .75); color: #fff; border-radius: 50%;
-  width: 30px; height: 30px; margin: 5px; text-align: center;
-  font: 600 11px/30px system-ui, sans-serif; }
-.geo-corpus-place { background: none; border: 0; }
-.geo-corpus-dot { box-sizing: border-box; border-radius: 50%; border: 1px solid #1f2937;
-  opacity: .8; }
-.geo-corpus-place:hover .geo-corpus-dot { opacity: 1; }
-.geo-corpus-articles { margin: 4px 0 0 16px; padding: 0; max-height: 220px; overflow-y: auto; }
-.geo-corpus-articles li { margin: 2px 0; }
-.geo-corpus-articles time { color: #6b7280; margin-left: 4px; font-size: 11px; }
-.geo-timebar label.geo-cumulative { margin-left: 8px; font-size: 11px; }
-</style>
-"""
+STATIC = Path(__file__).resolve().parent / "static"
+# the page's own styles, in a style element as the index page has them
+CSS = "\n<style>\n" + (STATIC / "corpus-map.css").read_text(encoding="utf-8") + "</style>\n"
 
 
 @dataclass
@@ -217,31 +204,7 @@ class CorpusLayer(JSCSSMixin, folium.map.Layer):
     default_js = MarkerCluster.default_js
     default_css = MarkerCluster.default_css
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        // folium gives max_zoom to tile layers only; clustering needs the map to know it.
-        {{ this._parent.get_name() }}.setMaxZoom({{ this.max_zoom }});
-        var {{ this.get_name() }} = L.markerClusterGroup({
-            chunkedLoading: true,
-            showCoverageOnHover: false,
-            maxClusterRadius: 45,
-            iconCreateFunction: function (cluster) {
-                var total = 0;
-                cluster.getAllChildMarkers().forEach(function (m) { total += m.options.count; });
-                var size = total < 100 ? 40 : total < 1000 ? 46 : 52;
-                var div = document.createElement("div");
-                var inner = document.createElement("div");
-                inner.textContent = String(total);
-                div.appendChild(inner);
-                return L.divIcon({html: div.innerHTML, className: "geo-corpus-cluster",
-                                  iconSize: L.point(size, size)});
-            }
-        });
-        GEO.layers["corpus"] = {{ this.get_name() }};
-        {% endmacro %}
-        """
-    )
+    _template = Template((STATIC / "corpus-layer.js").read_text(encoding="utf-8"))
 
     def __init__(self, name: str = "Places named in the corpus", max_zoom: int = 14) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
@@ -252,107 +215,7 @@ class CorpusLayer(JSCSSMixin, folium.map.Layer):
 class CorpusTime(MacroElement):
     """The month slider: fills the cluster layer with the places named in the chosen window."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var data = {{ this.data }};
-            var layer = {{ this.layer.get_name() }};
-            var input, output, cumulative;
-            var last = data.months.length;  // the position past the last month: all dates
-            function inWindow(m, pos) {
-                if (pos >= last) { return true; }
-                return cumulative && cumulative.checked ? m <= pos : m === pos;
-            }
-            function colourOf(actor) {
-                var a = actor && data.actors[actor];
-                return a ? a.colour : data.none;
-            }
-            function popup(p, pos) {
-                var parts = [], shown = 0, total = 0, count = 0;
-                p.refs.forEach(function (r) {
-                    var a = data.articles[r[0]];
-                    if (!inWindow(a[0], pos)) { return; }
-                    count += r[1];
-                    total += 1;
-                    if (shown < data.maxList) { parts.push(a[1]); shown += 1; }
-                });
-                var more = total > shown ? "<li>and " + (total - shown) + " more</li>" : "";
-                return '<div class="geo-popup">' + p.head + '<div class="geo-row">' + count +
-                    " mention" + (count === 1 ? "" : "s") + " in " + total + " article" +
-                    (total === 1 ? "" : "s") + '</div><ul class="geo-corpus-articles">' +
-                    parts.join("") + more + "</ul></div>";
-            }
-            function show(pos) {
-                var markers = [], max = 1, counts = [], controls = [];
-                data.places.forEach(function (p, i) {
-                    var n = 0, control = null;
-                    p.refs.forEach(function (r) {
-                        if (inWindow(data.articles[r[0]][0], pos)) { n += r[1]; control = r[2]; }
-                    });
-                    counts.push(n);
-                    controls.push(control);
-                    if (n > max) { max = n; }
-                });
-                data.places.forEach(function (p, i) {
-                    var n = counts[i];
-                    if (!n) { return; }
-                    // A div marker, not a circle path: clustering needs marker icons to zoom to
-                    // and spiderfy. Built with DOM calls, so no value is parsed as markup.
-                    var size = Math.round(2 * (4 + 20 * Math.sqrt(n / max)));
-                    var dot = document.createElement("div");
-                    dot.className = "geo-corpus-dot";
-                    dot.style.width = dot.style.height = size + "px";
-                    dot.style.background = colourOf(controls[i]);
-                    var m = L.marker([p.lat, p.lon], {
-                        icon: L.divIcon({html: dot, className: "geo-corpus-place",
-                                         iconSize: [size, size]}),
-                        count: n, keyboard: false
-                    });
-                    m.bindTooltip(p.name + " (" + n + ")",
-                                  {direction: "top", className: "geo-tip"});
-                    m.bindPopup(function () { return popup(p, pos); },
-                                {maxWidth: 380, maxHeight: 340});
-                    markers.push(m);
-                });
-                layer.clearLayers();
-                layer.addLayers(markers);
-                if (output) {
-                    output.textContent = pos >= last ? data.allLabel :
-                        (cumulative && cumulative.checked ? "up to " : "") + data.months[pos];
-                }
-                GEO.controls.time.position = pos;
-                GEO.controls.time.shown = markers.length;
-            }
-            var box = L.control({position: "bottomleft"});
-            box.onAdd = function () {
-                var div = L.DomUtil.create("div", "geo-timebar");
-                var label = L.DomUtil.create("label", "", div);
-                label.textContent = "Articles of ";
-                input = L.DomUtil.create("input", "geo-time-input", label);
-                input.type = "range";
-                input.min = 0;
-                input.max = last;
-                input.step = 1;
-                input.value = last;
-                input.setAttribute("aria-label", "Month of the articles");
-                output = L.DomUtil.create("output", "geo-time-output", div);
-                var cum = L.DomUtil.create("label", "geo-cumulative", div);
-                cumulative = L.DomUtil.create("input", "", cum);
-                cumulative.type = "checkbox";
-                cum.appendChild(document.createTextNode(" up to then"));
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.on(input, "input change", function () { show(+input.value); });
-                L.DomEvent.on(cumulative, "change", function () { show(+input.value); });
-                return div;
-            };
-            GEO.controls.time = {months: data.months, show: show, position: null, shown: 0};
-            box.addTo({{ this._parent.get_name() }});
-            show(last);
-        })();
-        {% endmacro %}
-        """
-    )
+    _template = Template((STATIC / "corpus-time.js").read_text(encoding="utf-8"))
 
     def __init__(self, layer: CorpusLayer, data: CorpusData) -> None:
         super().__init__()
@@ -466,8 +329,8 @@ def _update_index(folder: Path, file: str, title: str, data: CorpusData) -> None
     """List this corpus map in ``corpus-maps.json`` and rewrite ``index.html`` with it."""
     import json
 
-    from geo.render.build import STATE_FILE
-    from geo.render.index_page import CORPUS_MAPS_FILE, corpus_maps_in, write_index_page
+    from geo.render.build import _load_state, write_index
+    from geo.render.index_page import CORPUS_MAPS_FILE, corpus_maps_in
 
     listed = [m for m in corpus_maps_in(folder) if m["file"] != file]
     listed.append(
@@ -482,17 +345,7 @@ def _update_index(folder: Path, file: str, title: str, data: CorpusData) -> None
     listed.sort(key=lambda m: m["file"])
     text = json.dumps(listed, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     write_atomic(folder / CORPUS_MAPS_FILE, text.encode("utf-8"))
-    try:
-        state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
-        maps = state.get("maps", {}) if isinstance(state, dict) else {}
-    except (OSError, ValueError):
-        maps = {}
-    entries = [
-        e
-        for e in (maps.values() if isinstance(maps, dict) else [])
-        if isinstance(e, dict) and e.get("slug") and (folder / f"{e['slug']}.html").exists()
-    ]
-    write_index_page(folder, entries, listed)
+    write_index(folder, _load_state(folder))  # as geo build does: its maps, then this one
 
 
 def summary(data: CorpusData) -> Mapping[str, Any]:
