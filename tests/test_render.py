@@ -194,25 +194,21 @@ def _zones(actor: str) -> gpd.GeoDataFrame:
     )  # fmt: skip
 
 
-def test_date_switch_opens_on_the_article_date():
-    zones = {"2019-04-03": _zones("gna"), "2019-12-22": _zones("gna"), "2020-01-07": _zones("lna")}
-    z, f, switch = control.control_layers(zones, {}, "2019-12-30")
-    data = json.loads(switch.data)
-    assert data["dates"] == sorted(zones)
-    assert data["start"] == 1 and data["article_as_of"] == "2019-12-22"
-    assert "geo-actor-lna" in json.dumps(data["zones"]["2020-01-07"])
-    _, _, early = control.control_layers(zones, {}, "2010-01-01")
-    assert json.loads(early.data)["start"] == 0
+def test_zones_carry_the_dates_they_are_in_force():
+    feats = control.dated(control.zone_features(_zones("lna")), "2019-12-22", "2020-01-07")
+    props = feats[0]["properties"]
+    assert props["_start"] == "2019-12-22" and props["_end"] == "2020-01-07"
+    assert props["_actor"] == "lna" and "geo-actor-lna" in props["_class"]
 
 
 def test_support_arrow_runs_from_backer_to_actor():
     link = support.Support(
         "turkey", "Turkey", "gna", "GNA", (32.85, 39.93), (13.18, 32.89), "#e30a17"
     )
-    body, head = support.support_features([link])
+    (body,) = support.support_features([link])
+    assert body["properties"]["_arrow"] == "end" and body["properties"]["_actor"] == "turkey"
     coords = body["geometry"]["coordinates"]
     assert coords[0] == [32.85, 39.93] and coords[-1] == [13.18, 32.89]
-    assert head["geometry"]["type"] == "Polygon"
     assert "Turkey → GNA" in body["properties"]["_tooltip"]
 
 

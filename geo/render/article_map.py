@@ -14,10 +14,11 @@ from typing import Any
 
 import folium
 
-from geo.render import basemap, claims, legend, places, widgets
+from geo.render import basemap, claims, framing, labels, legend, places, story, widgets
 from geo.render.assets import Asset, check_offline, localize
-from geo.render.elements import deterministic_ids, esc
+from geo.render.elements import RawScript, Runtime, deterministic_ids, esc
 from geo.render.header import header
+from geo.render.palette import assign
 
 LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
 LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
@@ -55,17 +56,6 @@ def inputs_from_document(doc: Any) -> MapInputs:
     )
 
 
-def _bounds(found: list[places.Place]) -> tuple[float, float, float, float]:
-    """The view: towns and sites when there are any; countries and seas only otherwise."""
-    points = [p for p in found if not p.is_area]
-    found = points or found
-    if not found:
-        return DEFAULT_BOUNDS
-    lons = [p.lon for p in found]
-    lats = [p.lat for p in found]
-    return (min(lons), min(lats), max(lons), max(lats))
-
-
 def build_map(inputs: MapInputs, index_href: str | None = "index.html") -> folium.Map:
     """The folium map of one article, with ids that are the same on every build."""
     with deterministic_ids():
@@ -89,31 +79,46 @@ def blank_map(bounds: tuple[float, float, float, float], title: str) -> folium.M
     m.default_js = [LEAFLET_JS]
     m.default_css = [LEAFLET_CSS]
     m.get_root().title = esc(title)
+    m.add_child(Runtime())
     return m
 
 
 def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
     found = places.group_places(inputs.rows)
-    west, south, east, north = _bounds(found)
+    theatre = inputs.theatre
+    countries = {c for th in (theatre.theatres if theatre else []) for c in th.countries}
+    focus = framing.focus_places(found, countries)
+    west, south, east, north = framing.focus_bounds(focus, DEFAULT_BOUNDS)
     m = blank_map((west, south, east, north), inputs.title or inputs.slug)
     m.add_child(header(inputs.title, inputs.date, inputs.source, inputs.url, index_href))
 
     region = basemap.region_box((west, south, east, north))
     base = basemap.add_base_layers(m, region)
 
+    order = [a for p in found if (a := places._key(p.control))]
+    if theatre is not None:
+        order = theatre.palette_order() + order
+    palette = assign(order, reserved=[places.UNCONTROLLED])
+    actors = {
+        k: {**dict(v), "colour": palette.get(k, places.UNCONTROLLED)}
+        for k, v in inputs.actors.items()
+    }
+    held = theatre.held_by_date(found) if theatre is not None else {}
     place_layer = places.places_layer(
         found,
         text=inputs.text,
         body_start=inputs.body_start,
-        actors=inputs.actors,
+        actors=actors,
         date=inputs.date,
+        held=held,
     )
+    m.add_child(RawScript("GEO.palette = {{ this.palette }};", palette=palette))
     m.add_child(place_layer)
 
     groups: dict[str, list[folium.map.Layer]] = {"Article": [place_layer]}
-    sections: dict[str, list[legend.Entry]] = {"Places": places_legend(found, inputs.actors)}
-    if inputs.theatre is not None:
-        extra_groups, extra_sections = inputs.theatre.add_to(m, found)
+    sections: dict[str, list[legend.Entry]] = {"Places": places_legend(found, actors)}
+    if theatre is not None:
+        extra_groups, extra_sections = theatre.add_to(m, found, palette)
         for name, layers in extra_groups.items():
             groups.setdefault(name, []).extend(layers)
         sections.update(extra_sections)
@@ -124,16 +129,77 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
     widgets.add_tools(m)
     m.add_child(widgets.OfflineMiniMap(basemap.minimap_features()))
     m.add_child(legend.Legend(sections))
-    if found:
-        pad = 0.3 if (east - west) + (north - south) > 0.5 else 0.5
-        # Keep the places clear of the legend (left), the header (top) and the layer control.
-        m.fit_bounds(
-            [[south - pad, west - pad], [north + pad, east + pad]],
-            padding_top_left=(320, 150),
-            padding_bottom_right=(250, 30),
-            max_zoom=9,
+    m.add_child(RawScript(f"GEO.recolorPlaces({place_layer.get_name()});"))
+    dates = theatre.dates() if theatre is not None else []
+    if len(dates) > 1:
+        steps = sorted(set(dates) | ({inputs.date} if inputs.date else set()))
+        start = steps.index(inputs.date) if inputs.date else len(steps) - 1
+    else:
+        steps = [inputs.date or (dates[0] if dates else "")]
+        start = 0
+    m.add_child(
+        RawScript(
+            "GEO.labels({{ this._parent.get_name() }}, {{ this.items }});",
+            items=map_labels(found, theatre, region),
         )
+    )
+    if dates:
+        m.add_child(
+            RawScript(
+                "GEO.timeBar({{ this._parent.get_name() }}, {{ this.cfg }});",
+                cfg={
+                    "dates": steps,
+                    "start": start,
+                    "article": inputs.date,
+                    "control_dates": dates,
+                },
+            )
+        )
+    else:
+        m.add_child(RawScript("GEO.staticTime({{ this.day }});", day=inputs.date))
+    m.add_child(
+        RawScript(
+            "GEO.story({{ this._parent.get_name() }}, {{ this.items }});",
+            items=story.story_items(found, inputs.text),
+        )
+    )
+    m.add_child(
+        RawScript(
+            "GEO.compact({{ this._parent.get_name() }});"
+            "GEO.focus = {{ this.focus }};"
+            "GEO.frame({{ this._parent.get_name() }}, {{ this.bounds }}, 9);",
+            focus=[p.id for p in focus],
+            bounds=[[south, west], [north, east]] if found else None,
+        )
+    )
     return m
+
+
+def map_labels(found: list[places.Place], theatre: Any, region: tuple[int, ...]) -> list[dict]:
+    """Label data for the article's places, the theatre's towns, cities and countries."""
+    cands: list[labels.Label] = []
+    seen: set[str] = set()
+    for p in found:
+        if p.is_area:
+            continue
+        seen.add(p.name.lower())
+        cands.append(
+            labels.Label(places.display_name(p), p.lon, p.lat, "place", 1000 + len(p.mentions))
+        )
+    for th in theatre.theatres if theatre is not None else []:
+        for _, t in th.places.iterrows():
+            g = t.geometry
+            name = str(t.get("name") or "")
+            if g is None or g.is_empty or g.geom_type != "Point" or name.lower() in seen:
+                continue
+            seen.add(name.lower())
+            cands.append(labels.Label(name, g.x, g.y, "town", 100))
+    for c in labels.city_labels(region):
+        if c.text.lower() not in seen:
+            seen.add(c.text.lower())
+            cands.append(c)
+    cands += labels.country_labels((-180, -85, 180, 85))
+    return labels.label_items(cands)
 
 
 def places_legend(found: list[places.Place], actors: Mapping[str, Mapping[str, Any]]) -> list:

@@ -10,6 +10,7 @@ for a CDN would break offline.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -104,7 +105,15 @@ class Asset:
     package: str
     version: str
     path: str  # inside the package, POSIX
-    source: Path
+    source: Path | None
+    data: bytes | None = None  # generated content (theatre layers, the map runtime)
+
+    def content(self) -> bytes:
+        """The bytes written under the output folder."""
+        if self.data is not None:
+            return self.data
+        assert self.source is not None
+        return self.source.read_bytes()
 
     @property
     def relpath(self) -> str:
@@ -186,7 +195,7 @@ def resolve_url(url: str) -> Asset:
 
 def css_dependencies(asset: Asset) -> list[Asset]:
     """Files a stylesheet points at with ``url(...)`` (images, fonts), from the same package."""
-    if not asset.path.endswith(".css"):
+    if not asset.path.endswith(".css") or asset.source is None:
         return []
     text = asset.source.read_text(encoding="utf-8", errors="replace")
     root = asset.source.parents[len(PurePosixPath(asset.path).parts) - 1]
@@ -207,6 +216,25 @@ def css_dependencies(asset: Asset) -> list[Asset]:
     return [found[k] for k in sorted(found)]
 
 
+def generated(package: str, path: str, data: bytes) -> Asset:
+    """An asset made by the build, named by a hash of its bytes.
+
+    Pages link to ``assets/PACKAGE@HASH/PATH``: a changed file gets a new name, so a browser
+    never mixes an old page with new data, and identical content is written once for all pages.
+    """
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    return Asset(package, digest, path, None, data)
+
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+@lru_cache(maxsize=16)
+def static_asset(name: str) -> Asset:
+    """A file of ``geo/render/static`` as a content-hashed asset."""
+    return generated("geo", name, (STATIC_DIR / name).read_bytes())
+
+
 def _walk(element: Element) -> list[Element]:
     out = [element]
     for child in element._children.values():
@@ -223,6 +251,8 @@ def localize(root: Element) -> list[Asset]:
     figure = root.get_root() if not isinstance(root, Figure) else root
     assets: dict[str, Asset] = {}
     for element in _walk(figure):
+        for extra in getattr(element, "geo_assets", ()):
+            assets[extra.relpath] = extra
         for attr in ("default_js", "default_css"):
             links = getattr(element, attr, None)
             if not links:
@@ -245,7 +275,7 @@ def copy_assets(assets: list[Asset], out_dir: Path) -> int:
     """Copy assets under ``out_dir`` (atomically, skipping identical files); how many changed."""
     changed = 0
     for asset in assets:
-        if write_atomic(Path(out_dir) / asset.relpath, asset.source.read_bytes()):
+        if write_atomic(Path(out_dir) / asset.relpath, asset.content()):
             changed += 1
     return changed
 

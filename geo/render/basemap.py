@@ -70,22 +70,32 @@ def _feature(geom: BaseGeometry, cls: str, style: dict, digits: int) -> dict | N
     }
 
 
+@lru_cache(maxsize=4)
+def land_union(resolution: str) -> BaseGeometry:
+    """All land as one (multi)polygon, computed once per process (it takes seconds)."""
+    return _polygonal(naturalearth.land(resolution).geometry.union_all())
+
+
+@lru_cache(maxsize=4)
+def borders_union(resolution: str) -> BaseGeometry:
+    """All country borders as one line geometry, computed once per process."""
+    return naturalearth.countries(resolution).geometry.boundary.union_all()
+
+
 @lru_cache(maxsize=8)
 def basemap_features(region: tuple[int, ...]) -> tuple[dict, ...]:
     """Land fill, country borders and coastline as GeoJSON features (cached per region)."""
     detail = box(*region)
-    countries50 = naturalearth.countries("50m")
-    countries110 = naturalearth.countries("110m")
-    land50 = _polygonal(naturalearth.land("50m").geometry.union_all())
-    land110 = _polygonal(naturalearth.land("110m").geometry.union_all())
+    land50 = land_union("50m")
+    land110 = land_union("110m")
 
     land = [
         _prepare(land110.difference(detail), *_WORLD),
         _prepare(land50.intersection(detail), *_DETAIL),
     ]
     borders = [
-        _prepare(countries110.geometry.boundary.union_all().difference(detail), *_WORLD),
-        _prepare(countries50.geometry.boundary.union_all().intersection(detail), *_DETAIL),
+        _prepare(borders_union("110m").difference(detail), *_WORLD),
+        _prepare(borders_union("50m").intersection(detail), *_DETAIL),
     ]
     fill = {"stroke": False, "fillColor": LAND, "fillOpacity": 1}
     border = {"color": BORDER, "weight": 0.8, "fill": False}
@@ -118,22 +128,24 @@ def add_base_layers(m: folium.Map, region: tuple[int, ...]) -> FeatureLayer:
     """Add the map panes, the offline basemap (shown) and OpenStreetMap tiles (optional)."""
     m.add_child(
         RawScript(
-            "{{ this._parent.get_name() }}.createPane({{ this.pane }});"
-            "{{ this._parent.get_name() }}.getPane({{ this.pane }}).style.zIndex = 150;"
-            "{{ this._parent.get_name() }}.createPane({{ this.top }});"
-            "{{ this._parent.get_name() }}.getPane({{ this.top }}).style.zIndex = 450;"
+            "GEO.setupPanes({{ this._parent.get_name() }});"
             "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.credit }});",
-            pane=PANE,
-            top=TOP_PANE,
             credit=NE_ATTRIBUTION,
         )
     )
+    from geo.render.theatre_layers import SharedScript, shared_asset
+
+    # One script per region, shared by every article whose places fall in it.
+    key = "basemap-" + "_".join(str(v) for v in region)
+    asset = shared_asset(key, {"land": list(basemap_features(region))}, package=key)
+    m.add_child(SharedScript(asset))
     basemap = FeatureLayer(
-        list(basemap_features(region)),
+        [],
         name="Natural Earth (offline)",
         key="basemap",
         overlay=False,
         options={"pane": PANE, "interactive": False},
+        shared=(key, "land"),
     )
     m.add_child(basemap)
     osm = folium.TileLayer(
@@ -144,5 +156,6 @@ def add_base_layers(m: folium.Map, region: tuple[int, ...]) -> FeatureLayer:
         overlay=False,
     )
     m.add_child(osm)
+    m.add_child(RawScript(f"GEO.tileWarning({m.get_name()}, {osm.get_name()});"))
     basemap.osm = osm  # type: ignore[attr-defined]
     return basemap

@@ -1,21 +1,17 @@
 """Control zones and the frontline, with a date switch over every date the theatre records.
 
-The zones of all dates travel in the page as JSON; the switch (a slider under the legend) swaps
-which date's zones and frontline are inside the two overlay groups, so ticking a group off in the
-layer control hides it at every date. The map opens on the article's date.
+The zones and frontlines of every date travel in the theatre's shared asset, each marked with the
+dates it is in force; the time bar fills the two overlay groups for the date it shows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import geopandas as gpd
-from branca.element import MacroElement
-from folium.template import Template
 from shapely.geometry import mapping
 
 from geo.render.elements import (
-    FeatureLayer,
     css_class,
     esc,
     round_coords,
@@ -27,6 +23,9 @@ from geo.render.legend import Entry
 
 ZONE_TOLERANCE = 0.01  # degrees (~1 km): zones are Voronoi cells, not surveyed lines
 FRONT_COLOR = "#111827"
+# Filled in the browser with the control date the time bar shows, so one feature can stand
+# for every date on which it is unchanged.
+AS_OF = '<span class="geo-asof"></span>'
 STATUS_STYLE = {
     "controlled": {"fillOpacity": 0.28, "dashArray": None},
     "contested": {"fillOpacity": 0.14, "dashArray": "5 4"},
@@ -60,7 +59,7 @@ def zone_features(
             '<div class="geo-popup">'
             f'<div class="geo-popup-title">{esc(text_of(z.get("actor_name")) or actor)}</div>'
             f'<div class="geo-popup-kind">{esc(status)} · as of '
-            f"{esc(text_of(z.get('as_of')))}</div>"
+            f"{AS_OF}</div>"
             + (f'<div class="geo-row">Towns: {esc(towns)}</div>' if towns else "")
             + (f'<div class="geo-row">Area: {float(area):,.0f} km²</div>' if area == area else "")
             + '<div class="geo-row geo-note">Zones are drawn from town-level control '
@@ -72,6 +71,7 @@ def zone_features(
                 "geometry": round_coords(mapping(geom), 3),
                 "properties": {
                     "actor": actor,
+                    "_actor": actor,
                     "_class": (
                         f"geo-zone geo-actor-{css_class(actor)} geo-status-{css_class(status)}"
                     ),
@@ -83,7 +83,7 @@ def zone_features(
     return features
 
 
-def front_features(fronts: gpd.GeoDataFrame) -> list[dict]:
+def front_features(fronts: gpd.GeoDataFrame, names: Mapping[str, str] | None = None) -> list[dict]:
     """Frontline segments of one date."""
     features = []
     for _, f in fronts.iterrows():
@@ -92,10 +92,11 @@ def front_features(fronts: gpd.GeoDataFrame) -> list[dict]:
             continue
         geom = geom.simplify(ZONE_TOLERANCE)
         a, b = text_of(f.get("side_a")), text_of(f.get("side_b"))
+        a, b = (names or {}).get(a or "", a), (names or {}).get(b or "", b)
         popup = (
             '<div class="geo-popup"><div class="geo-popup-title">Frontline</div>'
-            f'<div class="geo-row">{esc((a or "?").upper())} / {esc((b or "?").upper())}'
-            f" · as of {esc(text_of(f.get('as_of')))}</div>"
+            f'<div class="geo-row">{esc(a or "?")} / {esc(b or "?")}'
+            f" · as of {AS_OF}</div>"
             + (
                 f'<div class="geo-row">{float(f["km"]):,.0f} km</div>'
                 if f.get("km") == f.get("km")
@@ -122,115 +123,42 @@ def front_features(fronts: gpd.GeoDataFrame) -> list[dict]:
     return features
 
 
-class DateSwitch(MacroElement):
-    """A slider over the theatre's dates that fills the zone and frontline groups for one date."""
+def merge_runs(features: list[dict]) -> list[dict]:
+    """Features in date order, each unchanged run of dates folded into one (``_start``..``_end``).
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var data = {{ this.data }};
-            var zones = {{ this.zones.get_name() }}, fronts = {{ this.fronts.get_name() }};
-            var box = L.control({position: "bottomleft"});
-            var input, output;
-            function show(i) {
-                var day = data.dates[i];
-                zones.clearLayers();
-                fronts.clearLayers();
-                zones.addLayer(GEO.featureLayer(data.zones[day] || {features: []}, {}));
-                fronts.addLayer(GEO.featureLayer(data.fronts[day] || {features: []}, {}));
-                if (output) {
-                    output.textContent = day + (day === data.article_as_of ? " (article)" : "");
-                }
-                if (input && +input.value !== i) { input.value = i; }
-                GEO.controls.time.date = day;
-            }
-            box.onAdd = function () {
-                var div = L.DomUtil.create("div", "geo-timebar");
-                var label = L.DomUtil.create("label", "", div);
-                label.textContent = data.label + " ";
-                input = L.DomUtil.create("input", "geo-time-input", label);
-                input.type = "range";
-                input.min = 0;
-                input.max = data.dates.length - 1;
-                input.step = 1;
-                input.value = data.start;
-                input.setAttribute("aria-label", "Date of ground control");
-                output = L.DomUtil.create("output", "geo-time-output", div);
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.on(input, "input change", function () { show(+input.value); });
-                return div;
-            };
-            GEO.controls.time = {dates: data.dates, show: show, date: null};
-            box.addTo({{ this._parent.get_name() }});
-            show(data.start);
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(
-        self,
-        zones: FeatureLayer,
-        fronts: FeatureLayer,
-        dates: Sequence[str],
-        zones_by_date: Mapping[str, list[dict]],
-        fronts_by_date: Mapping[str, list[dict]],
-        start: int,
-        article_as_of: str | None,
-        label: str,
-    ) -> None:
-        super().__init__()
-        self._name = "DateSwitch"
-        self.zones = zones
-        self.fronts = fronts
-        self.data = safe_json(
+    A zone or route leg that looks the same on consecutive dates is written once, which keeps a
+    theatre with many dates small.
+    """
+    out: list[dict] = []
+    last: dict[str, dict] = {}
+    for f in features:
+        props = f["properties"]
+        key = safe_json(
             {
-                "dates": list(dates),
-                "start": start,
-                "article_as_of": article_as_of,
-                "label": label,
-                "zones": {
-                    d: {"type": "FeatureCollection", "features": zones_by_date[d]} for d in dates
-                },
-                "fronts": {
-                    d: {"type": "FeatureCollection", "features": fronts_by_date[d]} for d in dates
-                },
+                "g": f["geometry"],
+                "p": {k: v for k, v in props.items() if k not in ("_start", "_end")},
             }
         )
+        prev = last.get(key)
+        if prev is not None and prev["properties"].get("_end") == props.get("_start"):
+            if props.get("_end"):
+                prev["properties"]["_end"] = props["_end"]
+            else:
+                prev["properties"].pop("_end", None)
+            continue
+        last[key] = f
+        out.append(f)
+    return out
 
 
-def control_layers(
-    zones_by_date: Mapping[str, gpd.GeoDataFrame],
-    fronts_by_date: Mapping[str, gpd.GeoDataFrame],
-    article_date: str | None,
-    theatre_name: str = "",
-    place_names: Mapping[str, str] | None = None,
-) -> tuple[FeatureLayer, FeatureLayer, DateSwitch]:
-    """The zone and frontline overlays (empty groups) and the switch that fills them.
-
-    Opens on the latest recorded date on or before the article's date (the first date when the
-    article is older than the record).
-    """
-    dates = sorted(zones_by_date)
-    start = 0
-    as_of = None
-    for i, d in enumerate(dates):
-        if article_date and d <= article_date:
-            start, as_of = i, d
-    zones = FeatureLayer([], name="Control zones", key="zones", options={"className": "geo-zones"})
-    fronts = FeatureLayer([], name="Frontline", key="frontline", options={"className": "geo-front"})
-    switch = DateSwitch(
-        zones,
-        fronts,
-        dates,
-        {d: zone_features(zones_by_date[d], place_names) for d in dates},
-        {d: front_features(fronts_by_date.get(d, gpd.GeoDataFrame())) for d in dates},
-        start,
-        as_of,
-        f"Ground control{' (' + theatre_name + ')' if theatre_name else ''} on",
-    )
-    return zones, fronts, switch
+def dated(features: list[dict], start: str | None, end: str | None) -> list[dict]:
+    """The features marked as in force from ``start`` up to (not including) ``end``."""
+    for f in features:
+        if start:
+            f["properties"]["_start"] = start
+        if end:
+            f["properties"]["_end"] = end
+    return features
 
 
 def control_legend(zones_by_date: Mapping[str, gpd.GeoDataFrame]) -> list[Entry]:

@@ -21,7 +21,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import folium
-from branca.element import Element, Figure, MacroElement
+from branca.element import CssLink, Element, JavascriptLink, MacroElement
+from folium.elements import JSCSSMixin
 from folium.template import Template
 
 # Characters that end a <script> element, start an HTML comment or CDATA, or end a JS string
@@ -71,6 +72,18 @@ def popup_row(value: Any, label: str = "", note: bool = False) -> str:
         return ""
     cls = "geo-row geo-note" if note else "geo-row"
     return f'<div class="{cls}">{esc(label)}{esc(text)}</div>'
+
+
+def sources_row(value: Any) -> str:
+    """'Sources: D1, D4' with each code a link to the page's source list (title and URL)."""
+    text = text_of(value)
+    if not text:
+        return ""
+    codes = [c.strip() for c in re.split(r"[;,]", text) if c.strip()]
+    links = ", ".join(
+        f'<a class="geo-src" href="#geo-sources" data-src="{esc(c)}">{esc(c)}</a>' for c in codes
+    )
+    return f'<div class="geo-row geo-note">Sources: {links}</div>'
 
 
 def esc(value: object) -> str:
@@ -141,79 +154,58 @@ def deterministic_ids(prefix: str = "") -> Iterator[None]:
         Element._generate_id = original  # type: ignore[method-assign]
 
 
-RUNTIME_JS = r"""
-window.GEO = window.GEO || {layers: {}, controls: {}};
-GEO.featureLayer = function (fc, opts) {
-  opts = opts || {};
-  var pane = opts.pane || 'overlayPane';
-  var renderer = opts.canvas ? L.canvas({padding: 0.5, pane: pane}) : undefined;
-  var group = L.featureGroup();
-  // Pan popups clear of the legend (left) and the layer control (right) on wide screens.
-  var wide = window.innerWidth > 1000;
-  var popupOptions = {maxWidth: 380, maxHeight: 340,
-                      autoPanPaddingTopLeft: wide ? [330, 150] : [10, 10],
-                      autoPanPaddingBottomRight: wide ? [250, 40] : [10, 10]};
-  function styleOf(p) {
-    var s = Object.assign({}, opts.style || {}, p._style || {});
-    s.className = [opts.className || '', p._class || ''].join(' ').trim();
-    if (opts.pane) { s.pane = opts.pane; }
-    if (renderer) { s.renderer = renderer; }
-    if (opts.interactive === false) { s.interactive = false; }
-    return s;
-  }
-  function decorate(f, layer) {
-    var p = f.properties || {};
-    if (p._popup) { layer.bindPopup(p._popup, popupOptions); }
-    if (p._tooltip) {
-      layer.bindTooltip(p._tooltip, {
-        permanent: !!p._label, direction: p._label ? 'center' : 'top',
-        className: p._label ? 'geo-label' : 'geo-tip'});
-    }
-  }
-  (fc.features || []).forEach(function (f) {
-    var p = f.properties || {};
-    var layer;
-    if (p._ant && L.polyline.antPath && f.geometry && f.geometry.type === 'LineString') {
-      var pts = f.geometry.coordinates.map(function (c) { return [c[1], c[0]]; });
-      var ant = Object.assign({delay: 1200, dashArray: [12, 18]}, styleOf(p));
-      layer = L.polyline.antPath(pts, ant);
-      layer.feature = f;
-      decorate(f, layer);
-    } else {
-      layer = L.geoJSON(f, {
-        style: function () { return styleOf(p); },
-        pointToLayer: function (g, latlng) {
-          return L.circleMarker(latlng, Object.assign({radius: 6}, styleOf(p)));
-        },
-        onEachFeature: decorate
-      });
-    }
-    group.addLayer(layer);
-  });
-  return group;
-};
-"""
+LEAFLET_DECORATOR = (
+    "polyline_decorator",
+    "https://cdn.jsdelivr.net/npm/leaflet-polylinedecorator@1.6.0/dist/leaflet.polylineDecorator.js",
+)
+FONTAWESOME = "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@7.1.0/css/"
 
 
-def ensure_runtime(element: Element) -> None:
-    """Add the runtime to the element's page header unless it is already there."""
-    figure = element.get_root()
-    if isinstance(figure, Figure) and "geo_runtime" not in figure.header._children:
-        figure.header.add_child(Element(f"<script>{RUNTIME_JS}</script>"), name="geo_runtime")
+class Runtime(JSCSSMixin, MacroElement):
+    """The map runtime (``static/geo-map.js`` and ``.css``) and the libraries it draws with.
+
+    Pages carry data only; drawing, framing, labels and the time bar live in the static files,
+    which every page links by a content-hashed path.
+    """
+
+    default_js = [LEAFLET_DECORATOR]
+    default_css = [
+        ("fa_core", FONTAWESOME + "fontawesome.min.css"),
+        ("fa_solid", FONTAWESOME + "solid.min.css"),
+    ]
+    _template = Template("")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Runtime"
+        from geo.render.assets import static_asset
+
+        self.geo_assets = [static_asset("geo-map.js"), static_asset("geo-map.css")]
+
+    def render(self, **kwargs: Any) -> None:
+        super().render(**kwargs)
+        figure = self.get_root()
+        js, css = self.geo_assets
+        figure.header.add_child(JavascriptLink(js.relpath), name="geo_map_js")
+        figure.header.add_child(CssLink(css.relpath), name="geo_map_css")
 
 
 class FeatureLayer(folium.map.Layer):
     """An overlay drawn by ``GEO.featureLayer`` from a FeatureCollection with safe properties.
 
     Each feature may carry ``_style`` (Leaflet path options), ``_class`` (CSS classes),
-    ``_popup`` / ``_tooltip`` (HTML already escaped in Python), ``_label`` (tooltip always shown)
-    and ``_ant`` (draw the line as an animated ant path, showing direction).
+    ``_popup`` / ``_tooltip`` (HTML already escaped in Python), ``_actor`` (coloured from the
+    map's palette), ``_arrow`` (fixed-pixel arrowheads: "end" or "repeat"), ``_event`` (an event
+    kind, drawn as an icon), ``_start`` / ``_end`` (dates, for layers that follow the time bar).
+
+    ``shared=(asset key, layer name)`` draws the features of a shared theatre asset instead of
+    embedding them; ``dated`` layers are filled by the time bar.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = GEO.featureLayer({{ this.data_json }}, {{ this.options_json }});
+        var {{ this.get_name() }} = {{ this.js_call }};
         GEO.layers[{{ this.key_json }}] = {{ this.get_name() }};
         {% endmacro %}
         """
@@ -229,8 +221,12 @@ class FeatureLayer(folium.map.Layer):
         overlay: bool = True,
         control: bool = True,
         options: Mapping[str, Any] | None = None,
+        shared: tuple[str, str] | None = None,
+        dated: bool = False,
     ) -> None:
         super().__init__(name=name, overlay=overlay, control=control, show=show)
+        self.shared = shared
+        self.dated = dated
         self._name = "FeatureLayer"
         self.key = key
         self.features = features
@@ -242,16 +238,21 @@ class FeatureLayer(folium.map.Layer):
         return safe_json({"type": "FeatureCollection", "features": self.features})
 
     @property
+    def js_call(self) -> str:
+        if self.shared:
+            key, layer = self.shared
+            fn = "GEO.sharedLayer" if self.dated else "GEO.sharedFeatures"
+            return f"{fn}({safe_json(key)}, {safe_json(layer)}, {self.options_json})"
+        fn = "GEO.datedLayer" if self.dated else "GEO.featureLayer"
+        return f"{fn}({self.data_json}, {self.options_json})"
+
+    @property
     def options_json(self) -> str:
         return safe_json(self.options)
 
     @property
     def key_json(self) -> str:
         return safe_json(self.key)
-
-    def render(self, **kwargs: Any) -> None:
-        ensure_runtime(self)
-        super().render(**kwargs)
 
     def _get_self_bounds(self) -> list[list[float | None]]:
         lats: list[float] = []

@@ -17,10 +17,15 @@ class Entry:
     symbol: str
     color: str
     label: str
+    icon: str = ""  # a Font Awesome class, for event rows
 
 
 def _svg(entry: Entry) -> str:
     c = esc(entry.color)
+    if entry.symbol == "event":
+        inner = f'<i class="fa-solid {esc(entry.icon)}"></i>' if entry.icon else ""
+        return f'<span class="geo-legend-event" style="background:{c}">{inner}</span>'
+
     shapes = {
         "circle": f'<circle cx="9" cy="7" r="5" fill="{c}" stroke="#1f2937" stroke-width="1.2"/>',
         "ring": f'<circle cx="9" cy="7" r="5" fill="{c}" fill-opacity=".25" stroke="{c}" '

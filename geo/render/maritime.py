@@ -7,7 +7,15 @@ from typing import Any
 import geopandas as gpd
 from shapely.geometry import mapping
 
-from geo.render.elements import FeatureLayer, css_class, esc, popup_row, round_coords, text_of
+from geo.render.elements import (
+    FeatureLayer,
+    css_class,
+    esc,
+    popup_row,
+    round_coords,
+    sources_row,
+    text_of,
+)
 from geo.render.legend import Entry
 
 KIND_STYLE: dict[str, dict[str, Any]] = {
@@ -60,7 +68,7 @@ def maritime_features(items: gpd.GeoDataFrame) -> list[dict]:
             + (f'<div class="geo-row">In force: {esc(valid)}</div>' if valid else "")
             + popup_row(item.get("certainty"), "Certainty: ")
             + popup_row(item.get("note"), note=True)
-            + popup_row(item.get("source"), "Sources: ", note=True)
+            + sources_row(item.get("source"))
             + "</div>"
         )
         features.append(

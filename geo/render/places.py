@@ -207,6 +207,20 @@ def actor_line(
     )
 
 
+def display_name(place: Place) -> str:
+    """The article's own word for a place ("Sabratha"), the GeoNames name for areas and demonyms."""
+    if place.is_area:
+        return place.name
+    words: dict[str, int] = {}
+    for row in place.mentions:
+        word = str(row.get("mention") or "").strip()
+        if word:
+            words[word] = words.get(word, 0) + 1
+    if not words:
+        return place.name
+    return max(sorted(words), key=lambda w: words[w])
+
+
 def popup_html(
     place: Place,
     text: str | None,
@@ -217,7 +231,9 @@ def popup_html(
 ) -> str:
     """The place popup: name and kind, doubts, control and backers, the quoted sentences, then
     routes, nearby events and the country's role."""
-    parts = [f'<div class="geo-popup"><div class="geo-popup-title">{esc(place.name)}</div>']
+    title = display_name(place)
+    alt = f' <span class="geo-alt">({esc(place.name)})</span>' if title != place.name else ""
+    parts = [f'<div class="geo-popup"><div class="geo-popup-title">{esc(title)}{alt}</div>']
     meta = [place.kind] + ([place.country] if place.country else [])
     parts.append(f'<div class="geo-popup-kind">{esc(" · ".join(meta))}</div>')
     if place.low_confidence:
@@ -267,8 +283,9 @@ def radius(mentions: int) -> float:
 def _water_shape(place: Place, km: float) -> BaseGeometry:
     """The water within ``km`` of a sea's point: a circle less the 1:50m land inside it."""
     circle = Point(place.lon, place.lat).buffer(km / 111.0, 32)
-    land = naturalearth.land("50m").geometry.union_all()
-    near = land.intersection(circle.envelope)  # cut first: differencing the world is slow
+    from geo.render.basemap import land_union
+
+    near = land_union("50m").intersection(circle.envelope)
     water = circle.difference(near)
     return water.simplify(0.03)
 
@@ -296,11 +313,28 @@ def continent_shape(code: str) -> BaseGeometry | None:
     return rows.geometry.union_all().simplify(0.15)
 
 
+def unwrap_antimeridian(shape: BaseGeometry) -> BaseGeometry:
+    """A shape that crosses the date line (Russia, Fiji) drawn east of 180° rather than as bands
+    across the whole world: western-hemisphere parts move by +360°."""
+    import shapely
+
+    west, _, east, _ = shape.bounds
+    if east - west < 300:
+        return shape
+
+    def shift(coords: Any) -> Any:
+        out = coords.copy()
+        out[:, 0] = [x + 360 if x < 0 else x for x in coords[:, 0]]
+        return out
+
+    return shapely.transform(shape, shift)
+
+
 def place_shape(place: Place) -> BaseGeometry | None:
     """The polygon drawn for a country, continent or sea; None for places drawn as markers."""
     if place.is_country and place.country:
         shape = naturalearth.country_shape(str(place.country), "50m")
-        return _simplified(shape) if shape is not None else None
+        return unwrap_antimeridian(_simplified(shape)) if shape is not None else None
     if place.kind.lower() in ("continent", "cont"):
         code = CONTINENTS.get(place.name.lower())
         return continent_shape(code) if code else None
@@ -337,6 +371,7 @@ def place_features(
     body_start: int = 0,
     actors: Mapping[str, Mapping[str, Any]] | None = None,
     date: str | None = None,
+    held: Mapping[str, Mapping[str, str | None]] | None = None,
 ) -> tuple[list[dict], list[dict]]:
     """(marker features, area features) for the places layer, each with escaped popup HTML."""
     actors = actors or {}
@@ -348,12 +383,15 @@ def place_features(
         cls = f"geo-place geo-place-{css_class(place.id)}"
         if place.low_confidence:
             cls += " geo-low"
+        word = display_name(place)
         props = {
-            "name": place.name,
+            "name": word if word == place.name else f"{word} ({place.name})",
             "id": place.id,
             "_popup": popup_html(place, text, body_start, actors, date, sentences),
-            "_tooltip": esc(place.name),
+            "_tooltip": esc(word),
         }
+        if held and place.id in held:
+            props["_held"] = dict(held[place.id])
         shape = place_shape(place)
         if shape is not None and not shape.is_empty:
             hue = SEA_COLOR if place.sea_radius_km else COUNTRY_COLOR
@@ -366,7 +404,7 @@ def place_features(
                 "fillOpacity": 0.0 if continent else 0.06,
                 "dashArray": "2 6" if continent else ("6 4" if place.low_confidence else None),
             }
-            props.update(_class=cls + " geo-area", _style=style)
+            props.update(_class=cls + " geo-area", _style=style, _pane="context")
             areas.append(
                 {
                     "type": "Feature",

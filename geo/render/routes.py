@@ -1,4 +1,4 @@
-"""Migration routes: each leg drawn in its travel direction (an animated ant path), coloured by
+"""Migration routes: each leg drawn with arrowheads in its travel direction, coloured by
 who holds the ground it crosses, with the leg's length and the route's 2019 figures in its popup.
 """
 
@@ -8,20 +8,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import geopandas as gpd
-from folium.plugins import AntPath
 from shapely.geometry import mapping
 
+from geo.render.control import AS_OF
 from geo.render.elements import FeatureLayer, css_class, esc, round_coords, safe_color, text_of
 from geo.render.legend import Entry
 
 SEA_COLOR = "#1d4ed8"
 OPEN_COLOR = "#78716c"  # land legs outside the theatre or before recorded control
-
-
-class RoutesLayer(FeatureLayer):
-    """A FeatureLayer that also loads the ant-path plugin from the pinned package."""
-
-    default_js = AntPath.default_js
 
 
 def leg_features(
@@ -50,7 +44,7 @@ def leg_features(
         else:
             color = SEA_COLOR if over in ("sea", "air") else OPEN_COLOR
         held = (
-            f"held by {esc(info.get('name') or actor)} (as of {esc(text_of(leg.get('as_of')))})"
+            f"held by {esc(info.get('name') or actor)} (as of {AS_OF})"
             if actor
             else (
                 "at sea" if over == "sea" else "by air" if over == "air" else "no recorded control"
@@ -85,14 +79,10 @@ def leg_features(
                 "geometry": round_coords(mapping(geom), 3),
                 "properties": {
                     "_class": f"geo-route geo-route-{css_class(route)}",
-                    "_style": {
-                        "color": color,
-                        "weight": 4,
-                        "opacity": 0.85,
-                        "pulseColor": "#ffffff",
-                    },
+                    "_style": {"color": color, "weight": 3.5, "opacity": 0.85},
                     "_popup": popup,
-                    "_ant": True,
+                    "_arrow": "repeat",
+                    **({"_actor": actor} if actor else {}),
                 },
             }
         )
@@ -106,14 +96,14 @@ def routes_layer(
     place_name: Callable[[str], str | None] = str,
 ) -> FeatureLayer:
     """The 'Migration routes' overlay."""
-    return RoutesLayer(
+    return FeatureLayer(
         leg_features(legs, routes, actors, place_name), name="Migration routes", key="routes"
     )
 
 
 def routes_legend() -> list[Entry]:
     return [
-        Entry("ant", OPEN_COLOR, "route leg, moving in travel direction"),
+        Entry("ant", OPEN_COLOR, "route leg; arrowheads point in travel direction"),
         Entry("ant", SEA_COLOR, "sea or air leg"),
-        Entry("line", "#2e8b57", "land leg coloured by who holds it"),
+        Entry("line", OPEN_COLOR, "land leg: coloured by who holds it, grey when no one recorded"),
     ]

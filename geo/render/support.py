@@ -1,16 +1,16 @@
 """Foreign support: a curved arrow from each backer's capital to the actor it backs, labelled.
 
 Curves (quadratic Béziers in lon/lat) keep arrows from the same capital apart and read as
-"support flowing to", unlike straight lines that look like routes.
+"support flowing to", unlike straight lines that look like routes. The arrowhead is drawn in
+the browser at a fixed pixel size, pointing at the backed side.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geo.render.elements import FeatureLayer, css_class, esc
+from geo.render.elements import FeatureLayer, css_class, esc, sources_row
 from geo.render.legend import Entry
 
 CURVE_POINTS = 32
@@ -30,7 +30,9 @@ class Support:
     support: str = ""
     certainty: str = ""
     since: str = ""
+    until: str = ""
     sources: str = ""
+    backer_key: str = ""  # the palette key (backers of one country and side share a colour)
 
 
 def curve(
@@ -49,16 +51,6 @@ def curve(
     return pts
 
 
-def arrow_head(pts: list[tuple[float, float]], size: float) -> list[tuple[float, float]]:
-    """A closed triangle at the end of a polyline, pointing along its last segment."""
-    (x1, y1), (x2, y2) = pts[-3], pts[-1]
-    angle = math.atan2(y2 - y1, x2 - x1)
-    left = (x2 - size * math.cos(angle - 0.45), y2 - size * math.sin(angle - 0.45))
-    right = (x2 - size * math.cos(angle + 0.45), y2 - size * math.sin(angle + 0.45))
-    ring = [(x2, y2), left, right, (x2, y2)]
-    return [(round(x, 4), round(y, 4)) for x, y in ring]
-
-
 def support_features(links: Sequence[Support]) -> list[dict]:
     """Arrow bodies (with popup and label) and heads for every support link."""
     features: list[dict] = []
@@ -68,68 +60,54 @@ def support_features(links: Sequence[Support]) -> list[dict]:
         n = from_same.get(key, 0)
         from_same[key] = n + 1
         pts = curve(link.origin, link.target, bend=0.2 + 0.1 * n)
-        length = math.dist(link.origin, link.target)
         cls = f"geo-support geo-backer-{css_class(link.backer)} geo-actor-{css_class(link.actor)}"
         popup = (
             '<div class="geo-popup">'
             f'<div class="geo-popup-title">{esc(link.backer_name)} → {esc(link.actor_name)}</div>'
             + (f'<div class="geo-row">{esc(link.support)}</div>' if link.support else "")
             + (f'<div class="geo-row">Since {esc(link.since)}</div>' if link.since else "")
+            + (f'<div class="geo-row">Until {esc(link.until)}</div>' if link.until else "")
             + (
                 f'<div class="geo-row">Certainty: {esc(link.certainty)}</div>'
                 if link.certainty
                 else ""
             )
-            + (
-                f'<div class="geo-row geo-note">Sources: {esc(link.sources)}</div>'
-                if link.sources
-                else ""
-            )
+            + sources_row(link.sources)
             + "</div>"
         )
-        style = {"color": link.color, "weight": 2.5, "opacity": 0.85}
+        style = {"color": link.color, "weight": 2.5, "opacity": 0.9}
+        props = {
+            "_class": cls,
+            "_style": style,
+            "_actor": link.backer_key or link.backer,
+            "_arrow": "end",
+            "_popup": popup,
+            "_tooltip": esc(f"{link.backer_name} → {link.actor_name}"),
+        }
+        if link.since:
+            props["_start"] = link.since
+        if link.until:
+            props["_end"] = link.until
         features.append(
             {
                 "type": "Feature",
                 "geometry": {"type": "LineString", "coordinates": [list(p) for p in pts]},
-                "properties": {
-                    "_class": cls,
-                    "_style": style,
-                    "_popup": popup,
-                    "_tooltip": esc(f"{link.backer_name} → {link.actor_name}"),
-                },
-            }
-        )
-        head = arrow_head(pts, size=max(0.12, min(0.45, length * 0.03)))
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in head]]},
-                "properties": {
-                    "_class": cls + " geo-arrowhead",
-                    "_style": {
-                        "color": link.color,
-                        "weight": 1,
-                        "fillColor": link.color,
-                        "fillOpacity": 0.9,
-                    },
-                    "_popup": popup,
-                },
+                "properties": props,
             }
         )
     return features
 
 
 def support_layer(links: Sequence[Support]) -> FeatureLayer:
-    """The 'Foreign support' overlay."""
+    """The 'Foreign support' overlay (features embedded; theatre maps use the shared asset)."""
     return FeatureLayer(support_features(links), name="Foreign support", key="support")
 
 
-def support_legend(links: Sequence[Support]) -> list[Entry]:
-    """One row per backer drawn."""
+def support_legend(links: Sequence[Support], palette: dict[str, str] | None = None) -> list[Entry]:
+    """One row per backer and backed side drawn, in the colour the map gives the backer."""
     seen: dict[str, Entry] = {}
     for link in links:
-        seen.setdefault(
-            link.backer, Entry("arrow", link.color, f"{link.backer_name} backs {link.actor_name}")
-        )
+        colour = (palette or {}).get(link.backer_key or link.backer, link.color)
+        text = f"{link.backer_name} backs {link.actor_name}"
+        seen.setdefault(text, Entry("arrow", colour, text))
     return list(seen.values())

@@ -3,17 +3,22 @@
 This module is the one seam between the theatre stage (``geo.theatres``, ``geo.control``,
 ``geo.routes``, ``geo.maritime``) and the layer modules, which take plain GeoDataFrames. A map
 gets the theatres that apply to the article (``geo.join.active_theatres``: a place in the
-theatre's countries or near one of its routes), at the article's date.
+theatre's countries or near one of its routes), at the article's date. Each theatre's layers
+are written once as a shared script asset; a page only says which of them start ticked.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import folium
+import geopandas as gpd
+from branca.element import JavascriptLink, MacroElement
+from folium.template import Template
 
 from geo.dates import day_or_none, parse_day
 from geo.render import control as control_render
@@ -21,9 +26,16 @@ from geo.render import events as events_render
 from geo.render import maritime as maritime_render
 from geo.render import routes as routes_render
 from geo.render import support as support_render
-from geo.render.elements import safe_color, text_of
+from geo.render.assets import generated
+from geo.render.elements import FeatureLayer, css_class, safe_color, safe_json, text_of
 from geo.render.legend import Entry
 from geo.render.places import Place
+
+
+def _all_theatres() -> tuple:
+    from geo.theatres import load_all
+
+    return tuple(load_all())
 
 
 def theatres_for(rows: Sequence[Mapping[str, Any]]) -> list:
@@ -106,6 +118,8 @@ def support_links(theatre: Any, date: str | None) -> list[support_render.Support
                 support=text_of(b.get("support")) or "",
                 certainty=text_of(b.get("certainty")) or "",
                 since=str(day_or_none(b.get("start")) or ""),
+                until=str(day_or_none(b.get("end")) or ""),
+                backer_key=backer_key(theatre, backer, backs),
                 sources=";".join(b["source"])
                 if isinstance(b.get("source"), list)
                 else (text_of(b.get("source")) or ""),
@@ -162,11 +176,158 @@ def with_names(rows: list[dict], theatres: Sequence[Any]) -> list[dict]:
     return out
 
 
-def _rename(layer: Any, suffix: str, theatre_id: str, many: bool) -> None:
-    """With several theatres on one map, name each overlay (and its page key) by theatre."""
-    if many:
-        layer.layer_name += suffix
-        layer.key = f"{layer.key}-{theatre_id}"
+def _next_dates(dates: Sequence[str]) -> dict[str, str | None]:
+    return {d: (dates[i + 1] if i + 1 < len(dates) else None) for i, d in enumerate(dates)}
+
+
+def _side_names(theatre: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for aid, a in theatre.actors.iterrows():
+        side = text_of(a.get("side"))
+        if side and side not in out:
+            out[side] = str(aid).upper() if len(str(aid)) <= 4 else (text_of(a.get("name")) or side)
+    return out
+
+
+def backer_key(theatre: Any, backer: str, backs: str) -> str:
+    """Backers of one country and one side share a colour (Russia and Wagner)."""
+    actors = theatre.actors
+    country = text_of(actors.loc[backer].get("country")) if backer in actors.index else None
+    return f"{country}>{backs}" if country else backer
+
+
+@lru_cache(maxsize=8)
+def shared_layers(theatre_id: str) -> dict[str, Any]:
+    """Every overlay of one theatre, for all its dates, as one JSON-ready dict.
+
+    Nothing in it depends on the article: features carry the dates they are in force and the
+    actor whose palette colour they take, so one asset serves every page about the theatre.
+    """
+    from geo import control as control_stage
+    from geo import maritime as maritime_stage
+    from geo import routes as routes_stage
+
+    th = next(t for t in _all_theatres() if t.id == theatre_id)
+    actors = actors_of([th])
+    dates = [str(d) for d in th.dates]
+    after = _next_dates(dates)
+    names = {str(k): str(v) for k, v in th.places["name"].items()}
+    sides = _side_names(th)
+    layers: dict[str, list[dict]] = {
+        k: [] for k in ("zones", "frontline", "support", "routes", "maritime", "events")
+    }
+    holders: dict[str, str] = {}
+    for i, d in enumerate(dates):
+        zones = control_stage.zones_at(th, d)
+        for _, z in zones.iterrows():
+            holders.setdefault(
+                str(z.get("actor")), text_of(z.get("actor_name")) or str(z.get("actor"))
+            )
+        layers["zones"] += control_render.dated(
+            control_render.zone_features(zones, names), d if i else None, after[d]
+        )
+        layers["frontline"] += control_render.dated(
+            control_render.front_features(control_stage.frontlines_at(th, d), sides),
+            d if i else None,
+            after[d],
+        )
+    for link in support_links(th, None):
+        layers["support"].append(link)
+    layers["support"] = support_render.support_features(layers["support"])
+    if len(th.routes):
+        whole = routes_stage.routes(th)
+        for i, d in enumerate(dates or [None]):
+            legs = routes_stage.route_legs(th, d)
+            feats = routes_render.leg_features(legs, whole, actors, names.get)
+            layers["routes"] += control_render.dated(feats, d if i else None, after.get(d or ""))
+    if th.maritime:
+        items = maritime_stage.maritime_at(th, None)
+        feats = maritime_render.maritime_features(items)
+        for f, (_, item) in zip(feats, items.iterrows(), strict=False):
+            control_render.dated(
+                [f], text_of(item.get("valid_from")), text_of(item.get("valid_to"))
+            )
+        layers["maritime"] = feats
+    if len(th.events):
+        layers["events"] = events_render.event_features(th.events)
+    kinds = sorted({text_of(k) or "event" for k in th.events["kind"]}) if len(th.events) else []
+    for key in ("zones", "frontline", "routes"):
+        layers[key] = control_render.merge_runs(layers[key])
+    asset = shared_asset(th.id, layers, sources=source_list(th))
+    return {
+        "asset": asset,
+        "key": th.id,
+        "dates": dates,
+        "holders": holders,
+        "links": support_links(th, None),
+        "event_kinds": kinds,
+        "maritime": maritime_stage.maritime_at(th, None) if th.maritime else None,
+        "counts": {k: len(v) for k, v in layers.items()},
+    }
+
+
+def source_list(theatre: Any) -> dict[str, dict[str, str | None]]:
+    """Source code -> {title, url (http(s) only)}, for the page's source list."""
+    from geo.render.header import safe_url
+
+    out: dict[str, dict[str, str | None]] = {}
+    sources = getattr(theatre, "sources", None)
+    if sources is None:
+        return out
+    for code, row in sources.iterrows():
+        out[str(code)] = {
+            "title": text_of(row.get("title")) or str(code),
+            "url": safe_url(text_of(row.get("url"))),
+        }
+    return out
+
+
+def shared_asset(
+    key: str,
+    layers: Mapping[str, list[dict]],
+    package: str | None = None,
+    sources: Mapping[str, Mapping[str, str | None]] | None = None,
+) -> Any:
+    """A theatre's layers as a script asset setting ``GEO.shared[key]``, named by content hash."""
+    data: dict[str, Any] = {
+        "layers": {k: {"type": "FeatureCollection", "features": v} for k, v in layers.items()}
+    }
+    if sources:
+        data["sources"] = dict(sources)
+    script = (
+        "window.GEO=window.GEO||{};GEO.shared=GEO.shared||{};"
+        f"GEO.shared[{safe_json(key)}]={safe_json(data)};\n"
+    ).encode()
+    return generated(package or f"theatre-{css_class(key)}", "layers.js", script)
+
+
+class SharedScript(MacroElement):
+    """Links a theatre's shared asset into the page head (a plain ``<script src>``)."""
+
+    _template = Template("")
+
+    def __init__(self, asset: Any) -> None:
+        super().__init__()
+        self._name = "SharedScript"
+        self.geo_assets = [asset]
+
+    def render(self, **kwargs: Any) -> None:
+        super().render(**kwargs)
+        asset = self.geo_assets[0]
+        self.get_root().header.add_child(
+            JavascriptLink(asset.relpath), name=f"shared_{css_class(asset.package)}"
+        )
+
+
+LAYERS = (
+    # key, name, group, pane
+    ("zones", "Control zones", "Ground control", "zones"),
+    ("frontline", "Frontline", "Ground control", "lines"),
+    ("support", "Foreign support", "Foreign support", "lines"),
+    ("routes", "Migration routes", "Migration", "lines"),
+    ("maritime", "Maritime zones", "Sea", "sea"),
+    ("events", "Events", "Events", "events"),
+)
 
 
 @dataclass
@@ -175,77 +336,168 @@ class TheatreLayers:
 
     theatres: list
     date: str | None
+    relevant: dict[str, set[str]] | None = None  # theatre id -> layer keys on by default
+    concerned: list[str] | None = None  # the theatres the article is about (they set the time bar)
+
+    def palette_order(self) -> list[str]:
+        """Actors in order of importance: those holding ground, then backers."""
+        order: list[str] = []
+        for th in self.theatres:
+            info = shared_layers(th.id)
+            order += sorted(info["holders"])
+        for th in self.theatres:
+            for link in shared_layers(th.id)["links"]:
+                order.append(link.backer_key or link.backer)
+        return order
 
     def add_to(
-        self, m: folium.Map, found: Sequence[Place]
+        self, m: folium.Map, found: Sequence[Place], palette: Mapping[str, str]
     ) -> tuple[dict[str, list[folium.map.Layer]], dict[str, list[Entry]]]:
         """Add every overlay to ``m``; return the layer-control groups and legend sections."""
-        from geo import control as control_stage
-        from geo import maritime as maritime_stage
-        from geo import routes as routes_stage
-
         groups: dict[str, list[folium.map.Layer]] = {}
         sections: dict[str, list[Entry]] = {}
-        actors = actors_of(self.theatres)
         many = len(self.theatres) > 1
         for th in self.theatres:
+            info = shared_layers(th.id)
+            m.add_child(SharedScript(info["asset"]))
+            on = (self.relevant or {}).get(th.id, set(info["counts"]))
             suffix = f" ({th.id.replace('-', ' ').title()})" if many else ""
-            dates = [str(d) for d in th.dates]
-            zones = {d: control_stage.zones_at(th, d) for d in dates}
-            fronts = {d: control_stage.frontlines_at(th, d) for d in dates}
-            if dates:
-                names = {str(k): str(v) for k, v in th.places["name"].items()}
-                z, f, switch = control_render.control_layers(
-                    zones, fronts, self.date, th.name, names
+            for key, name, group, pane in LAYERS:
+                if not info["counts"][key]:
+                    continue
+                layer = FeatureLayer(
+                    [],
+                    name=name + suffix,
+                    key=f"{key}-{th.id}" if many else key,
+                    show=key in on,
+                    shared=(th.id, key),
+                    dated=True,
+                    options={"pane": pane, "className": f"geo-{key}"},
                 )
-                _rename(z, suffix, th.id, many)
-                _rename(f, suffix, th.id, many)
-                m.add_child(z)
-                m.add_child(f)
-                m.add_child(switch)
-                groups.setdefault("Ground control", []).extend([z, f])
-                sections.setdefault("Ground control", []).extend(
-                    control_render.control_legend(zones)
-                )
-
-            links = support_links(th, self.date)
-            if links:
-                layer = support_render.support_layer(links)
-                _rename(layer, suffix, th.id, many)
                 m.add_child(layer)
-                groups.setdefault("Foreign support", []).append(layer)
-                sections.setdefault("Foreign support", []).extend(
-                    support_render.support_legend(links)
+                groups.setdefault(group, []).append(layer)
+            if info["holders"]:
+                rows = sections.setdefault("Ground control", [])
+                for actor, label in sorted(info["holders"].items()):
+                    rows.append(Entry("area", palette.get(actor, "#6b7280"), label))
+                rows.append(Entry("dash", "#6b7280", "dashed edge: contested or besieged"))
+                rows.append(Entry("dash", control_render.FRONT_COLOR, "frontline"))
+            if info["links"]:
+                sections.setdefault("Foreign support (arrow points at the backed side)", []).extend(
+                    support_render.support_legend(info["links"], dict(palette))
                 )
-
-            if len(th.routes):
-                legs = routes_stage.route_legs(th, self.date)
-                whole = routes_stage.routes(th)
-                names = {str(k): str(v) for k, v in th.places["name"].items()}
-                layer = routes_render.routes_layer(legs, whole, actors, names.get)
-                _rename(layer, suffix, th.id, many)
-                m.add_child(layer)
-                groups.setdefault("Migration", []).append(layer)
+            if info["counts"]["routes"]:
                 sections["Migration routes"] = routes_render.routes_legend()
-
-            if th.maritime:
-                items = maritime_stage.maritime_at(th, self.date)
-                if len(items):
-                    layer = maritime_render.maritime_layer(items)
-                    _rename(layer, suffix, th.id, many)
-                    m.add_child(layer)
-                    groups.setdefault("Sea", []).append(layer)
-                    sections.setdefault("Maritime zones", []).extend(
-                        maritime_render.maritime_legend(items)
-                    )
-
-            if len(th.events):
-                layer = events_render.events_layer(th.events, self.date)
-                _rename(layer, suffix, th.id, many)
-                m.add_child(layer)
-                groups.setdefault("Events", []).append(layer)
-                sections["Events"] = events_render.events_legend()
+            if info["maritime"] is not None and len(info["maritime"]):
+                sections.setdefault("Maritime zones", []).extend(
+                    maritime_render.maritime_legend(info["maritime"])
+                )
+            if info["event_kinds"]:
+                sections["Events"] = events_render.events_legend(info["event_kinds"])
         return groups, sections
+
+    def held_by_date(self, found: Sequence[Place]) -> dict[str, dict[str, str | None]]:
+        """Place id -> {date: actor holding it}, for every theatre date (places recolour)."""
+        from shapely.geometry import Point
+
+        from geo import control as control_stage
+
+        out: dict[str, dict[str, str | None]] = {}
+        for th in self.theatres:
+            inside = [p for p in found if p.country in th.countries and not p.is_area]
+            if not inside:
+                continue
+            points = gpd.GeoSeries([Point(p.lon, p.lat) for p in inside], crs=4326)
+            for d in shared_layers(th.id)["dates"]:
+                held = control_stage.control_of_points(th, d, points)
+                for n, p in enumerate(inside):
+                    actor = held.iloc[n]["actor"]
+                    out.setdefault(p.id, {})[d] = None if actor is None else str(actor)
+        return out
+
+    def dates(self) -> list[str]:
+        """Every date the map's theatres record, in order."""
+        ids = self.concerned or [th.id for th in self.theatres]
+        return sorted(
+            {d for th in self.theatres if th.id in ids for d in shared_layers(th.id)["dates"]}
+        )
+
+
+def relevance(theatre: Any, rows: Sequence[Mapping[str, Any]], date: str | None) -> set[str]:
+    """The layer keys of a theatre that touch the article: its places, its theatre, its date."""
+    on = {"zones", "frontline"}
+    backers = {str(b) for b in theatre.backers["backer"]} if len(theatre.backers) else set()
+    backer_countries = (
+        {
+            text_of(theatre.actors.loc[b].get("country"))
+            for b in backers
+            if b in theatre.actors.index
+        }
+        - set(theatre.countries)
+        - {None}
+    )
+    backer_names = {
+        (text_of(theatre.actors.loc[b].get("name")) or "").lower()
+        for b in backers
+        if b in theatre.actors.index
+    } - {""}
+    # A backer counts when the article names it, or its country, in a sentence about force.
+    military = {
+        str(r.get("name"))
+        for r in rows
+        if (
+            r.get("country") in backer_countries or str(r.get("name") or "").lower() in backer_names
+        )
+        and MILITARY.search(str(r.get("sentence") or ""))
+    }
+    if military:
+        on.add("support")
+    if any(r.get("routes") for r in rows):
+        on.add("routes")
+    kinds = {str(r.get("kind") or "").lower() for r in rows}
+    if kinds & {"sea", "ocean", "gulf", "bay", "strait", "island"}:
+        on.update({"maritime", "routes"})
+    if len(theatre.events):
+        ids = {str(r.get("id")) for r in rows}
+        gaz = theatre.places.get("gazetteer")
+        at_places = set()
+        if gaz is not None:
+            for pid, g in gaz.items():
+                if str(g) in ids:
+                    at_places.add(str(pid))
+        day = day_or_none(date)
+        for _, ev in theatre.events.iterrows():
+            when = day_or_none(ev.get("date"))
+            places = (
+                set(str(ev.get("places") or "").split(";"))
+                if not isinstance(ev.get("places"), list)
+                else set(ev.get("places"))
+            )
+            near = day is not None and when is not None and 0 <= (day - when).days <= 60
+            if near or (places & at_places and (day is None or (when and when <= day))):
+                on.add("events")
+                break
+    return on
+
+
+def concerns(theatre: Any, rows: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the article is about this theatre: it names a town or site in its countries.
+
+    A theatre that applies only because a place lies near one of its routes (Syria's fighters
+    flown to Libya) stays available on the map but adds no slider and starts unticked.
+    """
+    return any(
+        r.get("country") in theatre.countries and str(r.get("kind") or "").lower() not in AREA_KINDS
+        for r in rows
+    )
+
+
+AREA_KINDS = {"country", "continent", "sea", "ocean", "gulf", "region"}
+MILITARY = re.compile(
+    r"militar|troops|soldier|fighters|mercenar|weapon|arms|drone|air ?strike|backed|backing|"
+    r"support|offensive|forces",
+    re.I,
+)
 
 
 def layers_for(rows: list[dict], date: str | None) -> TheatreLayers | None:
@@ -253,4 +505,6 @@ def layers_for(rows: list[dict], date: str | None) -> TheatreLayers | None:
     theatres = theatres_for(rows)
     if not theatres:
         return None
-    return TheatreLayers(list(theatres), date)
+    concerned = [th for th in theatres if concerns(th, rows)] or list(theatres)
+    relevant = {th.id: relevance(th, rows, date) if th in concerned else set() for th in theatres}
+    return TheatreLayers(list(theatres), date, relevant, [th.id for th in concerned])

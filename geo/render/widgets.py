@@ -33,7 +33,7 @@ class GroupedLayers(JSCSSMixin, MacroElement):
             { {%- for group, items in this.groups %}{{ group }}: {
                 {%- for label, layer in items %}{{ label }}: {{ layer.get_name() }},{% endfor %}
             },{% endfor %} },
-            {collapsed: false, position: "topright"}
+            {collapsed: GEO.isPhone(), position: "topright"}
         ).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """

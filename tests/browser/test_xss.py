@@ -181,13 +181,28 @@ def test_no_payload_runs_in_a_built_map_or_the_index(browser, opener, tmp_path):
 
 
 class _HostileTheatre:
-    """Theatre layers whose every text field (names, notes, towns, figures) is a payload."""
+    """Theatre layers whose every text field (names, notes, towns, figures) is a payload,
+    drawn through the same shared-asset path as real theatres."""
 
-    def add_to(self, m, found):
+    theatres: list = []
+
+    def palette_order(self):
+        return [PAYLOADS[0]]
+
+    def held_by_date(self, found):
+        return {}
+
+    def dates(self):
+        return ["2019-12-01", "2019-12-22"]
+
+    def add_to(self, m, found, palette):
         import geopandas as gpd
         from shapely.geometry import LineString, Point, Polygon
 
         from geo.render import control, events, maritime, routes, support
+        from geo.render.elements import FeatureLayer
+        from geo.render.legend import Entry
+        from geo.render.theatre_layers import SharedScript, shared_asset
 
         p = PAYLOADS
         square = Polygon([(12, 30), (14, 30), (14, 32), (12, 32)])
@@ -200,8 +215,6 @@ class _HostileTheatre:
             {"side_a": [p[7]], "side_b": [p[8]], "km": [3.0], "as_of": [p[9]]},
             geometry=[LineString([(12, 30), (14, 32)])], crs=4326,
         )  # fmt: skip
-        z, f, switch = control.control_layers({"2019-12-22": zones}, {"2019-12-22": fronts},
-                                              "2019-12-22", p[10], {p[4]: p[11]})  # fmt: skip
         links = [support.Support(p[12], p[13], p[14], p[15], (30.0, 35.0), (13.0, 31.0), p[16],
                                  p[17], p[18], p[19], p[20])]  # fmt: skip
         legs = gpd.GeoDataFrame(
@@ -226,17 +239,26 @@ class _HostileTheatre:
              "actors": [[p[7]]], "certainty": [p[8]], "source": [[p[9]]], "note": [p[10]]},
             geometry=[Point(13, 31)], crs=4326,
         )  # fmt: skip
-        layers = [z, f, support.support_layer(links), routes.routes_layer(legs, whole, {}),
-                  maritime.maritime_layer(sea), events.events_layer(evs, "2019-12-22")]  # fmt: skip
-        for layer in layers:
+        layers = {
+            "zones": control.zone_features(zones, {p[4]: p[11]}),
+            "frontline": control.front_features(fronts),
+            "support": support.support_features(links),
+            "routes": routes.leg_features(legs, whole, {}),
+            "maritime": maritime.maritime_features(sea),
+            "events": events.event_features(evs),
+        }
+        m.add_child(SharedScript(shared_asset(p[10], layers)))
+        drawn = []
+        for key in layers:
+            layer = FeatureLayer([], name=p[11] + key, key=key, shared=(p[10], key))
             m.add_child(layer)
-        m.add_child(switch)
+            drawn.append(layer)
         sections = {
-            "Ground control": control.control_legend({"2019-12-22": zones}),
+            "Ground control": [Entry("area", p[3], p[1])],
             "Foreign support": support.support_legend(links),
             "Maritime zones": maritime.maritime_legend(sea),
         }
-        return {p[12]: layers}, sections
+        return {p[12]: drawn}, sections
 
 
 def test_no_payload_runs_from_theatre_data(browser, opener, tmp_path):

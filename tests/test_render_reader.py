@@ -1,0 +1,74 @@
+"""Map decisions made in Python: palette distinctness, focus framing, label layout, date runs."""
+
+from __future__ import annotations
+
+import itertools
+
+from geo.render import control, framing, labels, palette, places
+
+
+def _place(pid: str, lon: float, lat: float, n: int, country: str = "LY") -> places.Place:
+    return places.Place(
+        id=pid, name=pid, kind="city", country=country, lat=lat, lon=lon, score=1.0,
+        mentions=[{"mention": pid}] * n,
+    )  # fmt: skip
+
+
+def test_ciede2000_matches_reference_values():
+    assert round(palette.delta_e("#ffffff", "#000000"), 1) == 100.0
+    assert palette.delta_e("#0072B2", "#0072B2") == 0.0
+
+
+def test_a_map_with_ten_actors_gets_colours_pairwise_distinct():
+    got = palette.assign([f"a{i}" for i in range(10)], reserved=[places.UNCONTROLLED])
+    distinct = [c for c in got.values() if c != palette.FALLBACK]
+    assert len(distinct) >= 9
+    for a, b in itertools.combinations(distinct + [places.UNCONTROLLED], 2):
+        assert palette.delta_e(a, b) > palette.MIN_DELTA_E, (a, b)
+
+
+def test_focus_leaves_out_a_capital_named_once_far_away():
+    found = [
+        _place("tripoli", 13.19, 32.89, 5),
+        _place("tobruk", 23.96, 32.08, 1),
+        _place("ankara", 32.85, 39.93, 2, country="TR"),
+        _place("ras", 77.0, 20.0, 1, country="IN"),
+    ]
+    kept = {p.id for p in framing.focus_places(found, {"LY"})}
+    assert kept == {"tripoli", "tobruk"}
+
+
+def test_labels_never_overlap_at_any_zoom():
+    cands = [
+        labels.Label(f"Town {i}", 13 + (i % 7) * 0.05, 32 + (i // 7) * 0.05, "town", 100 - i)
+        for i in range(49)
+    ]
+    laid = labels.layout(cands)
+    for zoom in labels.ZOOMS:
+        boxes = [labels._box(lb, zoom) for lb, mask in laid if mask >> zoom & 1]
+        for a, b in itertools.combinations(boxes, 2):
+            assert not labels._overlaps(a, b)
+    shown = {z: sum(1 for _, m in laid if m >> z & 1) for z in labels.ZOOMS}
+    assert shown[12] == 49 and shown[5] < 49  # more labels fit as one zooms in
+
+
+def test_russia_is_drawn_east_of_the_date_line_not_across_the_world():
+    from geo.gazetteer import naturalearth
+
+    shape = places.unwrap_antimeridian(naturalearth.country_shape("RU", "110m"))
+    west, _, east, _ = shape.bounds
+    assert west > 0 and east - west < 200
+
+
+def test_unchanged_dates_fold_into_one_feature():
+    def feat(start, end, actor="gna"):
+        f = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [1, 2]},
+             "properties": {"_actor": actor}}  # fmt: skip
+        return control.dated([f], start, end)[0]
+
+    merged = control.merge_runs(
+        [feat(None, "2019-12-22"), feat("2019-12-22", "2020-01-07"), feat("2020-01-07", None)]
+        + [feat("2019-12-22", "2020-01-07", "lna")]
+    )
+    assert len(merged) == 2
+    assert "_end" not in merged[0]["properties"] and "_start" not in merged[0]["properties"]
