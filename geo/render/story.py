@@ -22,7 +22,8 @@ def story_items(found: Sequence[Place], text: str | None) -> list[dict]:
         for row in place.mentions:
             sentence = str(row.get("sentence") or "")
             mention = str(row.get("mention") or "")
-            start = row.get("start") if isinstance(row.get("start"), int) else 0
+            raw = row.get("start")
+            start = raw if isinstance(raw, int) else 0
             at = sentence.find(mention) if mention else -1
             key = (start - max(at, 0), sentence)  # the sentence's own offset in the article
             item = by_sentence.setdefault(key, {"sentence": sentence, "places": [], "marks": []})

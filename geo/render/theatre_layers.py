@@ -231,15 +231,16 @@ def shared_layers(theatre_id: str) -> dict[str, Any]:
             d if i else None,
             after[d],
         )
-    for link in support_links(th, None):
-        layers["support"].append(link)
-    layers["support"] = support_render.support_features(layers["support"])
+    layers["support"] = support_render.support_features(support_links(th, None))
     if len(th.routes):
         whole = routes_stage.routes(th)
-        for i, d in enumerate(dates or [None]):
-            legs = routes_stage.route_legs(th, d)
+        days: list[str | None] = list(dates) or [None]
+        for i, day in enumerate(days):
+            legs = routes_stage.route_legs(th, day)
             feats = routes_render.leg_features(legs, whole, actors, names.get)
-            layers["routes"] += control_render.dated(feats, d if i else None, after.get(d or ""))
+            layers["routes"] += control_render.dated(
+                feats, day if i else None, after.get(day or "")
+            )
     if th.maritime:
         items = maritime_stage.maritime_at(th, None)
         feats = maritime_render.maritime_features(items)
@@ -311,10 +312,11 @@ class SharedScript(MacroElement):
         self._name = "SharedScript"
         self.geo_assets = [asset]
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> Any:
         super().render(**kwargs)
         asset = self.geo_assets[0]
-        self.get_root().header.add_child(
+        figure: Any = self.get_root()
+        figure.header.add_child(
             JavascriptLink(asset.relpath), name=f"shared_{css_class(asset.package)}"
         )
 
