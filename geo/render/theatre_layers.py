@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -196,18 +197,59 @@ def backer_key(theatre: Any, backer: str, backs: str) -> str:
     return f"{country}>{backs}" if country else backer
 
 
+def _layers_key(theatre: Any) -> str:
+    """A hash of the theatre's data files and of the code that turns them into layers."""
+    import hashlib
+    from pathlib import Path
+
+    import geo
+
+    root = Path(geo.__file__).resolve().parent
+    files = sorted(Path(theatre.path).rglob("*")) if getattr(theatre, "path", None) else []
+    files += sorted((root / "render").glob("*.py")) + sorted(root.glob("*.py"))
+    files += sorted((root / "theatres").glob("*.py"))
+    digest = hashlib.sha256()
+    for f in files:
+        if f.is_file():
+            digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return digest.hexdigest()[:20]
+
+
 @lru_cache(maxsize=8)
 def shared_layers(theatre_id: str) -> dict[str, Any]:
     """Every overlay of one theatre, for all its dates, as one JSON-ready dict.
 
     Nothing in it depends on the article: features carry the dates they are in force and the
     actor whose palette colour they take, so one asset serves every page about the theatre.
+    Computing it takes a while (every date's zones and route legs), so it is kept on disk in
+    the cache folder, keyed by the theatre's data and the code, for the next process.
     """
+    import pickle
+
+    from geo import settings
+    from geo.render.assets import write_atomic
+
+    th = next(t for t in _all_theatres() if t.id == theatre_id)
+    cache = (
+        Path(settings.CACHE_DIR) / "render" / f"theatre-{css_class(th.id)}-{_layers_key(th)}.pickle"
+    )
+    try:
+        return pickle.loads(cache.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    info = _compute_shared_layers(th)
+    try:
+        write_atomic(cache, pickle.dumps(info, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a read-only cache only costs time
+    return info
+
+
+def _compute_shared_layers(th: Any) -> dict[str, Any]:
     from geo import control as control_stage
     from geo import maritime as maritime_stage
     from geo import routes as routes_stage
 
-    th = next(t for t in _all_theatres() if t.id == theatre_id)
     actors = actors_of([th])
     dates = [str(d) for d in th.dates]
     after = _next_dates(dates)
