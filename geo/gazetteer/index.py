@@ -17,7 +17,6 @@ from shapely import wkb
 from geo import settings
 from geo.errors import GazetteerError
 from geo.gazetteer.build import (
-    ACRONYM,
     ALTERNATE,
     DEMONYM,
     OUTRANKED,
@@ -163,10 +162,6 @@ class GazetteerIndex:
             self._english = frozenset(json.loads(row[0])) if row else frozenset()
         return self._english
 
-    def has(self, name: str) -> bool:
-        """True when any place is known by this name (folded)."""
-        return bool(self._lookup(fold(name)))
-
     def _translit_uncached(self, key: str) -> tuple[Entry, ...]:
         from dataclasses import replace
 
@@ -211,10 +206,6 @@ class GazetteerIndex:
         """The shape stored for a place (countries, seas, regions), or None."""
         row = self._con.execute("SELECT geometry FROM places WHERE id = ?", (place_id,)).fetchone()
         return wkb.loads(row[0]) if row and row[0] else None
-
-    def acronym_only(self, key: str, entry: Entry) -> bool:
-        """True when this key reaches the entry only as an all-capitals acronym (US, UAE)."""
-        return bool(entry.flags & ACRONYM)
 
 
 _OPEN: dict[Path, GazetteerIndex] = {}
