@@ -259,7 +259,7 @@ def render_article(name: str, data: bytes, slug: str) -> dict[str, Any]:
     Runs in a worker process or on a Dask worker; everything returned is plain data.
     """
     from geo.places import places_from_article
-    from geo.render import article_map, tables
+    from geo.render import article_map, claims, tables
     from geo.render.places import group_places
 
     inputs = article_map.prepare(places_from_article(decode_article(data, name)))
@@ -270,7 +270,7 @@ def render_article(name: str, data: bytes, slug: str) -> dict[str, Any]:
     files = {
         f"{slug}.geojson": tables.places_geojson(found),
         f"{slug}.csv": tables.places_csv(found),
-        f"{slug}.review.csv": tables.review_csv(found),
+        f"{slug}.review.csv": tables.review_csv(found, claims.review_rows(inputs)),
         f"{slug}.html": page,  # last: the map appears only once its data files are in place
     }
     names = sorted({str(p.name) for p in found if getattr(p, "name", None)})

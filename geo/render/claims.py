@@ -228,3 +228,28 @@ def add_claims(m: Any, inputs: Any, groups: dict, sections: dict) -> None:
     m.add_child(layer)
     groups.setdefault("Article", []).append(layer)
     sections["Claims"] = claims_legend(claims, inputs.actors)
+
+
+def review_rows(inputs: Any) -> list[dict]:
+    """Rows for the map's review.csv: each claim the theatre data contradicts, with its
+    sentence, so an editor checks the article against the data (or the data against it)."""
+    from geo.claims import claims_for
+
+    if not inputs.text:
+        return []
+    rows = []
+    for c in claims_for(inputs.text, inputs.rows, inputs.date, inputs.body_start):
+        if c["theatre_check"] != "disagrees":
+            continue
+        rows.append(
+            {
+                "id": c["place_id"],
+                "name": c["mention"],
+                "kind": f"claim: {c['kind']} disagrees with the theatre data",
+                "score": c["confidence"],
+                "candidate_id": c["actor"],
+                "candidate_name": c["actor_text"],
+                "sentence": c["sentence"],
+            }
+        )
+    return rows

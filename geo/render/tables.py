@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from geo.render.places import Place, _label
@@ -100,11 +100,14 @@ def places_csv(places: Sequence[Place]) -> str:
     return buf.getvalue()
 
 
-def review_csv(places: Sequence[Place]) -> str:
-    """Low-confidence resolutions, one row per runner-up candidate (rank 0: the chosen one)."""
+def review_csv(places: Sequence[Place], extra: Sequence[Mapping[str, Any]] = ()) -> str:
+    """Low-confidence resolutions, one row per runner-up candidate (rank 0: the chosen one),
+    then ``extra`` rows (claims the theatre data contradicts, see geo.render.claims)."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=REVIEW_COLUMNS, lineterminator="\n")
     writer.writeheader()
+    for row in extra:
+        writer.writerow({k: _cell(row.get(k)) for k in REVIEW_COLUMNS})
     for p in places:
         if not p.low_confidence:
             continue
