@@ -107,7 +107,7 @@ def review_csv(places: Sequence[Place], extra: Sequence[Mapping[str, Any]] = ())
     writer = csv.DictWriter(buf, fieldnames=REVIEW_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in extra:
-        writer.writerow({k: _cell(row.get(k)) for k in REVIEW_COLUMNS})
+        writer.writerow({k: csv_cell(row.get(k)) for k in REVIEW_COLUMNS})
     for p in places:
         if not p.low_confidence:
             continue
