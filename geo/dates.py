@@ -37,6 +37,24 @@ def parse_day(value: object, *, time: bool = True) -> dt.date | None:
     return dt.date.fromisoformat(match.group(1) if time else text)
 
 
+# Event datasets' own forms beside ISO: ACLED's CSV downloads write "15 April 2023".
+EXPORT_FORMATS = ("%d %B %Y", "%d-%B-%Y", "%d %b %Y")
+
+
+def parse_export_day(value: object) -> dt.date | None:
+    """``parse_day`` that also reads the long forms of event-data exports (``EXPORT_FORMATS``)."""
+    try:
+        return parse_day(value)
+    except ValueError:
+        text = str(value).strip()
+        for fmt in EXPORT_FORMATS:
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise
+
+
 def day_or_none(value: object) -> dt.date | None:
     """``parse_day`` for display code: anything that is not a date is None."""
     try:

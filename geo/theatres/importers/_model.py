@@ -85,6 +85,19 @@ def aliases_for(name: str) -> list[str]:
     return list(dict.fromkeys(a for a in out if a and a.lower() != name.strip().lower()))
 
 
+def export_date(value: str, field: str, line: int) -> str:
+    """A date cell as YYYY-MM-DD (ISO, with or without a time, or "15 April 2023")."""
+    from geo.dates import parse_export_day
+
+    try:
+        day = parse_export_day(value)
+    except ValueError:
+        day = None
+    if day is None:
+        raise ImportRowError(f"line {line}: {field} {(value or '')[:40]!r} is not a date")
+    return day.isoformat()
+
+
 def parse_int(value: str, field: str, line: int) -> int | None:
     """An integer cell, empty as None."""
     value = (value or "").strip()

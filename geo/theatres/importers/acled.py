@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from geo.theatres.importers._model import (
     ImportedEvent,
     ImportRowError,
+    export_date,
     parse_coordinate,
     parse_int,
     slugify,
 )
-from geo.theatres.importers.dates import export_date
 
 REQUIRED = (
     "event_id_cnty",

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from geo.theatres.importers._model import (
     ImportedEvent,
     ImportRowError,
+    export_date,
     parse_coordinate,
     parse_int,
     slugify,
 )
-from geo.theatres.importers.dates import export_date
 
 REQUIRED = (
     "id",
