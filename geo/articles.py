@@ -65,6 +65,7 @@ def _as_str(value: object) -> str | None:
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_FRONT_MATTER = 64 * 1024
+_MAX_FRONT_MATTER_DEPTH = 20
 
 
 def _load_front_matter(source: str, path: str) -> object:
@@ -72,9 +73,22 @@ def _load_front_matter(source: str, path: str) -> object:
     aliases expand exponentially ("billion laughs") when the values are turned into text."""
     if len(source) > _MAX_FRONT_MATTER:
         raise InputError(f"{path}: front matter is over {_MAX_FRONT_MATTER // 1024} KB")
-    events = yaml.parse(source, Loader=yaml.SafeLoader)
-    if any(isinstance(event, yaml.AliasEvent) for event in events):
-        raise InputError(f"{path}: front matter uses YAML aliases (*name), which are not allowed")
+    depth = 0
+    for event in yaml.parse(source, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise InputError(
+                f"{path}: front matter uses YAML aliases (*name), which are not allowed"
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > _MAX_FRONT_MATTER_DEPTH:
+                raise InputError(
+                    f"{path}: front matter nests deeper than {_MAX_FRONT_MATTER_DEPTH} levels"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    # The event stream is parsed without recursion; building the values recurses, and the
+    # depth check above keeps that far from Python's limit.
     return yaml.safe_load(source)
 
 
@@ -92,6 +106,8 @@ def article_from_text(text: str, path: str = "<text>") -> Article:
             raise InputError(f"{path}:{where} front matter is not valid YAML") from None
         except InputError:
             raise
+        except RecursionError:
+            raise InputError(f"{path}: front matter nests too deeply") from None
         except ValueError as exc:  # PyYAML's own date parsing: "date: 2019-13-45"
             raise InputError(f"{path}: front matter has an impossible value ({exc})") from None
         if loaded is not None and not isinstance(loaded, dict):

@@ -698,3 +698,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # an unwritable output folder or cache: the file and why, one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        reason = exc.strerror or type(exc).__name__
+        print(f"geo {args.command}: {for_terminal(where + reason, one_line=True)}", file=sys.stderr)
+        return 2

@@ -84,3 +84,32 @@ def test_error_messages_escape_file_names(tmp_path, capsys):
     assert "\x1b" not in err and "\x07" not in err
     assert "bad\\x1b[31mname\\x07.md" in err
     assert err.count("\n") == 1
+
+
+def test_deeply_nested_front_matter_is_one_line_and_the_next_files_still_come_out(tmp_path, capsys):
+    deep = tmp_path / "deep.md"
+    deep.write_text("---\ntitle: " + "[" * 800 + "]" * 800 + "\n---\nFighting in Tripoli.\n")
+    fine = tmp_path / "fine.md"
+    fine.write_text("---\ntitle: Fine\ndate: 2019-06-01\n---\nFighting in Misrata.\n")
+    assert main(["places", "--format", "json", str(deep), str(fine)]) == 2
+    captured = capsys.readouterr()
+    import json
+
+    assert [d["path"] for d in json.loads(captured.out)["documents"]] == [str(fine)]
+    assert captured.err.count("\n") == 1 and "nests deeper" in captured.err
+    assert "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize("command", ["export", "corpus"])
+def test_an_unwritable_output_is_one_line(command, hostile_article, tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    if command == "export":
+        argv = ["export", str(hostile_article), "-o", str(blocker / "x.csv"), "-q"]
+    else:
+        jsonl = tmp_path / "a.jsonl"
+        jsonl.write_text('{"id": "a", "date": "2019-06-01", "text": "Fighting in Tripoli."}\n')
+        argv = ["corpus", str(jsonl), "--out", str(blocker / "o.parquet"), "-q"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Not a directory" in err and "Traceback" not in err
