@@ -104,7 +104,7 @@ class OfflineMiniMap(JSCSSMixin, MacroElement):
         """
         {% macro script(this, kwargs) %}
         GEO.controls.minimap = new L.Control.MiniMap(
-            GEO.featureLayer({{ this.data }}, {interactive: false}),
+            GEO.sharedFeatures("minimap", "land", {interactive: false}),
             {toggleDisplay: true, position: "bottomright", width: 140, height: 120,
              zoomLevelOffset: -4, aimingRectOptions: {color: "#b91c1c", weight: 1}}
         ).addTo({{ this._parent.get_name() }});
@@ -115,7 +115,10 @@ class OfflineMiniMap(JSCSSMixin, MacroElement):
     def __init__(self, features: Sequence[dict]) -> None:
         super().__init__()
         self._name = "OfflineMiniMap"
-        self.data = safe_json({"type": "FeatureCollection", "features": list(features)})
+        from geo.render.theatre_layers import SharedScript, shared_asset
+
+        # The same world outline on every page: one shared script, not 26 KB per page.
+        self.add_child(SharedScript(shared_asset("minimap", {"land": list(features)}, "minimap")))
 
 
 def add_tools(m: folium.Map) -> None:
