@@ -388,6 +388,14 @@ def _cmd_theatre_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_theatre_show(args: argparse.Namespace) -> int:
+    from geo.render.theatre_map import write_theatre_map
+
+    path = write_theatre_map(args.folder, args.date, args.out)
+    print(f"geo theatre show: {path}", file=sys.stderr)
+    return 0
+
+
 def _add_theatre_parser(sub) -> None:
     """``geo theatre import|list|new|check``: theatres from event exports, and authoring tools."""
     common = [_common()]
@@ -457,6 +465,16 @@ def _add_theatre_parser(sub) -> None:
         _cmd_theatre_check,
     )
     p.add_argument("folder", metavar="DIR")
+    p = action(
+        "show",
+        "a quick map of a theatre at a date",
+        "Write an offline map of a theatre folder at one date: its places labelled, its zones, "
+        "frontlines, events and other layers, as an article's map draws them.",
+        _cmd_theatre_show,
+    )
+    p.add_argument("folder", metavar="DIR")
+    p.add_argument("--date", default=None, help="YYYY-MM-DD (default: the last control date)")
+    _output_option(p, "HTML file to write", required=True, metavar="HTML")
 
 
 def _cmd_completion(args: argparse.Namespace) -> int:

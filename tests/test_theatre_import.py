@@ -249,3 +249,17 @@ def test_new_skeleton_list_and_check_through_the_cli(tmp_path: Path, sudan: Path
     )  # fmt: skip
     assert done.returncode == 0 and "valid" in done.stderr
     assert "without a URL" in done.stderr
+
+
+def test_show_writes_a_map_of_a_date(sudan: Path, tmp_path: Path) -> None:
+    out = tmp_path / "show" / "sudan.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "geo", "theatre", "show", str(sudan), "--date", "2024-03-31",
+         "-o", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "Sudan 2023: 2024-03-31" in page
+    shared = "".join(p.read_text(errors="replace") for p in (out.parent / "assets").rglob("*.js"))
+    assert "military-forces-of-sudan" in shared and "2024-03-31" in shared
+    assert "https://cdn" not in page  # offline
