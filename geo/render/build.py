@@ -89,9 +89,10 @@ def code_version() -> str:
         for p in root.rglob("*")
         if p.is_file()
         and "__pycache__" not in p.parts
+        and "_npm" not in p.parts  # an installed package's npm files: the lockfile covers them
         and p.suffix in (".py", ".js", ".css", ".html")
     ]
-    lock = settings.PROJECT_DIR / "package-lock.json"
+    lock = settings.NPM_LOCK
     digest = _hash_files(files, root)
     if lock.exists():
         digest += hashlib.sha256(lock.read_bytes()).hexdigest()
