@@ -109,7 +109,6 @@ def _cmd_setup(args: argparse.Namespace) -> int:
 
     path = build.ensure_index(force=args.force)
     naturalearth.warm_cache()
-    logging.getLogger("geo").info("gazetteer index ready: %s", path)
     if not args.quiet:
         print(f"gazetteer index ready: {path}", file=sys.stderr)
     return 0

@@ -204,10 +204,10 @@ def test_export_gpkg_to_stdout_is_a_geopackage(gazetteer, monkeypatch, tmp_path)
 
 
 def test_verbose_logs_on_stderr_and_quiet_silences(gazetteer, capsys):
-    code, out, err = run(capsys, "setup", "-q")
-    assert code == 0 and out == "" and err == ""
     code, out, err = run(capsys, "setup")
     assert code == 0 and out == "" and "gazetteer index ready" in err
+    code, out, err = run(capsys, "setup", "-q")
+    assert code == 0 and out == "" and err == ""
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path, gazetteer, capsys):

