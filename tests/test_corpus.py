@@ -80,7 +80,7 @@ def test_rows_are_one_per_mention_with_offsets_and_control(one_shot, articles):
         a = by_id[article_id]
         expected = places_from_text(a.text).places
         assert len(rows) == len(expected)
-        assert set(rows["date"]) == {a.date} and set(rows["title"]) == {a.title}
+        assert {str(d) for d in rows["date"]} == {a.date} and set(rows["title"]) == {a.title}
         for row in rows.itertuples():
             assert a.text[row.start : row.end] == row.mention
     resolved = one_shot[one_shot.geometry.notna()]
@@ -204,7 +204,7 @@ def test_bad_articles_are_one_line_each_and_the_run_goes_on(tmp_path, capsys, ga
     assert any("e.md" in line and "UTF-8" in line for line in bad)
     rows = gpd.read_parquet(out)
     assert set(rows["article_id"]) == {"ok1", "ok2"}
-    assert set(rows.loc[rows["article_id"] == "ok2", "date"]) == {"2020-01-10"}
+    assert {str(d) for d in rows.loc[rows["article_id"] == "ok2", "date"]} == {"2020-01-10"}
 
 
 def test_cli_usage_errors_are_one_line(tmp_path, capsys):
@@ -274,7 +274,7 @@ def test_corpus_data_counts_and_months(one_shot):
 
     data = corpus_data(one_shot)
     points = one_shot[one_shot.geometry.notna()]
-    assert data.months == sorted({d[:7] for d in points["date"]})
+    assert data.months == sorted({str(d)[:7] for d in points["date"]})
     assert 0 < data.mentions <= len(points)
     assert len(data.articles) <= N
     assert all(p["refs"] for p in data.places)

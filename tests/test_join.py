@@ -63,8 +63,10 @@ def _key(place: dict) -> tuple:
 
 
 def _answer(place: dict) -> tuple:
-    """(control, status, as-of); a missing value (None, NaN from a Parquet file) as None."""
-    return tuple(v if isinstance(v, str) and v else None for v in map(place.get, FIELDS))
+    """(control, status, as-of); a missing value (None, NaN from a Parquet file) as None, a
+    date (the corpus GeoParquet types them) as its ISO text."""
+    values = [v.isoformat() if hasattr(v, "isoformat") else v for v in map(place.get, FIELDS)]
+    return tuple(v if isinstance(v, str) and v else None for v in values)
 
 
 def _from_places(paths: list[Path], capsys) -> dict[str, dict[tuple, tuple]]:

@@ -2,8 +2,11 @@
 
 Built in Arrow from the parts, never as Python objects per row: a corpus of huge articles made
 of nothing but place names has millions of rows, and pandas object columns of them took about
-2.8 KB a row (issue 17). The file follows GeoParquet 1.1 (WKB points, EPSG:4326 as PROJJSON,
-the bounding box), so ``geopandas.read_parquet`` reads it as a GeoDataFrame.
+2.8 KB a row (issue 17). The file follows GeoParquet 1.1: WKB points, EPSG:4326 as PROJJSON,
+the bounding box, and a ``bbox`` covering column (xmin, ymin, xmax, ymax per row), so
+``geopandas.read_parquet(path, bbox=...)``, DuckDB and GDAL can skip what lies outside an area.
+Dates (``date``, ``control_as_of``) are Parquet dates, text columns are strings even when every
+value is missing, and row groups of ``ROW_GROUP_ROWS`` rows give Dask one partition each.
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ COLUMNS = (
     "control_as_of",
 )  # fmt: skip
 _META_COLUMNS = ("article_id", "source", "date", "title", "url")  # from the CorpusItem
+DATE_COLUMNS = ("date", "control_as_of")
+# Rows per row group: a Dask partition each (dask.dataframe.read_parquet splits on row groups);
+# about 10 MB of a corpus in memory, small enough for a worker, large enough to be worth a task.
+ROW_GROUP_ROWS = 100_000
+_COVERING = {"bbox": {k: ["bbox", k] for k in ("xmin", "ymin", "xmax", "ymax")}}
 
 
 def _geo_metadata(lon, lat) -> bytes:
@@ -34,6 +42,7 @@ def _geo_metadata(lon, lat) -> bytes:
         "encoding": "WKB",
         "crs": CRS.from_epsg(4326).to_json_dict(),
         "geometry_types": ["Point"],
+        "covering": _COVERING,
     }
     bounds = [pc.min(lon).as_py(), pc.min(lat).as_py(), pc.max(lon).as_py(), pc.max(lat).as_py()]
     if None not in bounds:
@@ -63,6 +72,31 @@ def _wkb_points(lon, lat):
         [mask, pa.py_buffer(offsets), pa.py_buffer(wkb.tobytes())],
         null_count=n - pc.sum(valid).as_py() if n else 0,
     ).cast(pa.binary())
+
+
+def _bbox(lon, lat):
+    """GeoParquet 1.1's covering column: a point's box is the point, null where it is."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    x, y = (
+        (c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c).cast(pa.float64())
+        for c in (lon, lat)
+    )
+    missing = pc.invert(pc.and_(pc.is_valid(x), pc.is_valid(y)))
+    return pa.StructArray.from_arrays(
+        [x, y, x, y], names=["xmin", "ymin", "xmax", "ymax"], mask=pa.array(missing, pa.bool_())
+    )
+
+
+def _dates(column):
+    """ISO ``YYYY-MM-DD`` text as Parquet dates; anything else is null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = column.cast(pa.string())
+    parsed = pc.strptime(column, format="%Y-%m-%d", unit="s", error_is_null=True)
+    return parsed.cast(pa.date32())
 
 
 def combine(items: Sequence[CorpusItem], done: dict[str, Path], out: Path) -> int:
@@ -97,6 +131,8 @@ def combine(items: Sequence[CorpusItem], done: dict[str, Path], out: Path) -> in
         "url": pa.array([i.url for i in items], pa.string()),
     }
     columns = {name: meta[name].take(at) if name in meta else rows[name] for name in COLUMNS}
+    for name in DATE_COLUMNS:
+        columns[name] = _dates(columns[name])
     table = pa.table(columns)
     order = pc.sort_indices(
         table,
@@ -107,8 +143,9 @@ def combine(items: Sequence[CorpusItem], done: dict[str, Path], out: Path) -> in
     del rows
     geometry = _wkb_points(lon, lat)
     table = table.append_column("geometry", geometry)
+    table = table.append_column("bbox", _bbox(lon, lat))
     table = table.replace_schema_metadata({b"geo": _geo_metadata(lon, lat)})
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(out) as tmp:
-        pq.write_table(table, tmp, compression="zstd")
+        pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
     return table.num_rows
