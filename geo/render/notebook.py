@@ -51,9 +51,9 @@ def _stylesheet(asset: Asset) -> bytes:
         dep = deps.get(joined)
         if dep is None:  # data: URLs and fragments stay as they are
             return match.group(0)
-        return f'url("{_data_url(dep.source.read_bytes(), dep.source.suffix)}")'
+        return f'url("{_data_url(dep.content(), PurePosixPath(dep.path).suffix)}")'
 
-    text = asset.source.read_text(encoding="utf-8", errors="replace")
+    text = asset.content().decode("utf-8", errors="replace")
     return _CSS_URL.sub(inline, text).encode("utf-8")
 
 
@@ -71,18 +71,39 @@ def inline_assets(m: folium.Map) -> int:
             for name, url in links:
                 asset = assets.get(url)
                 if asset is not None:
-                    data = _stylesheet(asset) if url.endswith(".css") else asset.source.read_bytes()
-                    url = _data_url(data, asset.source.suffix)
+                    data = _stylesheet(asset) if url.endswith(".css") else asset.content()
+                    url = _data_url(data, PurePosixPath(asset.path).suffix)
                     count += 1
                 inlined.append((name, url))
             setattr(element, attr, inlined)
     return count
 
 
+def _own_assets(m: folium.Map) -> dict[str, Asset]:
+    """Files geo's own elements link at render time (the map runtime, shared layers)."""
+    found: dict[str, Asset] = {}
+    for element in _walk(m.get_root()):
+        for asset in getattr(element, "geo_assets", None) or []:
+            found[asset.relpath] = asset
+    return found
+
+
 def notebook_html(m: folium.Map, **kwargs: object) -> str:
     """What a notebook shows for ``m``: folium's iframe around a page that needs no network."""
+    from html import escape
+
     inline_assets(m)
-    return folium.Map._repr_html_(m, **kwargs)
+    own = _own_assets(m)
+    page = m.get_root().render()
+    for rel, asset in own.items():
+        data = _stylesheet(asset) if rel.endswith(".css") else asset.content()
+        page = page.replace(f'"{rel}"', f'"{_data_url(data, PurePosixPath(asset.path).suffix)}"')
+    return (
+        '<div style="width:100%;"><div style="position:relative;width:100%;height:0;'
+        'padding-bottom:60%;"><iframe srcdoc="' + escape(page) + '" style="position:absolute;'
+        'width:100%;height:100%;left:0;top:0;border:none !important;" allowfullscreen>'
+        "</iframe></div></div>"
+    )
 
 
 def offline_in_notebooks(m: folium.Map) -> folium.Map:
