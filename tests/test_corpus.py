@@ -212,7 +212,9 @@ def test_cli_usage_errors_are_one_line(tmp_path, capsys):
     assert "matches no file" in capsys.readouterr().err
     code = main(["corpus", str(tmp_path), "--out", "x.parquet", "--workers", "0"])
     assert code == 2 and "--workers" in capsys.readouterr().err
-    code = main(["corpus-map", str(tmp_path / "missing.parquet"), "--out", str(tmp_path / "m")])
+    code = main(
+        ["corpus-map", str(tmp_path / "missing.parquet"), "--out", str(tmp_path / "m.html")]
+    )
     assert code == 2 and "no such file" in capsys.readouterr().err
     (tmp_path / "junk.parquet").write_text("not parquet", encoding="utf-8")
     code = main(["corpus-map", str(tmp_path / "junk.parquet"), "--out", str(tmp_path / "m.html")])

@@ -4,6 +4,7 @@ the page blocked."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -60,34 +61,42 @@ def test_the_notebook_map_draws_in_chromium_with_no_network(map_output, tmp_path
     blocked: list[str] = []
     failed: list[str] = []
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
 
-        def route(r) -> None:
-            if r.request.url.startswith(("file://", "data:", "about:")):
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
+    def look() -> tuple:
+        # A thread of its own: the browser tests' session keeps Playwright's sync loop
+        # running on the main thread, and a second sync_playwright there is refused.
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
 
-        page.route("**/*", route)
-        page.on("requestfailed", lambda r: failed.append(r.url))
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(page_file.as_uri(), wait_until="load")
-        frame = page.frames[1]
-        frame.wait_for_function("window.GEO && GEO.controls && GEO.controls.layers")
-        page.wait_for_timeout(300)
-        land = frame.evaluate("document.querySelectorAll('.leaflet-pane .geo-land').length")
-        placed = frame.evaluate("document.querySelectorAll('.leaflet-pane .geo-place').length")
-        images = frame.evaluate(
-            "[...document.querySelectorAll('*')].map(e => getComputedStyle(e).backgroundImage)"
-            ".filter(b => b.startsWith('url('))"
-        )
-        browser.close()
+            def route(r) -> None:
+                if r.request.url.startswith(("file://", "data:", "about:")):
+                    r.continue_()
+                else:
+                    blocked.append(r.request.url)
+                    r.abort()
+
+            page.route("**/*", route)
+            page.on("requestfailed", lambda r: failed.append(r.url))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(page_file.as_uri(), wait_until="load")
+            frame = page.frames[1]
+            frame.wait_for_function("window.GEO && GEO.controls && GEO.controls.layers")
+            page.wait_for_timeout(300)
+            land = frame.evaluate("document.querySelectorAll('.leaflet-pane .geo-land').length")
+            placed = frame.evaluate("document.querySelectorAll('.leaflet-pane .geo-place').length")
+            images = frame.evaluate(
+                "[...document.querySelectorAll('*')].map(e => getComputedStyle(e).backgroundImage)"
+                ".filter(b => b.startsWith('url('))"
+            )
+            browser.close()
+        return land, placed, images
+
+    with ThreadPoolExecutor(1) as pool:
+        land, placed, images = pool.submit(look).result()
     assert blocked == [] and failed == [] and errors == []
     assert land > 0, "the offline basemap draws"
     assert placed > 0, "the article's places draw"
