@@ -41,6 +41,33 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 WORKER_DIED = "a worker process died on this batch twice (out of memory, or killed)"
 
 
+def _submit(pool: ProcessPoolExecutor, batch: list[CorpusItem], alone: bool, pending: dict) -> bool:
+    """Submit ``batch``; False when the pool is already broken (a worker died meanwhile)."""
+    try:
+        pending[pool.submit(geoparse_batch, _task(batch))] = (batch, alone)
+    except BrokenProcessPool:
+        return False
+    return True
+
+
+def _fill(pool, queue: deque, suspects: deque, pending: dict, workers: int) -> bool:
+    """Submit what may run now: one suspect alone, else up to two batches a worker. False when
+    the pool refused (a worker died since the last wait); the refused batch is put back."""
+    if suspects:
+        if not pending:  # a suspect runs alone
+            batch = suspects.popleft()
+            if not _submit(pool, batch, True, pending):
+                suspects.appendleft(batch)
+                return False
+        return True
+    while queue and len(pending) < 2 * workers:
+        batch = queue.popleft()
+        if not _submit(pool, batch, False, pending):
+            queue.appendleft(batch)  # it never ran: not a suspect
+            return False
+    return True
+
+
 def _local_results(
     batches: list[list[CorpusItem]], workers: int
 ) -> Iterator[tuple[list[CorpusItem], list[Result]]]:
@@ -60,14 +87,11 @@ def _local_results(
     pending: dict[Future, tuple[list[CorpusItem], bool]] = {}  # -> (batch, retried alone)
     try:
         while queue or suspects or pending:
-            if suspects:
-                if not pending:  # a suspect runs alone
-                    batch = suspects.popleft()
-                    pending[pool.submit(geoparse_batch, _task(batch))] = (batch, True)
-            else:
-                while queue and len(pending) < 2 * workers:
-                    batch = queue.popleft()
-                    pending[pool.submit(geoparse_batch, _task(batch))] = (batch, False)
+            refused = not _fill(pool, queue, suspects, pending, workers)
+            if refused and not pending:
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = _pool(workers)
+                continue
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             broken = False
             for fut in finished:
