@@ -10,6 +10,14 @@ Every value can be overridden by an environment variable of the same name prefix
 - ``USER_AGENT``: sent to online geocoders; public Nominatim requires a real one.
 - ``MIN_DELAY_SECONDS``: pause between online geocoder requests (Nominatim asks for 1 s).
 - ``TIMEOUT_SECONDS``: per-request timeout for online geocoders.
+- ``NOMINATIM_URL``: the Nominatim service, scheme and host (and optional path prefix);
+  default the public OpenStreetMap instance, whose usage policy asks for a real user agent
+  and at most one request a second.
+- ``NOMINATIM_LANGUAGE``: names come back from Nominatim in this language.
+- ``ONLINE_MAX_RETRIES``: retries of an online geocoder request after the first try.
+- ``ONLINE_ERROR_WAIT_SECONDS``: back-off before each retry.
+- ``ONLINE_SUSPEND_SECONDS``: how long a failed online service is skipped (cache misses fall
+  back at once meanwhile).
 - ``LOW_CONFIDENCE``: resolutions scoring below this go to the review list.
 - ``MAX_ARTICLE_BYTES``: the largest article or archive file read (a bigger one is one error).
 - ``THEATRES``: extra theatre folders' parents (a path list, ``:``-separated), searched after
@@ -44,6 +52,11 @@ NODE_MODULES: Path = Path(_env("NODE_MODULES", str(NPM_DIR / "node_modules")))
 USER_AGENT: str = _env("USER_AGENT", "geo-conflict-maps/0.1 (https://example.invalid/geo)")
 MIN_DELAY_SECONDS: float = float(_env("MIN_DELAY_SECONDS", "1.0"))
 TIMEOUT_SECONDS: float = float(_env("TIMEOUT_SECONDS", "10"))
+NOMINATIM_URL: str = _env("NOMINATIM_URL", "https://nominatim.openstreetmap.org")
+NOMINATIM_LANGUAGE: str = _env("NOMINATIM_LANGUAGE", "en")
+ONLINE_MAX_RETRIES: int = int(_env("ONLINE_MAX_RETRIES", "2"))
+ONLINE_ERROR_WAIT_SECONDS: float = float(_env("ONLINE_ERROR_WAIT_SECONDS", "5.0"))
+ONLINE_SUSPEND_SECONDS: float = float(_env("ONLINE_SUSPEND_SECONDS", "60"))
 LOW_CONFIDENCE: float = float(_env("LOW_CONFIDENCE", "0.5"))
 MAX_ARTICLE_BYTES: int = int(_env("MAX_ARTICLE_BYTES", str(64 * 1024 * 1024)))
 

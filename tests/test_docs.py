@@ -24,7 +24,18 @@ def _settings() -> list[str]:
 
 
 def test_settings_are_found():
-    assert {"CACHE_DIR", "USER_AGENT", "LOW_CONFIDENCE"} <= set(_settings())
+    assert {"CACHE_DIR", "USER_AGENT", "LOW_CONFIDENCE", "NOMINATIM_URL"} <= set(_settings())
+
+
+def test_settings_are_read_only_in_settings_py():
+    """No other module makes a setting of a ``GEO_`` variable, so the list above is whole."""
+    setting = re.compile(r"^[A-Z_]+\b[^=\n]*=.*environ.*[\"']GEO_", re.M)
+    readers = [
+        path.relative_to(ROOT).as_posix()
+        for path in sorted((ROOT / "geo").rglob("*.py"))
+        if path.name != "settings.py" and setting.search(path.read_text(encoding="utf-8"))
+    ]
+    assert readers == []
 
 
 @pytest.mark.parametrize("name", _settings())
@@ -47,12 +58,7 @@ def test_every_command_is_documented(docs, command):
 def _geocoders() -> list[str]:
     from geo import geocoders
 
-    names = set(geocoders.REGISTRY)
-    try:
-        from geo.geocoders.online import ONLINE
-    except ImportError:  # one registry: the online services are in REGISTRY
-        ONLINE = {}
-    return sorted(names | set(ONLINE))
+    return sorted(geocoders.REGISTRY)
 
 
 @pytest.mark.parametrize("name", _geocoders())

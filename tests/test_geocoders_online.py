@@ -26,8 +26,8 @@ from geopy.location import Location
 
 from geo import settings
 from geo.errors import ConfigurationError, GazetteerError
-from geo.geocoders import _cache, get_geocoder, online
-from geo.geocoders.fallback import FallbackGeocoder, online_with_fallback
+from geo.geocoders import _cache, _nominatim, get_geocoder, online
+from geo.geocoders.fallback import FallbackGeocoder
 
 try:  # tests/ on sys.path (pytest's default rootdir-less import)
     from fakes.nominatim import FakeNominatim
@@ -45,11 +45,11 @@ def _fast_isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(settings, "MIN_DELAY_SECONDS", 0.0)
     monkeypatch.setattr(settings, "TIMEOUT_SECONDS", CLIENT_TIMEOUT)
-    monkeypatch.setattr(online, "ERROR_WAIT_SECONDS", 0.0)
-    monkeypatch.setattr(online, "MAX_RETRIES", 2)
-    monkeypatch.setattr(online, "SUSPEND_SECONDS", 60.0)
+    monkeypatch.setattr(settings, "ONLINE_ERROR_WAIT_SECONDS", 0.0)
+    monkeypatch.setattr(settings, "ONLINE_MAX_RETRIES", 2)
+    monkeypatch.setattr(settings, "ONLINE_SUSPEND_SECONDS", 60.0)
     # A closed loopback port: a test that forgets to pass the fake's URL fails, offline.
-    monkeypatch.setattr(online, "NOMINATIM_URL", "http://127.0.0.1:9")
+    monkeypatch.setattr(settings, "NOMINATIM_URL", "http://127.0.0.1:9")
     online.reset_endpoints()
     yield
     online.reset_endpoints()
@@ -214,8 +214,8 @@ def test_query_goes_over_http_with_the_usage_policy(fake: FakeNominatim) -> None
     assert loc.raw["score"] == pytest.approx(0.71)
     assert loc.raw["nominatim"]["osm_id"] == 9001
     assert loc.address == "Tripoli, Libya"
-    assert "OpenStreetMap" in online.ATTRIBUTION and "ODbL" in online.ATTRIBUTION
-    assert loc.raw["attribution"] == online.ATTRIBUTION
+    assert "OpenStreetMap" in _nominatim.ATTRIBUTION and "ODbL" in _nominatim.ATTRIBUTION
+    assert loc.raw["attribution"] == _nominatim.ATTRIBUTION
 
 
 def test_identical_query_is_sent_once_ever(
@@ -314,7 +314,7 @@ def test_failure_falls_back_with_one_warning_and_caches_nothing(
 def test_service_is_asked_again_after_the_suspension(
     fake: FakeNominatim, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(online, "SUSPEND_SECONDS", 0.0)
+    monkeypatch.setattr(settings, "ONLINE_SUSPEND_SECONDS", 0.0)
     geocoder = FallbackGeocoder(online.NominatimGeocoder(fake.url, max_retries=0), StubGazetteer())
     fake.fail_next("500")
     assert geocoder.geocode("Tripoli").raw["fallback_from"] == "nominatim"
@@ -441,7 +441,7 @@ def test_cache_follows_settings_at_call_time(
 def test_registry_selects_nominatim_with_fallback(
     fake: FakeNominatim, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(online, "NOMINATIM_URL", fake.url)
+    monkeypatch.setattr(settings, "NOMINATIM_URL", fake.url)
     geocoder = get_geocoder("nominatim")
     assert isinstance(geocoder, FallbackGeocoder)
     assert isinstance(geocoder.primary, Nominatim)  # geopy's real client
@@ -456,13 +456,11 @@ def test_unknown_geocoder_lists_the_valid_names() -> None:
         get_geocoder("googlemaps")
     message = str(info.value)
     assert "googlemaps" in message and "gazetteer" in message and "nominatim" in message
-    with pytest.raises(ConfigurationError, match="nominatim"):
-        online_with_fallback("photon")
 
 
 def test_public_service_defaults_follow_the_usage_policy(monkeypatch: pytest.MonkeyPatch) -> None:
     # Construction only: no request is made.
-    monkeypatch.setattr(online, "NOMINATIM_URL", "https://nominatim.openstreetmap.org")
+    monkeypatch.setattr(settings, "NOMINATIM_URL", "https://nominatim.openstreetmap.org")
     monkeypatch.setattr(settings, "MIN_DELAY_SECONDS", 1.0)
     geocoder = online.NominatimGeocoder()
     assert geocoder.api == "https://nominatim.openstreetmap.org/search"
@@ -503,14 +501,14 @@ def test_bad_service_url_is_a_configuration_error(url: str) -> None:
     ],
 )
 def test_kind_from_nominatim(record: dict[str, Any], kind: str) -> None:
-    assert online.kind_from_nominatim(record) == kind
+    assert _nominatim.kind_from_nominatim(record) == kind
 
 
 def test_record_without_coordinates_is_rejected() -> None:
     with pytest.raises((KeyError, ValueError, TypeError)):
-        online.location_from_nominatim({"name": "x"})
+        _nominatim.location_from_nominatim({"name": "x"})
     with pytest.raises((KeyError, ValueError, TypeError)):
-        online.location_from_nominatim({"lat": "95", "lon": "0"})
+        _nominatim.location_from_nominatim({"lat": "95", "lon": "0"})
 
 
 def test_cli_geocode_uses_nominatim(
@@ -518,7 +516,7 @@ def test_cli_geocode_uses_nominatim(
 ) -> None:
     from geo import cli
 
-    monkeypatch.setattr(online, "NOMINATIM_URL", fake.url)
+    monkeypatch.setattr(settings, "NOMINATIM_URL", fake.url)
     code = cli.main(["geocode", "Tripoli", "--geocoder", "nominatim", "--format", "json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
@@ -530,7 +528,7 @@ FALLBACK_SCRIPT = """
 from geopy.adapters import URLLibAdapter
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
-from geo.geocoders.fallback import online_with_fallback
+from geo.geocoders import get_geocoder
 
 class Offline(Geocoder):
     def __init__(self):
@@ -540,7 +538,7 @@ class Offline(Geocoder):
         loc = Location("Tobruk", (32.08, 23.98), {"id": "geonames:2210221"})
         return loc if exactly_one else [loc]
 
-geocoder = online_with_fallback("nominatim", Offline())
+geocoder = get_geocoder("nominatim", Offline())
 for name in ("Tobruk", "Tripoli", "Libya"):
     print(geocoder.geocode(name).raw["id"])
 """
@@ -583,8 +581,8 @@ def test_fallback_that_cannot_load_is_one_geo_error(
     def broken() -> Geocoder:
         raise ImportError("No module named 'geo.geocoders.gazetteer'")
 
-    monkeypatch.setitem(geo.geocoders.REGISTRY, "gazetteer", broken)
-    monkeypatch.setattr(online, "NOMINATIM_URL", fake.url)
+    monkeypatch.setitem(geo.geocoders.REGISTRY, "gazetteer", geo.geocoders.Entry(broken))
+    monkeypatch.setattr(settings, "NOMINATIM_URL", fake.url)
     fake.always = "500"
     with pytest.raises(GazetteerError, match="offline gazetteer"):
         get_geocoder("nominatim").geocode("Tripoli")

@@ -30,7 +30,7 @@ TIMEOUT = 1.0
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(settings, "MIN_DELAY_SECONDS", 0.0)
-    monkeypatch.setattr(online, "ERROR_WAIT_SECONDS", 0.0)
+    monkeypatch.setattr(settings, "ONLINE_ERROR_WAIT_SECONDS", 0.0)
     online.reset_endpoints()
     yield
     online.reset_endpoints()

@@ -16,10 +16,10 @@ TEXT = "Fighting near Tripoli, Libya. Tripoli and Tobruk were calm."
 def fake(tmp_path, monkeypatch, gazetteer):
     monkeypatch.setattr(settings, "MIN_DELAY_SECONDS", 0.0)
     monkeypatch.setattr(settings, "TIMEOUT_SECONDS", 0.3)
-    monkeypatch.setattr(online, "ERROR_WAIT_SECONDS", 0.0)
+    monkeypatch.setattr(settings, "ONLINE_ERROR_WAIT_SECONDS", 0.0)
     online.reset_endpoints()
     with FakeNominatim(slow_seconds=1.0) as server:
-        monkeypatch.setattr(online, "NOMINATIM_URL", server.url)
+        monkeypatch.setattr(settings, "NOMINATIM_URL", server.url)
         # The online cache goes to a temporary folder; the gazetteer stays where it was built.
         from geo.geocoders import _cache
 

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 from geopy.adapters import URLLibAdapter
 from geopy.exc import GeocoderServiceError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from geo.errors import ConfigurationError, GazetteerError
-from geo.geocoders.online import ONLINE, ServiceSuspended, describe_failure
+from geo.errors import GazetteerError
+from geo.geocoders.online import ServiceSuspended, describe_failure
 
 log = logging.getLogger(__name__)
 
-GeocoderSource = Geocoder | Callable[[], Geocoder]
+GeocoderSource: TypeAlias = Geocoder | Callable[[], Geocoder]
 
 
 def _offline_gazetteer() -> Geocoder:
@@ -125,21 +125,3 @@ class FallbackGeocoder(Geocoder):
         raw = dict(loc.raw) if isinstance(loc.raw, dict) else {"raw": loc.raw}
         raw["fallback_from"] = self.service
         return Location(loc.address, loc.point, raw)
-
-
-def online_with_fallback(name: str, fallback: GeocoderSource | None = None) -> FallbackGeocoder:
-    """The online geocoder registered as ``name``, wrapped to fall back to ``fallback``.
-
-    Raises
-    ------
-    geo.errors.ConfigurationError
-        When ``name`` is not an online service.
-    """
-    try:
-        cls = ONLINE[name.lower()]
-    except KeyError:
-        valid = ", ".join(sorted(ONLINE))
-        raise ConfigurationError(
-            f"unknown online geocoder {name!r} (choose from: {valid})"
-        ) from None
-    return FallbackGeocoder(cls(), fallback, service=name.lower())

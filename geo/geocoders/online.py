@@ -5,14 +5,14 @@ public service asks for and the shape the rest of the pipeline expects:
 
 - every answer is looked up in the on-disk cache first (``geo.geocoders._cache``), *before*
   any rate-limit pause, so each distinct query is sent once ever;
-- requests go through geopy's ``RateLimiter``: at most one per ``settings.MIN_DELAY_SECONDS``
-  (shared by every instance that talks to the same service), retried ``MAX_RETRIES`` times
-  with ``ERROR_WAIT_SECONDS`` between tries on timeouts, 429, 5xx and malformed answers;
+- requests go through geopy's ``RateLimiter``: at most one per ``MIN_DELAY_SECONDS`` (shared
+  by every instance that talks to the same service), retried ``ONLINE_MAX_RETRIES`` times with
+  ``ONLINE_ERROR_WAIT_SECONDS`` between tries on timeouts, 429, 5xx and malformed answers;
 - only good answers are cached (an empty answer is good: "no such place"), never a failure;
 - a query the service rejects (HTTP 400/414: too long, bad characters) is not retried and
   does not count as a service failure;
-- after a failure the service is left alone for ``SUSPEND_SECONDS``: further cache misses fail
-  at once instead of each waiting out its own timeouts and retries;
+- after a failure the service is left alone for ``ONLINE_SUSPEND_SECONDS``: further cache
+  misses fail at once instead of each waiting out its own timeouts and retries;
 - each result is a geopy ``Location`` whose ``raw`` has the gazetteer's keys (``id``, ``name``,
   ``kind``, ``country``, ``population``, ``score``) plus ``source`` and the untouched record
   under ``raw["nominatim"]``.
@@ -25,21 +25,18 @@ malformed. So a hostile or broken service costs a bounded wait and memory, then 
 Failures are raised as geopy's ``GeocoderServiceError`` family; ``geo.geocoders.fallback``
 turns them into the offline gazetteer's answer and one warning.
 
-Settings (module-level, read when a geocoder is built; each from an environment variable):
+Settings (read from ``geo.settings`` when a geocoder is built, each from an environment
+variable): ``NOMINATIM_URL``, ``NOMINATIM_LANGUAGE``, ``ONLINE_MAX_RETRIES``,
+``ONLINE_ERROR_WAIT_SECONDS``, ``ONLINE_SUSPEND_SECONDS``, plus ``USER_AGENT``,
+``MIN_DELAY_SECONDS`` and ``TIMEOUT_SECONDS``. The public OpenStreetMap instance's usage policy
+asks for a real user agent and at most one request a second.
 
-- ``NOMINATIM_URL`` (``GEO_NOMINATIM_URL``): the service, scheme and host (and optional path
-  prefix); default the public OpenStreetMap instance, whose usage policy asks for a real user
-  agent (``settings.USER_AGENT``) and at most one request a second.
-- ``NOMINATIM_LANGUAGE`` (``GEO_NOMINATIM_LANGUAGE``): names come back in this language.
-- ``MAX_RETRIES`` (``GEO_ONLINE_MAX_RETRIES``): retries after the first try.
-- ``ERROR_WAIT_SECONDS`` (``GEO_ONLINE_ERROR_WAIT_SECONDS``): back-off before each retry.
-- ``SUSPEND_SECONDS`` (``GEO_ONLINE_SUSPEND_SECONDS``): how long a failed service is skipped.
+The mapping of a Nominatim record onto the gazetteer's shape is ``geo.geocoders._nominatim``.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -60,27 +57,15 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 from geopy.geocoders.base import DEFAULT_SENTINEL
 from geopy.location import Location
-from geopy.point import Point
 
 from geo import settings
 from geo.errors import ConfigurationError
 from geo.geocoders._cache import RequestCache
 from geo.geocoders._http import BoundedAdapter
+from geo.geocoders._nominatim import SERVICE, location_from_nominatim
 
 log = logging.getLogger(__name__)
 
-NOMINATIM_URL: str = os.environ.get("GEO_NOMINATIM_URL", "https://nominatim.openstreetmap.org")
-NOMINATIM_LANGUAGE: str = os.environ.get("GEO_NOMINATIM_LANGUAGE", "en")
-MAX_RETRIES: int = int(os.environ.get("GEO_ONLINE_MAX_RETRIES", "2"))
-ERROR_WAIT_SECONDS: float = float(os.environ.get("GEO_ONLINE_ERROR_WAIT_SECONDS", "5.0"))
-SUSPEND_SECONDS: float = float(os.environ.get("GEO_ONLINE_SUSPEND_SECONDS", "60"))
-
-ATTRIBUTION = (
-    "Geocoding data © OpenStreetMap contributors, available under the Open Database License "
-    "(ODbL) 1.0: https://www.openstreetmap.org/copyright"
-)
-
-SERVICE = "nominatim"
 # One request per distinct query: ask for this many candidates whatever the caller's limit
 # (up to Nominatim's own maximum), and slice locally, so limit=1 and limit=5 share an entry.
 FETCH_LIMIT = 10
@@ -180,9 +165,9 @@ class NominatimGeocoder(Nominatim):
     Parameters
     ----------
     url
-        The service; default ``NOMINATIM_URL``.
+        The service; default ``settings.NOMINATIM_URL``.
     user_agent, timeout, min_delay_seconds, max_retries, error_wait_seconds, language
-        Defaults come from ``geo.settings`` and this module, read now (not at import).
+        Defaults come from ``geo.settings``, read now (not at import).
     cache
         Where good answers are kept; default the SQLite file under ``settings.CACHE_DIR``.
     proxies
@@ -205,7 +190,7 @@ class NominatimGeocoder(Nominatim):
         proxies: Any = None,
         adapter_factory: Callable[..., BaseSyncAdapter] | None = None,
     ) -> None:
-        scheme, domain = parse_service_url(url or NOMINATIM_URL)
+        scheme, domain = parse_service_url(url or settings.NOMINATIM_URL)
         if proxies is None:
             host = urlsplit(f"{scheme}://{domain}").hostname or ""
             proxies = {} if host in _LOOPBACK_HOSTS else DEFAULT_SENTINEL
@@ -217,14 +202,16 @@ class NominatimGeocoder(Nominatim):
             proxies=proxies,
             adapter_factory=adapter_factory or BoundedAdapter,
         )
-        self.language = NOMINATIM_LANGUAGE if language is None else language
+        self.language = settings.NOMINATIM_LANGUAGE if language is None else language
         self.cache = cache if cache is not None else RequestCache()
         self._cache_broken = False
         self._state = _endpoint_state(
             self.api,
             settings.MIN_DELAY_SECONDS if min_delay_seconds is None else min_delay_seconds,
-            MAX_RETRIES if max_retries is None else max_retries,
-            ERROR_WAIT_SECONDS if error_wait_seconds is None else error_wait_seconds,
+            settings.ONLINE_MAX_RETRIES if max_retries is None else max_retries,
+            settings.ONLINE_ERROR_WAIT_SECONDS
+            if error_wait_seconds is None
+            else error_wait_seconds,
         )
 
     def _parse_json(self, places: Any, exactly_one: bool) -> Any:
@@ -352,7 +339,7 @@ class NominatimGeocoder(Nominatim):
             raise rejected.error from None
         except GeocoderServiceError as exc:
             with state.lock:
-                state.down_until = default_timer() + SUSPEND_SECONDS
+                state.down_until = default_timer() + settings.ONLINE_SUSPEND_SECONDS
                 state.last_failure = describe_failure(exc)
             raise
         with state.lock:
@@ -391,138 +378,3 @@ def describe_failure(exc: BaseException) -> str:
     """A one-line reason for a failure: the error class and its first line."""
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
-
-
-# Nominatim's (class, type) and addresstype mapped onto the gazetteer's feature kinds.
-_KIND_BY_ADDRESSTYPE = {
-    "country": "country",
-    "state": "region",
-    "province": "region",
-    "region": "region",
-    "state_district": "region",
-    "county": "region",
-    "district": "region",
-    "city": "city",
-    "town": "city",
-    "village": "city",
-    "hamlet": "city",
-    "municipality": "city",
-    "continent": "continent",
-    "island": "island",
-    "islet": "island",
-    "archipelago": "island",
-}
-_KIND_BY_CLASS_TYPE = {
-    ("place", "country"): "country",
-    ("place", "continent"): "continent",
-    ("place", "ocean"): "sea",
-    ("place", "sea"): "sea",
-    ("natural", "sea"): "sea",
-    ("natural", "bay"): "sea",
-    ("natural", "strait"): "sea",
-    ("natural", "water"): "water",
-    ("natural", "desert"): "region",
-    ("natural", "peak"): "mountain",
-    ("natural", "mountain_range"): "mountain",
-    ("natural", "island"): "island",
-    ("place", "island"): "island",
-    ("place", "islet"): "island",
-    ("place", "archipelago"): "island",
-    ("place", "state"): "region",
-    ("place", "province"): "region",
-    ("place", "region"): "region",
-    ("place", "county"): "region",
-    ("place", "city"): "city",
-    ("place", "town"): "city",
-    ("place", "village"): "city",
-    ("place", "hamlet"): "city",
-    ("place", "suburb"): "district",
-    ("place", "quarter"): "district",
-    ("place", "neighbourhood"): "district",
-    ("aeroway", "aerodrome"): "airport",
-    ("aeroway", "airport"): "airport",
-    ("military", "airfield"): "airport",
-    ("landuse", "harbour"): "port",
-    ("landuse", "port"): "port",
-    ("industrial", "port"): "port",
-    ("harbour", "yes"): "port",
-    ("waterway", "river"): "river",
-}
-
-
-def kind_from_nominatim(record: Mapping[str, Any]) -> str:
-    """The gazetteer-style kind of a Nominatim record (city, country, region, sea, ...).
-
-    Boundaries are typed by ``addresstype`` (Nominatim's own reading of the admin level);
-    other features by ``class``/``type``. Anything unmapped is ``"other"``.
-    """
-    cls = str(record.get("class") or record.get("category") or "")
-    typ = str(record.get("type") or "")
-    addresstype = str(record.get("addresstype") or "")
-    if (cls, typ) in _KIND_BY_CLASS_TYPE and cls != "boundary":
-        return _KIND_BY_CLASS_TYPE[(cls, typ)]
-    if addresstype in _KIND_BY_ADDRESSTYPE:
-        return _KIND_BY_ADDRESSTYPE[addresstype]
-    if cls == "boundary" and typ == "administrative":
-        return "region"
-    if cls == "place":
-        return "city" if typ in ("locality", "borough") else "other"
-    return "other"
-
-
-def location_from_nominatim(record: Mapping[str, Any]) -> Location:
-    """A gazetteer-shaped ``Location`` from one Nominatim record (format=json).
-
-    Raises ``ValueError``/``KeyError``/``TypeError`` on a record without usable coordinates,
-    which callers treat as a malformed answer.
-    """
-    if not isinstance(record, Mapping):
-        raise TypeError(f"record is a {type(record).__name__}, not an object")
-    lat, lon = float(record["lat"]), float(record["lon"])
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also false for NaN
-        raise ValueError(f"coordinates out of range: {lat}, {lon}")
-    point = Point(lat, lon)
-    display = str(record.get("display_name") or "")
-    name = str(record.get("name") or display.split(",")[0]).strip()
-    address = record.get("address")
-    code = address.get("country_code") if isinstance(address, Mapping) else None
-    country = code.upper() if isinstance(code, str) and len(code) == 2 and code.isalpha() else None
-    osm_type, osm_id = record.get("osm_type"), record.get("osm_id")
-    if osm_type and osm_id is not None:
-        ident: str | None = f"osm:{osm_type}:{osm_id}"
-    elif record.get("place_id") is not None:
-        ident = f"nominatim:{record['place_id']}"
-    else:
-        ident = None
-    tags = record.get("extratags")
-    population = _int_or_none(tags.get("population")) if isinstance(tags, Mapping) else None
-    raw = {
-        "id": ident,
-        "name": name or display,
-        "kind": kind_from_nominatim(record),
-        "country": country,
-        "population": population,
-        "score": _float_or_none(record.get("importance")),
-        "source": SERVICE,
-        "attribution": ATTRIBUTION,
-        SERVICE: dict(record),
-    }
-    return Location(display or name, point, raw)
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(str(value).replace(",", "").replace(" ", ""))
-    except (TypeError, ValueError):
-        return None
-
-
-def _float_or_none(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-ONLINE: dict[str, type[NominatimGeocoder]] = {SERVICE: NominatimGeocoder}
-"""Online services by registry name; ``geo.geocoders.fallback`` wraps each one."""
