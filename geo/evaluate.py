@@ -201,7 +201,8 @@ def evaluate_corpus(path: str | Path, limit: int | None = None, progress: bool =
 def gold_mentions(index, article: GoldArticle) -> list:
     """The article's gold toponyms as mentions, with the candidates the recogniser would see:
     the whole span's name (or another romanisation of it), else the longest known name inside
-    it ('Northern Syria' -> Syria, 'Kilburn Estate' -> Kilburn)."""
+    it ('Northern Syria' -> Syria, 'Kilburn Estate' -> Kilburn). A span with no candidate is
+    kept: the resolver places it at the article's main place, as it would for a reader."""
     from geo.gazetteer.build import DEMONYM
     from geo.recognize import Mention, match_span
 
@@ -210,14 +211,10 @@ def gold_mentions(index, article: GoldArticle) -> list:
         if not t.is_gold:
             continue
         candidates = match_span(index, article.text, t.start, t.end)
-        if candidates:
-            demonym = all(e.flags & DEMONYM for e in candidates)
-            role = "demonym" if demonym else "literal"
-            out.append(
-                Mention(
-                    t.start, t.end, article.text[t.start : t.end], candidates, demonym, None, role
-                )
-            )
+        demonym = bool(candidates) and all(e.flags & DEMONYM for e in candidates)
+        role = "demonym" if demonym else "literal"
+        text = article.text[t.start : t.end]
+        out.append(Mention(t.start, t.end, text, candidates, demonym, None, role))
     return out
 
 

@@ -29,6 +29,7 @@ FIELDS = (
     "id",
     "score",
     "role",
+    "review",
 )
 
 
@@ -98,6 +99,7 @@ def _record(r, sentences: Sentences) -> dict:
         "score": r.score,
         "demonym": m.demonym,
         "role": m.role,
+        "review": r.review,
         "alternatives": [
             {
                 "name": a.name,

@@ -232,7 +232,23 @@ def resolve_mentions(
     """Resolve every mention; mentions left without any plausible place are dropped.
 
     ``text`` is the text the mentions' offsets index into: with it, a place followed by its
-    state ('Gainesville, Va.') and a state named before 'governor' or 'company' are read."""
+    state ('Gainesville, Va.') and a state named before 'governor' or 'company' are read. A
+    mention without candidates (a span known to be a place, such as a street or a building the
+    gazetteer does not hold) is placed at the article's main place and sent to review."""
+    known = [m for m in mentions if m.candidates]
+    out = _resolve_known(known, max_candidates, text)
+    unknown = [m for m in mentions if not m.candidates]
+    if unknown:
+        focus = main_place([r.entry for r in out if r.entry is not None])
+        if focus is not None:
+            score = round(settings.LOW_CONFIDENCE * 0.5, 4)
+            reason = f"{NOT_IN_GAZETTEER}: placed at the article's main place, {_label(focus)}"
+            out.extend(Resolution(m, focus, score, (), reason) for m in unknown)
+            out.sort(key=lambda r: (r.mention.start, r.mention.end))
+    return out
+
+
+def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> list[Resolution]:
     cands = [m.candidates[:max_candidates] for m in mentions]
     # Pass 1: prior only.
     first = []
@@ -261,12 +277,48 @@ def resolve_mentions(
         m, cs = mentions[n], cands[n]
         best = order[0]
         score = round(probs[best], 4)
+        alts = tuple((cs[i], round(probs[i], 4)) for i in order[1:4])
         review = _far_from_the_rest(cs[best], cs, _key(m), places)
         if review:
             score = min(score, round(settings.LOW_CONFIDENCE * 0.98, 4))
-        alts = tuple((cs[i], round(probs[i], 4)) for i in order[1:4])
+        elif score < settings.LOW_CONFIDENCE:
+            review = _low_score_reason(cs[best], score, alts)
         out.append(Resolution(m, cs[best], score, alts, review))
     return out
+
+
+# Why a resolution went to review: the reason starts with one of these codes.
+FAR_FROM_OTHERS = "far-from-others"
+LOW_SCORE = "low-score"
+NOT_IN_GAZETTEER = "not-in-gazetteer"
+_LOCAL_KINDS = frozenset({"city", "airport", "airbase", "county", "island"})
+_MAIN_PLACE_KM = 100.0
+
+
+def _label(e: Entry) -> str:
+    return f"{e.name} ({e.country})" if e.country else e.name
+
+
+def _low_score_reason(entry: Entry, score: float, alts: tuple[tuple[Entry, float], ...]) -> str:
+    if alts:
+        alt, p = alts[0]
+        return f"{LOW_SCORE}: {score:.2f}, against {p:.2f} for {_label(alt)}"
+    return f"{LOW_SCORE}: {score:.2f}, little in the article supports {_label(entry)}"
+
+
+def main_place(entries: list[Entry]) -> Entry | None:
+    """The article's main place: of its towns (and airfields, islands, counties), the one with
+    the most of the article's resolved places within 100 km, each mention counted; the bigger
+    place on a tie. A street or a building the gazetteer does not know is most likely there."""
+    local = [e for e in entries if e.kind in _LOCAL_KINDS]
+    if not local:
+        return None
+    distinct = list({e.id: e for e in local}.values())
+
+    def support(e: Entry) -> tuple[int, float]:
+        return sum(_km(e, o) < _MAIN_PLACE_KM for o in local), e.log_prior
+
+    return max(distinct, key=support)
 
 
 def _far_from_the_rest(
@@ -285,6 +337,11 @@ def _far_from_the_rest(
 
     if nearest(entry) <= FAR_KM:
         return None
-    if any(c.id != entry.id and c.kind not in _BROAD and nearest(c) <= FAR_KM for c in candidates):
-        return f"over {FAR_KM:,.0f} km from the other places; a nearer namesake exists"
+    nearer = [c for c in candidates if c.id != entry.id and c.kind not in _BROAD]
+    nearer = [c for c in nearer if nearest(c) <= FAR_KM]
+    if nearer:
+        return (
+            f"{FAR_FROM_OTHERS}: over {FAR_KM:,.0f} km from the article's other places; "
+            f"a namesake lies near them: {_label(nearer[0])}"
+        )
     return None

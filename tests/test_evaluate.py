@@ -65,9 +65,30 @@ def test_resolution_only_scores_every_gold_span(tmp_path, gazetteer):
     path = tmp_path / "r.xml"
     path.write_text(RESOLUTION_XML, encoding="utf-8")
     d = evaluate_resolution(path).as_dict()
-    # Every gold span counts; the unknown one scores the maximum error.
+    # Every gold span counts; the one no gazetteer knows is placed at the article's main
+    # place, the town it names (Ma'arrat al-Nu'man), 20 km from the plant.
     assert d["gold_toponyms"] == d["matched"] == 3
-    assert d["accuracy_161km"] == round(2 / 3, 4)
+    assert d["accuracy_161km"] == 1.0
+
+
+NO_TOWN_XML = """<?xml version="1.0" ?><articles><article file="0"><title>t</title>
+<text>Talks on the Qwertyuiop plant in Syria.</text><toponyms>
+<toponym><extractedName>Qwertyuiop</extractedName><nonLocational>No</nonLocational>
+<start>13</start><end>23</end><latitude>35.5</latitude><longitude>36.5</longitude></toponym>
+<toponym><extractedName>Syria</extractedName><nonLocational>No</nonLocational>
+<start>33</start><end>38</end><latitude>35.0</latitude><longitude>38.0</longitude></toponym>
+</toponyms></article></articles>"""
+
+
+def test_resolution_only_unknown_span_without_a_town_scores_the_maximum_error(tmp_path, gazetteer):
+    from geo.evaluate import evaluate_resolution
+
+    path = tmp_path / "r.xml"
+    path.write_text(NO_TOWN_XML, encoding="utf-8")
+    report = evaluate_resolution(path)
+    # A country is no place to put a plant: with no town in the article, nothing is guessed.
+    assert report.as_dict()["accuracy_161km"] == 0.5
+    assert [name for name, _ in report.misses] == ["Qwertyuiop"]
 
 
 def test_resolution_only_from_the_command_line(tmp_path, gazetteer):

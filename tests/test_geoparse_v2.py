@@ -348,3 +348,111 @@ def test_theatre_places_are_preferred_inside_their_country():
     assert found["Palmyra"]["country"] == "SY"  # Tadmur, not a US town called Palmyra
     assert found["Palmyra"]["id"] in theatre_sites()
     assert found["Mare"]["country"] == "SY"
+
+
+# Why a place went to review: the JSON contract's `review` field.
+
+
+def test_review_reason_far_from_the_article_with_a_nearer_namesake():
+    from geo.gazetteer.index import open_index
+    from geo.recognize import Mention
+    from geo.resolve import FAR_FROM_OTHERS, resolve_mentions
+
+    index = open_index()
+    text = "Farmers from Dayton, Cincinnati, Columbus and Toledo met the mayor of Paris."
+
+    def mention(name: str) -> Mention:
+        start = text.index(name)
+        return Mention(start, start + len(name), name, tuple(index.lookup(name, limit=25)))
+
+    # Two candidates: the French capital, whose size wins, and a village of that name in Ohio.
+    paris = index.lookup("Paris", limit=25)
+    france = next(e for e in paris if e.country == "FR")
+    ohio = min((e for e in paris if e.admin1 == "Ohio"), key=lambda e: e.population)
+    start = text.index("Paris")
+    spans = [mention(n) for n in ("Dayton", "Cincinnati", "Columbus", "Toledo")]
+    spans.append(Mention(start, start + 5, "Paris", (france, ohio)))
+    resolved = resolve_mentions(spans, text=text)[-1]
+    assert resolved.entry.country == "FR"
+    assert resolved.score < 0.5
+    assert resolved.review.startswith(FAR_FROM_OTHERS)
+    assert "Paris (US)" in resolved.review  # the namesake near the article's other places
+
+
+def test_review_reason_in_the_json_contract_for_every_low_score():
+    from geo import settings
+
+    text = (
+        "Aid reached Springfield on Tuesday. Officials in Springfield said the roads "
+        "to Franklin were open."
+    )
+    found = places(text)
+    assert found and all("review" in p for p in found)
+    for p in found:
+        if p["score"] < settings.LOW_CONFIDENCE:
+            assert p["review"], p  # every place sent to review says why
+        else:
+            assert p["review"] is None, p
+
+
+def test_review_reason_low_score_names_the_runner_up():
+    from geo.gazetteer.index import open_index
+    from geo.recognize import Mention
+    from geo.resolve import LOW_SCORE, resolve_mentions
+
+    index = open_index()
+    text = "The convoy passed Franklin."
+    start = text.index("Franklin")
+    hits = tuple(index.lookup("Franklin", limit=25))
+    (r,) = resolve_mentions([Mention(start, start + 8, "Franklin", hits)], text=text)
+    assert r.score < 0.5  # many towns of that name, nothing to choose between them
+    assert r.review.startswith(LOW_SCORE)
+    assert r.alternatives[0][0].name in r.review
+
+
+def test_a_place_the_gazetteer_lacks_goes_to_the_main_town_for_review():
+    from geo.gazetteer.index import open_index
+    from geo.recognize import Mention
+    from geo.resolve import NOT_IN_GAZETTEER, resolve_mentions
+
+    index = open_index()
+    text = (
+        "Police closed Quillfeather Lane in Leeds after the storm; buses from Leeds and "
+        "Bradford were diverted, and Yorkshire councils met."
+    )
+
+    def mention(name: str, at: int = 0) -> Mention:
+        start = text.index(name, at)
+        return Mention(start, start + len(name), name, tuple(index.lookup(name, limit=25)))
+
+    spans = [
+        mention("Quillfeather Lane"),
+        mention("Leeds"),
+        mention("Leeds", text.index("from")),
+        mention("Bradford"),
+        mention("Yorkshire"),
+    ]
+    assert spans[0].candidates == ()
+    resolved = resolve_mentions(spans, text=text)
+    lane = resolved[0]
+    assert lane.mention.text == "Quillfeather Lane"
+    assert lane.entry is not None and lane.entry.name == "Leeds" and lane.entry.country == "GB"
+    assert lane.review.startswith(NOT_IN_GAZETTEER)
+    assert lane.score < 0.5
+    assert [r.mention.start for r in resolved] == sorted(r.mention.start for r in resolved)
+
+
+def test_a_place_the_gazetteer_lacks_is_dropped_without_a_town():
+    from geo.gazetteer.index import open_index
+    from geo.recognize import Mention
+    from geo.resolve import resolve_mentions
+
+    index = open_index()
+    text = "Quillfeather Lane, somewhere in England."
+    start = text.index("England")
+    spans = [
+        Mention(0, 17, "Quillfeather Lane", ()),
+        Mention(start, start + 7, "England", tuple(index.lookup("England", limit=25))),
+    ]
+    resolved = resolve_mentions(spans, text=text)
+    assert [r.mention.text for r in resolved] == ["England"]
