@@ -238,14 +238,49 @@ def resolve_mentions(
     known = [m for m in mentions if m.candidates]
     out = _resolve_known(known, max_candidates, text)
     unknown = [m for m in mentions if not m.candidates]
-    if unknown:
-        focus = main_place([r.entry for r in out if r.entry is not None])
-        if focus is not None:
-            score = round(settings.LOW_CONFIDENCE * 0.5, 4)
-            reason = f"{NOT_IN_GAZETTEER}: placed at the article's main place, {_label(focus)}"
-            out.extend(Resolution(m, focus, score, (), reason) for m in unknown)
-            out.sort(key=lambda r: (r.mention.start, r.mention.end))
+    strays = [r for r in out if _stray(r, out)]
+    if not unknown and not strays:
+        return out
+    focus = main_place([r.entry for r in out if r.entry is not None and r not in strays])
+    if focus is None:
+        return out
+    score = round(settings.LOW_CONFIDENCE * 0.5, 4)
+    reason = f"{NOT_IN_GAZETTEER}: placed at the article's main place, {_label(focus)}"
+    moved = [Resolution(r.mention, focus, score, (), reason) for r in strays]
+    out = [r for r in out if r not in strays] + moved
+    out.extend(Resolution(m, focus, score, (), reason) for m in unknown)
+    out.sort(key=lambda r: (r.mention.start, r.mention.end))
     return out
+
+
+_STREETS = frozenset(
+    "street st avenue ave road rd boulevard blvd square lane drive parade terrace".split()
+)
+_SMALL = 10_000
+
+
+def _stray(r: Resolution, resolved: list[Resolution]) -> bool:
+    """A street named after a place ('Kingsley Road') far from the article's main town, or a
+    village over FAR_KM from every other place of the article in a country it names nowhere
+    else ('Bains' in an article about the Bahamas): the gazetteer does not hold the place
+    meant; the article's own town is the better guess, for a person to check."""
+    e = r.entry
+    if e is None or e.kind in _BROAD:
+        return False
+    others = [
+        o.entry
+        for o in resolved
+        if o.entry is not None and o.mention.text != r.mention.text and o.entry.kind not in _BROAD
+    ]
+    if not others:
+        return False
+    if r.mention.feature in _STREETS:
+        return min(_km(e, o) for o in others) > NEAR_KM
+    if e.kind != "city" or e.population >= _SMALL:
+        return False
+    if any(o.country == e.country for o in others):
+        return False
+    return min(_km(e, o) for o in others) > FAR_KM
 
 
 def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> list[Resolution]:

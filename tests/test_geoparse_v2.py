@@ -456,3 +456,35 @@ def test_a_place_the_gazetteer_lacks_is_dropped_without_a_town():
     ]
     resolved = resolve_mentions(spans, text=text)
     assert [r.mention.text for r in resolved] == ["England"]
+
+
+# Streets and stray villages: the gazetteer lacks the place meant, the article's town is closer.
+
+
+def test_a_street_named_after_a_far_town_is_placed_in_the_article_town():
+    text = (
+        "Traffic was stopped on Hampton Avenue in Toronto after the crash; buses from "
+        "Mississauga and Brampton were diverted."
+    )
+    avenue = first(text, "Hampton Avenue")
+    assert avenue["name"] == "Toronto" and avenue["kind"] == "avenue"
+    assert avenue["review"].startswith("not-in-gazetteer")
+
+
+def test_a_street_named_after_a_near_town_keeps_that_town():
+    text = "Shops on Kingsley Road in Leeds closed early; shoppers went to Bradford instead."
+    road = first(text, "Kingsley Road")
+    assert road["country"] == "GB" and road["review"] is None
+
+
+def test_a_far_village_in_a_country_named_nowhere_else_gives_way_to_the_article_town():
+    # Peel, a village on the Isle of Man, is not the Peel of an article about Toronto.
+    text = "Peel residents joined marchers from Toronto, Mississauga and Brampton."
+    peel = first(text, "Peel")
+    assert peel["country"] == "CA" and peel["review"].startswith("not-in-gazetteer")
+    assert peel["score"] < 0.5
+
+
+def test_a_far_village_stays_when_the_article_names_its_country():
+    text = "Peel on the Isle of Man welcomed visitors from Douglas and from Toronto."
+    assert first(text, "Peel")["country"] == "IM"
