@@ -141,3 +141,53 @@ def test_review_csv_lists_claims_the_theatre_data_contradicts(tmp_path):
     assert len(flagged) == 1
     assert flagged[0]["name"] == "Tripoli" and flagged[0]["candidate_id"] == "lna"
     assert "seized Tripoli" in flagged[0]["sentence"]
+
+
+def _seed_claims() -> list[dict]:
+    from geo.claims import claims_of_document
+
+    return claims_of_document(places_from_article(load_article(SEED)))
+
+
+def test_claim_markers_carry_their_kinds_icon_and_actors_colour():
+    from geo.render.claims import KIND_ICONS, NO_ACTOR, claim_features, claims_legend
+
+    claims = _seed_claims()
+    actors = {"lna": {"name": "Libyan National Army", "colour": "#1b9e77"}}
+    features = claim_features(claims, actors)
+    assert len(features) == len(claims) == 5
+    for claim, f in zip(claims, features, strict=True):
+        p = f["properties"]
+        assert p["_icon"] == KIND_ICONS[claim["kind"]][0]
+        assert p["_color"] == ("#1b9e77" if claim["actor"] == "lna" else NO_ACTOR)
+    # Every icon is a different one: a kind is told by its icon alone.
+    assert len({icon for icon, _ in KIND_ICONS.values()}) == len(KIND_ICONS)
+    legend = claims_legend(claims, actors)
+    labels = [e.label for e in legend]
+    assert [lab for lab in labels if lab.startswith("claim: ")] == [
+        "claim: advance",
+        "claim: clash",
+        "claim: deployment",
+        "claim: interception",
+    ]
+    assert "claim by Libyan National Army" in labels
+    assert all(e.icon for e in legend if e.label.startswith("claim: "))
+
+
+def test_story_items_list_each_sentences_claims():
+    from geo.render.places import group_places
+    from geo.render.story import story_items
+
+    doc = places_from_article(load_article(SEED))
+    claims = _seed_claims()
+    items = story_items(group_places(doc.places), doc.article.text, claims)
+    listed = [c for item in items for c in item.get("claims", [])]
+    assert sorted(c["claim"] for c in listed) == list(range(len(claims)))
+    boarded = next(i for i in items if "cargo ship off" in i["html"])
+    assert [c["html"] for c in boarded["claims"]] == [
+        "interception Haftar&#x27;s troops off Libya (2019-12-15)"
+    ]
+    # Claims never leak raw markup into the panel.
+    hostile = [{**claims[0], "actor_text": "<img src=x onerror=alert(1)>"}]
+    html = story_items(group_places(doc.places), doc.article.text, hostile)
+    assert "<img" not in json.dumps(html)

@@ -122,7 +122,7 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
         for name, layers in extra_groups.items():
             groups.setdefault(name, []).extend(layers)
         sections.update(extra_sections)
-    claims.add_claims(m, inputs, groups, sections)
+    found_claims = claims.add_claims(m, inputs, actors, groups, sections)
 
     m.add_child(widgets.GroupedLayers([base, base.osm], groups))
     m.add_child(widgets.PlaceSearch(place_layer))
@@ -160,7 +160,7 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
     m.add_child(
         RawScript(
             "GEO.story({{ this._parent.get_name() }}, {{ this.items }});",
-            items=story.story_items(found, inputs.text),
+            items=story.story_items(found, inputs.text, found_claims),
         )
     )
     m.add_child(

@@ -132,12 +132,26 @@ def _beside(lat: float, lon: float, k: int, spread: float) -> tuple[float, float
     return max(-85.0, min(85.0, lat2)), lon2
 
 
+def claim_colour(claim: Mapping[str, Any], actors: Mapping[str, Mapping[str, Any]]) -> str:
+    """The actor's map colour when the theatre knows the actor, else one neutral slate."""
+    actor = claim.get("actor")
+    if not actor:
+        return NO_ACTOR
+    return safe_color(actors.get(str(actor), {}).get("colour"), NO_ACTOR)
+
+
+def icon_of(kind: str | None) -> str:
+    """The Font Awesome icon of a claim kind."""
+    return KIND_ICONS.get(str(kind), ("fa-circle-exclamation", ""))[0]
+
+
 def claim_features(
     claims: Sequence[Mapping[str, Any]],
     actors: Mapping[str, Mapping[str, Any]],
     spread: float = 0.05,
 ) -> list[dict]:
-    """A point feature per claim with a place, on a ring around the place's own marker."""
+    """A badge per claim with a place (its kind's icon on its actor's colour), on a ring
+    around the place's own marker. ``_claim`` is the claim's index, for the story panel."""
     features = []
     seen: dict[tuple[float, float], int] = {}
     for n, c in enumerate(claims):
@@ -148,11 +162,6 @@ def claim_features(
         k = seen.get(key, 0)
         seen[key] = k + 1
         lat, lon = _beside(float(c["lat"]), float(c["lon"]), k, spread)
-        colour = (
-            safe_color(actors.get(str(c["actor"]), {}).get("colour"), NO_ACTOR)
-            if c.get("actor")
-            else NO_ACTOR
-        )
         disagrees = c.get("theatre_check") == "disagrees"
         features.append(
             {
@@ -161,14 +170,9 @@ def claim_features(
                 "properties": {
                     "_class": f"geo-claim geo-claim-{css_class(kind)} geo-claim-n{n}"
                     + (" geo-claim-disagrees" if disagrees else ""),
-                    "_style": {
-                        "radius": 8,
-                        "color": DISAGREES if disagrees else "#111827",
-                        "weight": 4 if disagrees else 1.5,
-                        "dashArray": "3 3" if disagrees else None,
-                        "fillColor": colour,
-                        "fillOpacity": 0.95,
-                    },
+                    "_icon": icon_of(kind),
+                    "_color": claim_colour(c, actors),
+                    "_claim": n,
                     "_popup": claim_popup(c, actors),
                     "_tooltip": esc(
                         f"{kind}: {c.get('actor_text') or 'actor not named'}"
@@ -198,36 +202,42 @@ def claims_layer(
 def claims_legend(
     claims: Sequence[Mapping[str, Any]], actors: Mapping[str, Mapping[str, Any]]
 ) -> list[Entry]:
-    """Legend rows: the actors claims are coloured by, unnamed actors, disagreements."""
-    rows, seen = [], set()
-    for c in claims:
+    """Legend rows: each kind drawn (its icon), the actors claims are coloured by, the colour
+    of claims whose actor the theatre does not know, and disagreements."""
+    drawn = [c for c in claims if c.get("lat") is not None]
+    kinds = [k for k in KIND_ICONS if any(c.get("kind") == k for c in drawn)]
+    rows = [Entry("claim", NO_ACTOR, f"claim: {k}", icon_of(k)) for k in kinds]
+    seen: set[str] = set()
+    for c in drawn:
         actor = c.get("actor")
-        if actor and actor not in seen:
-            seen.add(actor)
-            info = actors.get(str(actor), {})
-            rows.append(
-                Entry("circle", safe_color(info.get("colour"), NO_ACTOR), f"claim by {actor}")
-            )
-    kinds = sorted({str(c.get("kind")) for c in claims})
-    rows.append(Entry("circle", NO_ACTOR, "claim: " + ", ".join(kinds) if kinds else "claim"))
-    if any(c.get("theatre_check") == "disagrees" for c in claims):
+        if actor and str(actor) not in seen:
+            seen.add(str(actor))
+            name = actors.get(str(actor), {}).get("name") or actor
+            rows.append(Entry("claim", claim_colour(c, actors), f"claim by {name}"))
+    if seen and any(not c.get("actor") for c in drawn):
+        rows.append(Entry("claim", NO_ACTOR, "claim by an actor the theatre data does not know"))
+    if any(c.get("theatre_check") == "disagrees" for c in drawn):
         rows.append(Entry("ring", DISAGREES, "claim the theatre data contradicts"))
     return rows
 
 
-def add_claims(m: Any, inputs: Any, groups: dict, sections: dict) -> None:
-    """Read the article's claims and add their layer and legend to the map, if there are any."""
+def add_claims(
+    m: Any, inputs: Any, actors: Mapping[str, Mapping[str, Any]], groups: dict, sections: dict
+) -> list[dict]:
+    """Read the article's claims and add their layer and legend to the map, if there are any;
+    ``actors`` carry the map's colours. Returns the claims (for the story panel)."""
     from geo.claims import claims_for
 
     if not inputs.text:
-        return
+        return []
     claims = claims_for(inputs.text, inputs.rows, inputs.date, inputs.body_start)
     if not claims:
-        return
-    layer = claims_layer(claims, inputs.actors, spread_for(inputs.rows))
+        return []
+    layer = claims_layer(claims, actors, spread_for(inputs.rows))
     m.add_child(layer)
     groups.setdefault("Article", []).append(layer)
-    sections["Claims"] = claims_legend(claims, inputs.actors)
+    sections["Claims"] = claims_legend(claims, actors)
+    return claims
 
 
 def review_rows(inputs: Any) -> list[dict]:

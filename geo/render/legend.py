@@ -12,12 +12,13 @@ from geo.render.elements import esc, safe_json
 
 @dataclass(frozen=True)
 class Entry:
-    """A legend row: a symbol (circle, ring, area, line, dash, arrow, ant) and its meaning."""
+    """A legend row: a symbol (circle, ring, area, line, dash, arrow, ant, event, claim) and
+    its meaning."""
 
     symbol: str
     color: str
     label: str
-    icon: str = ""  # a Font Awesome class, for event rows
+    icon: str = ""  # a Font Awesome class, for event and claim rows
 
 
 def _svg(entry: Entry) -> str:
@@ -25,6 +26,9 @@ def _svg(entry: Entry) -> str:
     if entry.symbol == "event":
         inner = f'<i class="fa-solid {esc(entry.icon)}"></i>' if entry.icon else ""
         return f'<span class="geo-legend-event" style="background:{c}">{inner}</span>'
+    if entry.symbol == "claim":
+        inner = f'<i class="fa-solid {esc(entry.icon)}"></i>' if entry.icon else ""
+        return f'<span class="geo-legend-claim" style="background:{c}">{inner}</span>'
 
     shapes = {
         "circle": f'<circle cx="9" cy="7" r="5" fill="{c}" stroke="#1f2937" stroke-width="1.2"/>',

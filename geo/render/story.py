@@ -6,7 +6,8 @@ opens its popup. Sentences arrive as HTML escaped here, with the place names mar
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from geo.render.elements import esc
 from geo.render.places import Place
@@ -14,8 +15,12 @@ from geo.render.places import Place
 MAX_SENTENCES = 200
 
 
-def story_items(found: Sequence[Place], text: str | None) -> list[dict]:
-    """[{html, places: [ids]}] for every sentence naming a place, in article order."""
+def story_items(
+    found: Sequence[Place], text: str | None, claims: Sequence[Mapping[str, Any]] = ()
+) -> list[dict]:
+    """[{html, places: [ids], claims: [{html, icon, claim}]}] for every sentence naming a
+    place, in article order; each sentence lists the claims read from it (``claim`` is the
+    claim's index, which the claims layer carries too)."""
     by_sentence: dict[tuple[int, str], dict] = {}
     areas = {p.id: p.is_area for p in found}
     for place in found:
@@ -32,13 +37,43 @@ def story_items(found: Sequence[Place], text: str | None) -> list[dict]:
             if mention and mention not in item["marks"]:
                 item["marks"].append(mention)
     out = []
-    for (_, sentence), item in sorted(by_sentence.items(), key=lambda kv: kv[0][0]):
+    for (start, sentence), item in sorted(by_sentence.items(), key=lambda kv: kv[0][0]):
         if not sentence.strip():
             continue
         # Towns first: a click flies to the town the sentence names, not to its country.
         ids = sorted(item["places"], key=lambda pid: areas.get(pid, False))
-        out.append({"html": _marked(sentence, item["marks"]), "places": ids})
+        entry: dict = {"html": _marked(sentence, item["marks"]), "places": ids}
+        said = _claims_in(claims, start, len(sentence))
+        if said:
+            entry["claims"] = said
+        out.append(entry)
     return out[:MAX_SENTENCES]
+
+
+def _claims_in(claims: Sequence[Mapping[str, Any]], start: int, length: int) -> list[dict]:
+    """The claims whose place mention lies in the sentence at ``start``, as story entries."""
+    from geo.render.claims import icon_of
+
+    out = []
+    for n, c in enumerate(claims):
+        at = c.get("start")
+        if c.get("lat") is None or not isinstance(at, int) or not start <= at < start + length:
+            continue
+        relation = c.get("place_relation") or "at"
+        flags = [w for w in ("negated", "hedged") if c.get(w)]
+        words = [str(c.get("kind")) + (f" ({', '.join(flags)})" if flags else "")]
+        words += [str(c.get("actor_text") or ""), f"{relation} {c.get('mention')}"]
+        if c.get("date"):
+            cut = {"month": 7, "year": 4}.get(str(c.get("date_precision")), 10)
+            words.append(f"({str(c['date'])[:cut]})")
+        out.append(
+            {
+                "html": esc(" ".join(w for w in words if w)),
+                "icon": icon_of(c.get("kind")),
+                "claim": n,
+            }
+        )
+    return out
 
 
 def _marked(sentence: str, marks: list[str]) -> str:

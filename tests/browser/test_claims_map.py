@@ -14,10 +14,11 @@ def _claim_point(page: object, kind: str) -> list[float]:
     return page.evaluate(
         """(kind) => {
             let found = null;
-            GEO.layers.claims.eachLayer(g => g.eachLayer && g.eachLayer(l => {
+            GEO.layers.claims.eachLayer(function walk(l) {
                 const c = l.feature && l.feature.properties._class;
                 if (c && c.split(' ').includes('geo-claim-' + kind)) { found = found || l; }
-            }));
+                else if (l.eachLayer) { l.eachLayer(walk); }
+            });
             const map = found._map;
             map.setView(found.getLatLng(), Math.max(map.getZoom(), 6), {animate: false});
             const size = map.getSize();
@@ -117,4 +118,106 @@ def test_claims_layer_unticks(browser, built_maps, opener):
     assert page.locator(".geo-claim").count() == 0
     box.check()
     assert page.locator(".geo-claim").count() == 5
+    page.close()
+
+
+ICON_JS = """() => Array.from(document.querySelectorAll('.geo-claim')).map(el => {
+    const i = el.querySelector('i');
+    const box = el.getBoundingClientRect();
+    const glyph = getComputedStyle(i, '::before');
+    return {
+        cls: el.getAttribute('class'), icon: i.getAttribute('class'),
+        font: glyph.fontFamily, content: glyph.content, w: box.width, h: box.height,
+        iw: i.getBoundingClientRect().width,
+        bg: getComputedStyle(el.querySelector('.geo-icon-badge')).backgroundColor,
+        round: getComputedStyle(el.querySelector('.geo-icon-badge')).borderRadius,
+    };
+})"""
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["desktop", "phone"])
+def test_each_claim_shows_its_kinds_icon_from_the_offline_font(
+    browser, built_maps, opener, artifact, viewport
+):
+    watched = opener(browser, (built_maps / "libya-2019-12.html").as_uri(), viewport)
+    page = watched.page
+    page.evaluate("document.fonts.ready")
+    assert page.evaluate("document.fonts.check('900 12px \"Font Awesome 7 Free\"')")
+    badges = page.evaluate(ICON_JS)
+    assert len(badges) == 5
+    kinds, colour = {}, {}
+    for b in badges:
+        kind = next(c for c in b["cls"].split() if c.startswith("geo-claim-") and "-n" not in c)
+        kinds[kind], colour[kind] = b["icon"], b["bg"]
+        assert "Font Awesome" in b["font"], b
+        assert b["content"] not in ("none", "normal", '""'), b  # a glyph is drawn
+        assert b["iw"] > 5 and b["w"] >= 20 and b["h"] >= 20, b
+        assert b["round"] == "50%", b  # round badges, unlike the events' squares
+    # One icon per kind: the seed's four kinds have four different icons.
+    assert set(kinds) == {
+        "geo-claim-advance",
+        "geo-claim-clash",
+        "geo-claim-interception",
+        "geo-claim-deployment",
+    }
+    assert len(set(kinds.values())) == 4
+    # Coloured by actor: the LNA's claims share one colour, unlike the claim with no theatre
+    # actor (the clash names none).
+    assert colour["geo-claim-interception"] != colour["geo-claim-clash"]
+    # Place markers are plain SVG circles (no icon), events white or yellow squares with a dark
+    # icon: a claim (a round badge with a white icon on a colour) looks like neither.
+    others = page.evaluate(
+        """() => ({
+            places: Array.from(document.querySelectorAll('.leaflet-places-pane .geo-place'))
+                .map(e => [e.tagName.toLowerCase(), e.querySelectorAll('i').length]),
+            events: Array.from(document.querySelectorAll('.geo-event-icon')).map(e => {
+                const s = getComputedStyle(e); return [s.borderRadius, s.backgroundColor]; }),
+        })"""
+    )
+    assert others["places"] and all(tag == "path" and n == 0 for tag, n in others["places"])
+    assert others["events"], "the seed map draws the theatre's events"
+    for radius, background in others["events"]:
+        assert radius != "50%" and background not in {b["bg"] for b in badges}
+    # The legend says what is drawn: one row per kind with its icon, the actors' colours.
+    if not page.locator(".geo-legend details[open]").count():
+        page.click(".geo-legend summary")  # folded on phones
+    legend = page.locator(".geo-legend").inner_text()
+    for kind in ("advance", "clash", "interception", "deployment"):
+        assert f"claim: {kind}" in legend, legend
+    assert page.locator(".geo-legend .geo-legend-claim i.fa-flag, .geo-legend-claim i").count() >= 4
+    assert "claim by" in legend
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(artifact(f"claims-icons-{viewport[0]}.png")))
+    assert watched.blocked == [] and watched.errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["desktop", "phone"])
+def test_the_story_panel_lists_a_sentences_claims_and_opens_one(
+    browser, built_maps, opener, viewport
+):
+    watched = opener(browser, (built_maps / "libya-2019-12.html").as_uri(), viewport)
+    page = watched.page
+    page.click(".geo-story-toggle")
+    sentence = page.locator(".geo-story-item").filter(has_text="boarded a Turkish cargo ship")
+    claim = sentence.locator(".geo-story-claim")
+    assert claim.count() == 1
+    assert "interception" in claim.inner_text() and "off Libya" in claim.inner_text()
+    assert claim.locator("i.fa-solid").count() == 1
+    assert page.locator(".geo-story-claim").count() == 5
+    claim.click()
+    popup = page.locator(".leaflet-popup-content .geo-claim-popup")
+    popup.wait_for(timeout=5000)
+    text = popup.inner_text()
+    assert "interception" in text and "boarded a Turkish cargo ship" in text
+    # The map flew to the claim: its marker is on screen.
+    inside = page.evaluate(
+        """() => { let hit = null;
+            GEO.layers.claims.eachLayer(function walk(l) {
+                if (l.isPopupOpen && l.isPopupOpen()) { hit = l; }
+                else if (l.eachLayer) { l.eachLayer(walk); } });
+            return hit && GEO.map.getBounds().contains(hit.getLatLng()); }"""
+    )
+    assert inside
+    assert watched.blocked == [] and watched.errors == []
     page.close()

@@ -87,6 +87,18 @@
                            html: '<i class="fa-solid ' + iconOf(p._event) + '"></i>'})
         });
         decorate(f, layer);
+      } else if (p._icon && f.geometry && f.geometry.type === 'Point') {
+        // A badge: the icon in white on the feature's colour (claims read from the article).
+        var at = f.geometry.coordinates;
+        var fillOf = /^#[0-9a-fA-F]{3,8}$/.test(p._color || '') ? p._color : '#475569';
+        layer = L.marker([at[1], at[0]], {
+          pane: p._pane || pane, keyboard: false,
+          icon: L.divIcon({className: 'geo-icon-marker ' + (p._class || ''), iconSize: [24, 24],
+                           popupAnchor: [0, -12],
+                           html: '<span class="geo-icon-badge" style="background:' + fillOf +
+                                 '"><i class="fa-solid ' + iconOf(p._icon) + '"></i></span>'})
+        });
+        decorate(f, layer);
       } else {
         layer = L.geoJSON(f, {
           style: function () { return styleOf(p); },
@@ -359,6 +371,31 @@
     GEO.map.flyTo(ll, Math.max(GEO.map.getZoom(), 7), {duration: 0.6});
     GEO.map.once('moveend', function () { layer.openPopup(ll); });
   }
+  // The claims a sentence makes, under it; a click opens the claim's own marker.
+  function findClaim(n) {
+    var found = null;
+    (GEO.layers.claims || L.featureGroup()).eachLayer(function walk(l) {
+      if (found) { return; }
+      if (l.feature && l.feature.properties && l.feature.properties._claim === n) { found = l; }
+      else if (l.eachLayer) { l.eachLayer(walk); }
+    });
+    return found;
+  }
+  function storyClaims(map, li, claims) {
+    var ul = L.DomUtil.create('ul', 'geo-story-claims', li);
+    claims.forEach(function (c) {
+      var item = L.DomUtil.create('li', 'geo-story-claim', ul);
+      item.tabIndex = 0;
+      L.DomUtil.create('i', 'fa-solid ' + iconOf(c.icon), item).setAttribute('aria-hidden', 'true');
+      var label = L.DomUtil.create('span', '', item);
+      label.innerHTML = ' ' + c.html;  // escaped in Python
+      L.DomEvent.on(item, 'click', function (e) {
+        L.DomEvent.stop(e);
+        if (GEO.layers.claims && !map.hasLayer(GEO.layers.claims)) { map.addLayer(GEO.layers.claims); }
+        openAt(findClaim(c.claim));
+      });
+    });
+  }
   GEO.story = function (map, items) {
     var box = L.control({position: 'topleft'});
     box.onAdd = function () {
@@ -376,6 +413,7 @@
         li.innerHTML = it.html;  // escaped in Python, names in <mark>
         li.tabIndex = 0;
         L.DomEvent.on(li, 'click', function () { openAt(findPlace(it.places[0])); });
+        if (it.claims && it.claims.length) { storyClaims(map, li, it.claims); }
       });
       var events = [];
       Object.keys(GEO.layers).forEach(function (key) {
