@@ -43,6 +43,13 @@ class GoldToponym:
     def is_gold(self) -> bool:
         return self.lat is not None and self.locational
 
+    @property
+    def point(self) -> tuple[float, float]:
+        """(lat, lon) of a toponym with coordinates (every gold one has them)."""
+        if self.lat is None or self.lon is None:
+            raise ValueError(f"{self.name}: no coordinates")
+        return self.lat, self.lon
+
 
 @dataclass(frozen=True)
 class GoldArticle:
@@ -164,7 +171,7 @@ def score_article(gold: GoldArticle, places: list[dict], report: Report) -> None
         if p.get("lat") is None:
             err = MAX_ERROR_KM
         else:
-            err = error_km(p["lat"], p["lon"], t.lat, t.lon)
+            err = error_km(p["lat"], p["lon"], *t.point)
         report.errors.append(err)
         if err > 161:
             report.far.append((f"{t.name} -> {p.get('name')} ({p.get('id')})", round(err)))
@@ -245,7 +252,7 @@ def evaluate_resolution(path: str | Path, limit: int | None = None) -> Report:
                 err = MAX_ERROR_KM
                 report.misses.append((t.name, art.text[max(0, t.start - 30) : t.end + 30]))
             else:
-                err = error_km(r.entry.lat, r.entry.lon, t.lat, t.lon)
+                err = error_km(r.entry.lat, r.entry.lon, *t.point)
             report.errors.append(err)
             if err > 161 and r is not None and r.entry is not None:
                 report.far.append((f"{t.name} -> {r.entry.name} ({r.entry.id})", round(err)))

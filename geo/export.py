@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -110,7 +110,7 @@ def _cell(value: object, kind: str) -> object:
         return _as_date(value)
     if kind == "json":
         return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    if kind == "routes":
+    if kind == "routes" and isinstance(value, Iterable):
         return ";".join(f"{v['route']}:{v['role']}" for v in value)
     if kind == "list" and isinstance(value, list | tuple):
         return ";".join(str(v) for v in value)
@@ -188,7 +188,7 @@ def combined(layers: Mapping[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return out[cols]
 
 
-def _write_atomic(target: Path, write: Callable[[Path], None]) -> Path:
+def _write_atomic(target: Path, write: Callable[[Path], object]) -> Path:
     target = Path(target)
     if target.parent and not target.parent.exists():
         raise InputError(f"{target.parent} does not exist")

@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -90,8 +89,8 @@ def _admin1_of(e: Entry) -> tuple[str, str] | None:
 
 @dataclass
 class _Context:
-    shares: Counter
-    admin1: Counter
+    shares: dict[str, float]
+    admin1: dict[tuple[str, str], float]
     anchors: list[Entry]
 
 
@@ -169,26 +168,24 @@ def _context(chosen: list[tuple[Entry, float, str]], leave_out: str) -> _Context
     A name's own mentions are left out, so that 'Tripoli' said three times does not vote for
     the Libyan Tripoli in an article about Lebanon.
     """
-    shares: Counter = Counter()
-    admin1: Counter = Counter()
+    shares: dict[str, float] = {}
+    admin1: dict[tuple[str, str], float] = {}
     anchors: list[Entry] = []
     total = 0.0
     for entry, conf, key in chosen:
         if key == leave_out:
             continue
         if entry.country:
-            shares[entry.country] += conf
+            shares[entry.country] = shares.get(entry.country, 0) + conf
             total += conf
             a1 = _admin1_of(entry)
             if a1:
-                admin1[a1] += conf
+                admin1[a1] = admin1.get(a1, 0) + conf
         if conf >= 0.8 and entry.kind not in _BROAD:
             anchors.append(entry)
     if total:
-        for k in shares:
-            shares[k] /= total
-        for k in admin1:
-            admin1[k] /= total
+        shares = {k: v / total for k, v in shares.items()}
+        admin1 = {k: v / total for k, v in admin1.items()}
     seen: dict[str, Entry] = {a.id: a for a in anchors}
     return _Context(shares, admin1, list(seen.values())[:200])
 
@@ -223,7 +220,7 @@ def _state_cue(m: Mention, text: str) -> bool:
     before = text[max(0, m.start - 3) : m.start].lower()
     if before.endswith(("a ", "an ")) and nxt and nxt.group(1).lower() in STATE_CUES:
         return True  # 'a Delaware company'
-    return bool(nxt) and nxt.group(1).lower() in STATE_CUES and "'" in text[m.end : m.end + 2]
+    return nxt is not None and nxt.group(1).lower() in STATE_CUES and "'" in text[m.end : m.end + 2]
 
 
 def resolve_mentions(

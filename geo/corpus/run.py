@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.corpus.geoparquet import combine
-from geo.corpus.inputs import read_corpus
+from geo.corpus.inputs import CorpusItem, read_corpus
 from geo.corpus.parts import done_parts, parts_dir, pipeline_version, prune_parts, write_part
 from geo.corpus.runners import _batches, _dask_results, _local_results, default_batch_size
+from geo.corpus.worker import Result
 from geo.errors import ConfigurationError, InputError
 
 
@@ -99,14 +100,8 @@ def geoparse_corpus(
     report.skipped = len(items) - len(todo)
     if limit is not None:
         todo = todo[: max(0, limit)]
-    size = batch_size or default_batch_size(len(todo), workers)
-    batches = _batches(todo, size)
-    if not batches:
-        runner: Iterable = ()
-    elif scheduler:
-        runner = _dask_results(batches, scheduler, workers)
-    else:
-        runner = _local_results(batches, workers)
+    batches = _batches(todo, batch_size or default_batch_size(len(todo), workers))
+    runner = _runner(batches, scheduler, workers)
     bar = tqdm(
         total=len(todo),
         desc="geo corpus",
@@ -121,15 +116,7 @@ def geoparse_corpus(
                 part = write_part(folder, results, version)
             except OSError as exc:
                 raise InputError(f"{folder}: cannot write ({exc.strerror or exc})") from None
-            sources = {i.key: i.source for i in batch}
-            for key, rows, error in results:
-                if rows is None:
-                    report.failed.append((sources[key], error or "failed"))
-                    notify(sources[key], error or "failed")
-                else:
-                    report.done += 1
-                    if part is not None:
-                        done[key] = part
+            _tally(report, batch, results, part, done, notify)
             bar.update(len(batch))
     except KeyboardInterrupt:
         report.interrupted = True
@@ -145,3 +132,32 @@ def geoparse_corpus(
             raise InputError(f"{out}: cannot write ({exc.strerror or exc})") from None
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _runner(batches: list[list[CorpusItem]], scheduler: str | None, workers: int) -> Iterable:
+    """Batches with their results as they finish: Dask for a scheduler, else local processes."""
+    if not batches:
+        return ()
+    if scheduler:
+        return _dask_results(batches, scheduler, workers)
+    return _local_results(batches, workers)
+
+
+def _tally(
+    report: CorpusReport,
+    batch: Sequence[CorpusItem],
+    results: Sequence[Result],
+    part: Path | None,
+    done: dict[str, Path],
+    notify: Callable[[str, str], None],
+) -> None:
+    """Count one finished batch: failures reported at once, successes kept with their part."""
+    sources = {i.key: i.source for i in batch}
+    for key, rows, error in results:
+        if rows is None:
+            report.failed.append((sources[key], error or "failed"))
+            notify(sources[key], error or "failed")
+        else:
+            report.done += 1
+            if part is not None:
+                done[key] = part

@@ -151,7 +151,7 @@ class RequestCache:
                 self._rebuild(exc)
         return None  # pragma: no cover
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self) -> _ClosingConnection:
         path = self.path
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(path, timeout=10)

@@ -16,7 +16,7 @@ import folium
 
 from geo.render import basemap, claims, framing, labels, legend, places, story, widgets
 from geo.render.assets import Asset, check_offline, localize
-from geo.render.elements import RawScript, Runtime, deterministic_ids, esc
+from geo.render.elements import RawScript, Runtime, deterministic_ids, esc, figure_of
 from geo.render.header import header
 from geo.render.palette import assign
 
@@ -78,7 +78,7 @@ def blank_map(bounds: tuple[float, float, float, float], title: str) -> folium.M
     # weigh about 1.5 MB and nothing on these maps uses them.
     m.default_js = [LEAFLET_JS]
     m.default_css = [LEAFLET_CSS]
-    m.get_root().title = esc(title)
+    figure_of(m).title = esc(title)
     m.add_child(Runtime())
     return m
 
@@ -93,7 +93,7 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
     m.add_child(header(inputs.title, inputs.date, inputs.source, inputs.url, index_href))
 
     region = basemap.region_box((west, south, east, north))
-    base = basemap.add_base_layers(m, region)
+    base, osm = basemap.add_base_layers(m, region)
 
     order = [a for p in found if (a := places._key(p.control))]
     if theatre is not None:
@@ -124,7 +124,7 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
         sections.update(extra_sections)
     found_claims = claims.add_claims(m, inputs, actors, groups, sections)
 
-    m.add_child(widgets.GroupedLayers([base, base.osm], groups))
+    m.add_child(widgets.GroupedLayers([base, osm], groups))
     m.add_child(widgets.PlaceSearch(place_layer))
     widgets.add_tools(m)
     m.add_child(widgets.OfflineMiniMap(basemap.minimap_features()))
@@ -175,7 +175,9 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
     return m
 
 
-def map_labels(found: list[places.Place], theatre: Any, region: tuple[int, ...]) -> list[dict]:
+def map_labels(
+    found: list[places.Place], theatre: Any, region: tuple[int, int, int, int]
+) -> list[dict]:
     """Label data for the article's places, the theatre's towns, cities and countries."""
     cands: list[labels.Label] = []
     seen: set[str] = set()

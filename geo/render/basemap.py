@@ -34,7 +34,9 @@ _WORLD = (0.12, 2)
 _MINIMAP = (0.5, 1)
 
 
-def region_box(bounds: tuple[float, float, float, float], pad: float = 8.0) -> tuple[int, ...]:
+def region_box(
+    bounds: tuple[float, float, float, float], pad: float = 8.0
+) -> tuple[int, int, int, int]:
     """The (west, south, east, north) box drawn in detail: the places' bounds plus a margin.
 
     Rounded outward to whole degrees so articles about the same area share one cached basemap.
@@ -124,8 +126,11 @@ def minimap_features() -> tuple[dict, ...]:
     return (feature,) if feature else ()
 
 
-def add_base_layers(m: folium.Map, region: tuple[int, ...]) -> FeatureLayer:
-    """Add the map panes, the offline basemap (shown) and OpenStreetMap tiles (optional)."""
+def add_base_layers(
+    m: folium.Map, region: tuple[int, ...]
+) -> tuple[FeatureLayer, folium.TileLayer]:
+    """Add the map panes, the offline basemap (shown) and OpenStreetMap tiles (optional);
+    return both base layers for the layer control."""
     m.add_child(
         RawScript(
             "GEO.setupPanes({{ this._parent.get_name() }});"
@@ -157,5 +162,4 @@ def add_base_layers(m: folium.Map, region: tuple[int, ...]) -> FeatureLayer:
     )
     m.add_child(osm)
     m.add_child(RawScript(f"GEO.tileWarning({m.get_name()}, {osm.get_name()});"))
-    basemap.osm = osm  # type: ignore[attr-defined]
-    return basemap
+    return basemap, osm

@@ -26,7 +26,7 @@ FRONT_COLOR = "#111827"
 # Filled in the browser with the control date the time bar shows, so one feature can stand
 # for every date on which it is unchanged.
 AS_OF = '<span class="geo-asof"></span>'
-STATUS_STYLE = {
+STATUS_STYLE: dict[str, dict[str, object]] = {
     "controlled": {"fillOpacity": 0.28, "dashArray": None},
     "contested": {"fillOpacity": 0.14, "dashArray": "5 4"},
     "besieged": {"fillOpacity": 0.2, "dashArray": "2 4"},
@@ -47,7 +47,7 @@ def zone_features(
         actor = text_of(z.get("actor")) or "unknown"
         status = text_of(z.get("status")) or "controlled"
         color = safe_color(z.get("colour"))
-        style = {"color": color, "weight": 1, "fillColor": color, "opacity": 0.7}
+        style: dict[str, object] = {"color": color, "weight": 1, "fillColor": color, "opacity": 0.7}
         style.update(STATUS_STYLE.get(status, STATUS_STYLE["controlled"]))
         raw_towns = z.get("towns")
         if isinstance(raw_towns, (list, tuple)):

@@ -30,7 +30,7 @@ from geo.errors import InputError
 from geo.render import basemap, legend, widgets
 from geo.render.article_map import blank_map, render_page
 from geo.render.assets import copy_assets, write_atomic
-from geo.render.elements import deterministic_ids, esc, finite, safe_json
+from geo.render.elements import deterministic_ids, esc, figure_of, finite, safe_json
 from geo.render.header import header, safe_url
 from geo.render.places import UNCONTROLLED, actor_color, actor_label
 from geo.vocab import AREA_KINDS
@@ -267,13 +267,12 @@ def build_corpus_map(
         n_articles = len(data.articles)
         span = f"{data.first} to {data.last}" if data.first else None
         m.add_child(header(title, span, f"{n_articles} articles", None, index_href))
-        head = m.get_root().header  # type: ignore[attr-defined]
+        head = figure_of(m).header
         head.add_child(folium.Element(CSS), name="geo_corpus_css")
-        base = basemap.add_base_layers(m, basemap.region_box((west, south, east, north)))
+        base, osm = basemap.add_base_layers(m, basemap.region_box((west, south, east, north)))
         layer = CorpusLayer()
         m.add_child(layer)
         m.add_child(CorpusTime(layer, data))
-        osm = base.osm  # type: ignore[attr-defined]
         m.add_child(widgets.GroupedLayers([base, osm], {"Corpus": [layer]}))
         widgets.add_tools(m)
         rows = [

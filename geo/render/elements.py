@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import folium
-from branca.element import CssLink, Element, JavascriptLink, MacroElement
+from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
@@ -147,7 +147,7 @@ def deterministic_ids(prefix: str = "") -> Iterator[None]:
     def _next_id(cls: type) -> str:
         return f"{prefix}{next(counter):x}"
 
-    Element._generate_id = classmethod(_next_id)  # type: ignore[method-assign]
+    Element._generate_id = classmethod(_next_id)  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
@@ -159,6 +159,14 @@ LEAFLET_DECORATOR = (
     "https://cdn.jsdelivr.net/npm/leaflet-polylinedecorator@1.6.0/dist/leaflet.polylineDecorator.js",
 )
 FONTAWESOME = "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@7.1.0/css/"
+
+
+def figure_of(element: Element) -> Figure:
+    """The page a map element is drawn on (a folium map always sits in a ``Figure``)."""
+    root = element.get_root()
+    if not isinstance(root, Figure):
+        raise TypeError(f"{type(element).__name__} is not on a page")
+    return root
 
 
 class Runtime(JSCSSMixin, MacroElement):
@@ -182,9 +190,9 @@ class Runtime(JSCSSMixin, MacroElement):
 
         self.geo_assets = [static_asset("geo-map.js"), static_asset("geo-map.css")]
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as MacroElement's
         super().render(**kwargs)
-        figure = self.get_root()
+        figure = figure_of(self)
         js, css = self.geo_assets
         figure.header.add_child(JavascriptLink(js.relpath), name="geo_map_js")
         figure.header.add_child(CssLink(css.relpath), name="geo_map_css")

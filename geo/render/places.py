@@ -153,7 +153,12 @@ def sentence_quotes(
         sentences = Sentences(text, body_start)  # callers with many places pass one in
     for row in sorted(place.mentions, key=lambda r: r.get("start") or 0):
         start, end = row.get("start"), row.get("end")
-        if sentences is not None and isinstance(start, int) and isinstance(end, int):
+        if (
+            text is not None
+            and sentences is not None
+            and isinstance(start, int)
+            and isinstance(end, int)
+        ):
             i = bisect.bisect_right(sentences._starts, start) - 1
             if 0 <= i < len(sentences.spans) and sentences.spans[i][1] >= end:
                 s, e = sentences.spans[i]
@@ -163,9 +168,8 @@ def sentence_quotes(
         sentence = str(row.get("sentence") or "")
         mention = str(row.get("mention") or "")
         at = sentence.find(mention) if mention else -1
-        key = sentence
-        texts[key] = sentence
-        spans = by_sentence.setdefault(key, [])
+        texts[sentence] = sentence
+        spans = by_sentence.setdefault(sentence, [])
         if at >= 0 and (at, at + len(mention)) not in spans:
             spans.append((at, at + len(mention)))
     quotes = []
@@ -384,7 +388,7 @@ def place_features(
         if place.low_confidence:
             cls += " geo-low"
         word = display_name(place)
-        props = {
+        props: dict[str, Any] = {
             "name": word if word == place.name else f"{word} ({place.name})",
             "id": place.id,
             "_popup": popup_html(place, text, body_start, actors, date, sentences),
