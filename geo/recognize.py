@@ -345,11 +345,34 @@ def _leading_common(run: list[Token], common: dict[str, int]) -> int:
 _VERY_COMMON = 1500
 
 
+_Found = tuple[int, int, tuple[Entry, ...]]  # (first token, number of tokens, candidates)
+
+
 def _mentions_in_run(
     index: GazetteerIndex, text: str, run: list[Token], before: str, names: set[str]
 ) -> list[Mention]:
     """The place mentions of one run; words of the people's names it holds go into ``names``."""
-    found: list[tuple[int, int, tuple[Entry, ...]]] = []  # (first token, n tokens, entries)
+    stripped = _strip_leading(index, text, run, before, names)
+    if stripped is None:
+        return []
+    run, before = stripped
+    found = _drop_adjacent_small(_places_in(index, text, run), run, names)
+    covered = {j for s, n, _ in found for j in range(s, s + n)}
+    words = [t.lower for t in run]
+    _note_person_words(found, run, words, covered, names)
+    out = []
+    for f in found:
+        m = _mention(index, text, run, words, covered, before, f)
+        if m is not None:
+            out.append(m)
+    return out
+
+
+def _strip_leading(
+    index: GazetteerIndex, text: str, run: list[Token], before: str, names: set[str]
+) -> tuple[list[Token], str] | None:
+    """The run without the words capitalised only by position ('In the U.S.'), and the word
+    before what is left; None when nothing is left or a person's name begins the run."""
     lead = _leading_common(run, index.common_words)
     for j in range(lead):
         n, entries = _match(index, run, j, text)
@@ -357,50 +380,66 @@ def _mentions_in_run(
             # 'Gulf of Sirte', 'New York', 'Russia': the word begins a name after all.
             lead = j
             break
-    if lead:
-        before = run[lead - 1].lower
-        glued = (
-            lead < len(run)
-            and run[lead - 1].is_cap
-            and run[lead - 1].lower not in FUNCTION_WORDS
-            and _joined(text, run[lead - 1], run[lead])
-        )
-        run = run[lead:]
-        while run and not run[0].is_cap:
-            run = run[1:]
-        if not run:
-            return []
-        n, entries = _match(index, run, 0, text)
-        if glued and n == 1 and not any(e.prior >= 1e5 for e in entries):
-            # 'Mark Zuckerberg': a first name that is also a word, then a small place.
-            names.add(run[0].lower)
-            return []
+    if not lead:
+        return run, before
+    before = run[lead - 1].lower
+    glued = (
+        lead < len(run)
+        and run[lead - 1].is_cap
+        and run[lead - 1].lower not in FUNCTION_WORDS
+        and _joined(text, run[lead - 1], run[lead])
+    )
+    run = run[lead:]
+    while run and not run[0].is_cap:
+        run = run[1:]
+    if not run:
+        return None
+    n, entries = _match(index, run, 0, text)
+    if glued and n == 1 and not any(e.prior >= 1e5 for e in entries):
+        # 'Mark Zuckerberg': a first name that is also a word, then a small place.
+        names.add(run[0].lower)
+        return None
+    return run, before
+
+
+def _places_in(index: GazetteerIndex, text: str, run: list[Token]) -> list[_Found]:
+    """The longest gazetteer names of the run, from the left."""
+    found: list[_Found] = []
     i = 0
     while i < len(run):
         n, entries = _match(index, run, i, text)
         if n and entries:
             found.append((i, n, entries))
-            i += n
-        elif n:
-            i += n  # a name that is not a place ('White House')
-        else:
-            i += 1
-    if len(found) > 1:
-        # Separate places side by side with nothing between them ('Mark Zuckerberg' when both
-        # words are villages) are a person's name unless each is a big place.
-        small = [f for f in found if f[1] == 1 and not any(e.prior >= 1e5 for e in f[2])]
-        adjacent = {
-            f for a, b in zip(found, found[1:], strict=False) if a[0] + a[1] == b[0] for f in (a, b)
-        }
-        for f in small:
-            if f in adjacent:
-                names.add(run[f[0]].lower)
-        found = [f for f in found if not (f in adjacent and f in small)]
-    covered = {j for s, n, _ in found for j in range(s, s + n)}
-    words = [t.lower for t in run]
-    small = {s for s, n, es in found if n == 1 and not any(e.prior >= 1e5 for e in es)}
-    # Each part of the run between 'and'/'or' on its own: in 'Zuwara and Garabulli' an
-    # unknown second name says nothing about the first.
+        i += n or 1  # a name that is not a place ('White House') is skipped whole
+    return found
+
+
+def _is_small(f: _Found) -> bool:
+    return f[1] == 1 and not any(e.prior >= 1e5 for e in f[2])
+
+
+def _drop_adjacent_small(found: list[_Found], run: list[Token], names: set[str]) -> list[_Found]:
+    """Separate places side by side with nothing between them ('Mark Zuckerberg' when both
+    words are villages) are a person's name unless each is a big place."""
+    if len(found) < 2:
+        return found
+    adjacent = {
+        f for a, b in zip(found, found[1:], strict=False) if a[0] + a[1] == b[0] for f in (a, b)
+    }
+    person = [f for f in found if f in adjacent and _is_small(f)]
+    for f in person:
+        names.add(run[f[0]].lower)
+    return [f for f in found if f not in person]
+
+
+def _note_person_words(
+    found: list[_Found], run: list[Token], words: list[str], covered: set[int], names: set[str]
+) -> None:
+    """Capitalised words no place explains, in a part of the run with no organisation or
+    feature word, make a person's name: its words (and its small places) go into ``names``.
+    Each part between 'and'/'or' on its own: in 'Zuwara and Garabulli' an unknown second
+    name says nothing about the first."""
+    small = {s for s, n, es in found if _is_small((s, n, es))}
     lo = 0
     for hi in [j for j, w in enumerate(words) if w in SPLITTERS] + [len(run)]:
         part = range(lo, hi)
@@ -412,63 +451,94 @@ def _mentions_in_run(
             continue
         if any(j not in covered for j in caps) and not all(j in covered for j in caps):
             names.update(words[j] for j in caps if j not in covered or j in small)
-    out: list[Mention] = []
-    for s, n, entries in found:
-        span = run[s : s + n]
-        if n == 1 and _is_common_word(span[0], entries, index.common_words):
-            continue
-        # The words of this run's segment (split at 'and'/'or') that no place covers.
-        seg_lo, seg_hi = s, s + n
-        while seg_lo > 0 and words[seg_lo - 1] not in SPLITTERS:
-            seg_lo -= 1
-        while seg_hi < len(run) and words[seg_hi] not in SPLITTERS:
-            seg_hi += 1
-        others = [j for j in range(seg_lo, seg_hi) if j not in covered and run[j].is_cap]
-        # "Northern Syria", "East Yorkshire": compass words just before the place belong to it.
-        k = s
-        while k > seg_lo and words[k - 1] in COMPASS and k - 1 not in covered:
-            k -= 1
-        others = [j for j in others if not k <= j < s]
-        after = words[s + n] if s + n < len(run) else ""
-        feature = None
-        role = "literal"
-        if others:
-            of_place = s > seg_lo and words[s - 1] == "of" and s + n == seg_hi
-            if of_place and not any(w in ORG_HEADS for w in words[seg_lo:s]):
-                pass  # "President Emmanuel Macron of France", "Republic of Armenia"
-            elif words[seg_lo] in PERSON_TITLES and seg_lo < s:
-                continue  # "Prime Minister Fayez al-Sarraj": a person's name
-            elif after in PERSON_TITLES or after in STATE_HEADS:
-                pass  # "Turkish President Erdogan": the place qualifies a title
-            elif after in REGION_SUFFIXES and others == [s + n]:
-                feature = after  # "Idlib Province", "Orange County"
-            elif after in FEATURE_SUFFIXES and others == [s + n]:
-                feature = after  # "Royal Street", "Mississippi River"
-            elif _in_organisation(words, run, seg_lo, seg_hi, s, n, entries, index.common_words):
-                role = "in-name"  # "Kentucky National Guard", "Jamaica Cancer Society"
-            else:
-                continue  # part of a person's name
-        elif s == seg_lo and before in PERSON_TITLES and not any(e.prior >= _BIG for e in entries):
-            continue  # "envoy Salame"
-        m_start, m_end = run[k].start, span[-1].end
-        if feature:
-            m_end = run[s + n].end
-        demonym = all(e.flags & DEMONYM for e in entries)
-        if demonym and role == "literal":
-            role = "demonym"
-        elif all(e.id in UNIONS for e in entries):
-            role = "in-name"  # "the European Union said": an organisation of states
-        weak = all(e.flags & TRANSLIT for e in entries) or (
-            n == 1
-            and k == s
-            and not span[0].is_upper
-            and span[0].lower in index.english_words
-            and all(e.kind == "city" and e.prior < _BIG for e in entries)
-        )
-        out.append(
-            Mention(m_start, m_end, text[m_start:m_end], entries, demonym, feature, role, weak)
-        )
-    return out
+
+
+def _segment(words: list[str], s: int, n: int) -> tuple[int, int]:
+    """The bounds of the part of the run, split at 'and'/'or', that holds tokens s..s+n."""
+    lo, hi = s, s + n
+    while lo > 0 and words[lo - 1] not in SPLITTERS:
+        lo -= 1
+    while hi < len(words) and words[hi] not in SPLITTERS:
+        hi += 1
+    return lo, hi
+
+
+def _mention(
+    index: GazetteerIndex,
+    text: str,
+    run: list[Token],
+    words: list[str],
+    covered: set[int],
+    before: str,
+    f: _Found,
+) -> Mention | None:
+    """The mention of one place found in the run, or None when it is part of a person's name
+    or a common word."""
+    s, n, entries = f
+    span = run[s : s + n]
+    if n == 1 and _is_common_word(span[0], entries, index.common_words):
+        return None
+    seg_lo, seg_hi = _segment(words, s, n)
+    others = [j for j in range(seg_lo, seg_hi) if j not in covered and run[j].is_cap]
+    # "Northern Syria", "East Yorkshire": compass words just before the place belong to it.
+    k = s
+    while k > seg_lo and words[k - 1] in COMPASS and k - 1 not in covered:
+        k -= 1
+    others = [j for j in others if not k <= j < s]
+    if others:
+        kept = _role_among_others(words, run, seg_lo, seg_hi, f, others, index.common_words)
+        if kept is None:
+            return None  # part of a person's name
+        feature, role = kept
+    elif s == seg_lo and before in PERSON_TITLES and not any(e.prior >= _BIG for e in entries):
+        return None  # "envoy Salame"
+    else:
+        feature, role = None, "literal"
+    m_start, m_end = run[k].start, span[-1].end
+    if feature:
+        m_end = run[s + n].end
+    demonym = all(e.flags & DEMONYM for e in entries)
+    if demonym and role == "literal":
+        role = "demonym"
+    elif all(e.id in UNIONS for e in entries):
+        role = "in-name"  # "the European Union said": an organisation of states
+    weak = all(e.flags & TRANSLIT for e in entries) or (
+        n == 1
+        and k == s
+        and not span[0].is_upper
+        and span[0].lower in index.english_words
+        and all(e.kind == "city" and e.prior < _BIG for e in entries)
+    )
+    return Mention(m_start, m_end, text[m_start:m_end], entries, demonym, feature, role, weak)
+
+
+def _role_among_others(
+    words: list[str],
+    run: list[Token],
+    seg_lo: int,
+    seg_hi: int,
+    f: _Found,
+    others: list[int],
+    common: dict[str, int],
+) -> tuple[str | None, str] | None:
+    """(feature, role) of a place written with other capitalised words, or None when those
+    words make it part of a person's name."""
+    s, n, entries = f
+    after = words[s + n] if s + n < len(run) else ""
+    of_place = s > seg_lo and words[s - 1] == "of" and s + n == seg_hi
+    if of_place and not any(w in ORG_HEADS for w in words[seg_lo:s]):
+        return None, "literal"  # "President Emmanuel Macron of France", "Republic of Armenia"
+    if words[seg_lo] in PERSON_TITLES and seg_lo < s:
+        return None  # "Prime Minister Fayez al-Sarraj": a person's name
+    if after in PERSON_TITLES or after in STATE_HEADS:
+        return None, "literal"  # "Turkish President Erdogan": the place qualifies a title
+    if after in REGION_SUFFIXES and others == [s + n]:
+        return after, "literal"  # "Idlib Province", "Orange County"
+    if after in FEATURE_SUFFIXES and others == [s + n]:
+        return after, "literal"  # "Royal Street", "Mississippi River"
+    if _in_organisation(words, run, seg_lo, seg_hi, s, n, entries, common):
+        return None, "in-name"  # "Kentucky National Guard", "Jamaica Cancer Society"
+    return None
 
 
 def _in_organisation(

@@ -373,9 +373,9 @@ def _add_cities_and_regions(
         cc, name, alias, kind = (
             (row.get(k) or "").strip() for k in ("country", "name", "alias", "kind")
         )
-        idx = rows.by_id.get(f"admin1:{cc}.{_slug(name)}")
-        if idx is not None and alias:
-            rows.name(idx, alias, DEMONYM if kind in _DEMONYM_KINDS else ALTERNATE)
+        region = rows.by_id.get(f"admin1:{cc}.{_slug(name)}")
+        if region is not None and alias:
+            rows.name(region, alias, DEMONYM if kind in _DEMONYM_KINDS else ALTERNATE)
 
 
 _AIRPORT_WORDS = frozenset(
