@@ -277,6 +277,7 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
             limit=args.limit,
             progress=_progress(args),
             on_failure=failure,
+            claims_out=args.claims,
         )
     if report.interrupted:
         print(
@@ -295,6 +296,8 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
             f"{report.rows} mentions -> {shown}",
             file=sys.stderr,
         )
+        if args.out != STDIO or args.claims:
+            print(f"geo corpus: {report.claims} claims -> {report.claims_out}", file=sys.stderr)
     return 0 if report.ok else 2
 
 
@@ -649,6 +652,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--batch-size", type=int, default=None, help="articles per task")
     p.add_argument("--limit", type=int, default=None, help="geoparse at most N new articles")
+    p.add_argument(
+        "--claims",
+        default=None,
+        metavar="CLAIMS.parquet",
+        help="GeoParquet of the articles' claims (default: beside OUT, NAME.claims.parquet)",
+    )
 
     p = command(
         "corpus-map",

@@ -19,6 +19,8 @@ recognise → resolve → control pipeline as ``geo places`` over many articles 
   flight are retried one at a time, and only one that kills its worker again fails.
 - Rows: one per place mention, with the article's id, date and title, the mention and its
   offsets, the resolved place and the control of the ground at the article's date.
+- Claims (``claims_table``): the events each article asserts (``geo.claims``), stored in the
+  same parts and combined into a second GeoParquet beside the places.
 
 Control (``lookup``) is the theatre join's answer (``geo.join.control_many``), looked up for a
 whole batch at once in an STRtree over each recorded date's cells and memoised: the full join

@@ -39,6 +39,7 @@ def pipeline_version() -> str:
     from geo import __version__
 
     digest = hashlib.sha256(__version__.encode() + b"\0")
+    digest.update(b"parts with claims\0")  # parts from before the claims table are redone
     try:
         st = settings.gazetteer_path().stat()
         digest.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
@@ -82,6 +83,11 @@ def _manifest_path(part: Path) -> Path:
     return part.with_suffix(MANIFEST_SUFFIX)
 
 
+def _claims_part(part: Path) -> Path:
+    """The claims of a part's articles, beside it (``claims-X.parquet`` for ``part-X``)."""
+    return part.with_name("claims-" + part.name.removeprefix("part-"))
+
+
 def write_part(folder: Path, results: Sequence[Result], version: str) -> Path | None:
     """One finished batch as a Parquet file and its record (checksum, rows, keys), atomically.
 
@@ -113,8 +119,40 @@ def write_part(folder: Path, results: Sequence[Result], version: str) -> Path | 
         sha, size = file_fingerprint(tmp)
     record = {"version": version, "keys": keys, "rows": table.num_rows, "bytes": size}
     record["sha256"] = sha
+    record["claims"] = _write_claims(_claims_part(part), results)
     write_atomic(_manifest_path(part), json.dumps(record).encode(), skip_unchanged=False)
     return part
+
+
+def _write_claims(path: Path, results: Sequence[Result]) -> dict:
+    """The batch's claims as their own Parquet file; what the part's record keeps of it."""
+    import pyarrow.parquet as pq
+
+    from geo.corpus.claims_table import claims_of_results
+
+    table = claims_of_results(results)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
+        sha, size = file_fingerprint(tmp)
+    return {"rows": table.num_rows, "bytes": size, "sha256": sha}
+
+
+def _verify_file(path: Path, record: dict) -> None:
+    """DamagedPart unless the file's bytes and row count are those recorded."""
+    import pyarrow.parquet as pq
+
+    try:
+        sha, size = file_fingerprint(path)
+    except OSError as exc:
+        raise DamagedPart(f"cannot read ({exc.strerror or exc})") from None
+    if size != record.get("bytes") or sha != record.get("sha256"):
+        raise DamagedPart(f"checksum mismatch ({size} bytes, {record.get('bytes')} recorded)")
+    try:
+        rows = pq.ParquetFile(path).metadata.num_rows
+    except Exception as exc:  # noqa: BLE001 - any reader error means the same: not usable
+        raise DamagedPart(f"not readable as Parquet ({type(exc).__name__})") from None
+    if rows != record.get("rows"):
+        raise DamagedPart(f"{rows} rows, {record.get('rows')} recorded")
 
 
 def _record(part: Path) -> dict:
@@ -131,28 +169,24 @@ def _record(part: Path) -> dict:
 
 
 def verify_part(part: Path, record: dict | None = None) -> dict:
-    """The part's record once its bytes and row count match it; DamagedPart otherwise."""
-    import pyarrow.parquet as pq
-
+    """The part's record once its bytes and row count, and its claims file's, match it;
+    DamagedPart otherwise."""
     record = _record(part) if record is None else record
+    _verify_file(part, record)
+    claims = record.get("claims")
+    if not isinstance(claims, dict):
+        raise DamagedPart("no claims record")
     try:
-        sha, size = file_fingerprint(part)
-    except OSError as exc:
-        raise DamagedPart(f"cannot read ({exc.strerror or exc})") from None
-    if size != record.get("bytes") or sha != record.get("sha256"):
-        raise DamagedPart(f"checksum mismatch ({size} bytes, {record.get('bytes')} recorded)")
-    try:
-        rows = pq.ParquetFile(part).metadata.num_rows
-    except Exception as exc:  # noqa: BLE001 - any reader error means the same: not usable
-        raise DamagedPart(f"not readable as Parquet ({type(exc).__name__})") from None
-    if rows != record.get("rows"):
-        raise DamagedPart(f"{rows} rows, {record.get('rows')} recorded")
+        _verify_file(_claims_part(part), claims)
+    except DamagedPart as exc:
+        raise DamagedPart(f"claims: {exc}") from None
     return record
 
 
 def drop_part(part: Path) -> None:
     """Delete a part and its record (its articles are then redone)."""
     part.unlink(missing_ok=True)
+    _claims_part(part).unlink(missing_ok=True)
     _manifest_path(part).unlink(missing_ok=True)
 
 
@@ -173,7 +207,10 @@ def prune_parts(folder: Path, version: str) -> int:
     for record in folder.glob(f"part-*{MANIFEST_SUFFIX}"):
         if not record.with_suffix(".parquet").exists():
             record.unlink(missing_ok=True)
-    for tmp in folder.glob(".part-*.tmp"):
+    for claims in folder.glob("claims-*.parquet"):
+        if not claims.with_name("part-" + claims.name.removeprefix("claims-")).exists():
+            claims.unlink(missing_ok=True)
+    for tmp in [*folder.glob(".part-*.tmp"), *folder.glob(".claims-*.tmp")]:
         pid = tmp.name.rsplit(".", 2)[-2]
         if pid.isdigit() and not _alive(int(pid)):
             tmp.unlink(missing_ok=True)
@@ -231,6 +268,23 @@ def read_part(part: Path | None):
     try:
         verify_part(part)
         return pq.read_table(part, schema=_part_schema())
+    except DamagedPart as exc:
+        drop_part(part)
+        raise InputError(f"{part}: damaged part ({exc}); rerun to redo its articles") from None
+
+
+def read_claims_part(part: Path | None):
+    """A verified part's claims as an Arrow table (``None``: an empty table); a damaged part
+    is deleted and is one InputError naming it, as in ``read_part``."""
+    import pyarrow.parquet as pq
+
+    from geo.corpus.claims_table import claims_schema
+
+    if part is None:
+        return claims_schema().empty_table()
+    try:
+        verify_part(part)
+        return pq.read_table(_claims_part(part), schema=claims_schema())
     except DamagedPart as exc:
         drop_part(part)
         raise InputError(f"{part}: damaged part ({exc}); rerun to redo its articles") from None

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.corpus.claims_table import claims_path, combine_claims
 from geo.corpus.geoparquet import combine
 from geo.corpus.inputs import CorpusItem, read_corpus
 from geo.corpus.parts import done_parts, parts_dir, pipeline_version, prune_parts, write_part
@@ -26,6 +27,8 @@ class CorpusReport:
     done: int = 0
     skipped: int = 0
     rows: int = 0
+    claims: int = 0  # rows of the claims table
+    claims_out: Path | None = None
     seconds: float = 0.0
     failed: list[tuple[str, str]] = field(default_factory=list)
     interrupted: bool = False
@@ -46,6 +49,7 @@ def geoparse_corpus(
     limit: int | None = None,
     progress: bool = True,
     on_failure: Callable[[str, str], None] | None = None,
+    claims_out: str | Path | None = None,
 ) -> CorpusReport:
     """Geoparse every article under ``inputs`` into the GeoParquet file ``out``.
 
@@ -67,6 +71,8 @@ def geoparse_corpus(
         Show a progress bar on stderr.
     on_failure
         Called with (source, reason) for each bad article as soon as it is known.
+    claims_out
+        The claims GeoParquet (default: beside ``out``, ``<name>.claims.parquet``).
 
     Returns
     -------
@@ -83,6 +89,7 @@ def geoparse_corpus(
     workers = workers or os.cpu_count() or 1
     items, failed = read_corpus(inputs)
     report = CorpusReport(out=out, total=len(items) + len(failed))
+    report.claims_out = Path(claims_out) if claims_out is not None else claims_path(out)
     notify = on_failure or (lambda source, reason: None)
     for source, reason in failed:
         report.failed.append((source, reason))
@@ -128,6 +135,7 @@ def geoparse_corpus(
         try:
             prune_parts(folder, version)
             report.rows = combine(items, done, out)
+            report.claims = combine_claims(items, done, report.claims_out)
         except OSError as exc:
             raise InputError(f"{out}: cannot write ({exc.strerror or exc})") from None
     report.seconds = time.perf_counter() - started

@@ -23,6 +23,7 @@ ROW_COLUMNS = (
     "mention", "start", "end", "place_id", "name", "kind", "country", "score", "lon", "lat",
     "control", "control_status", "control_as_of",
 )  # fmt: skip
+CLAIM_PREFIX = "claim."  # columns of the article's claims (geo.claims.FIELDS), one per claim
 _FROM_RECORD = {"place_id": "id"}  # row column -> place record key, where they differ
 
 
@@ -50,13 +51,16 @@ def _worker_init() -> None:
 
 
 def _article_rows(text: str, source: str, date: str | None) -> dict[str, list]:
-    """One article's rows as columns, its places taken a context window at a time."""
+    """One article's rows as columns, its places taken a context window at a time; its claims
+    (``geo.claims``, read window by window as ``geo places`` does) as ``CLAIM_PREFIX`` columns."""
     from geo.articles import article_from_text
+    from geo.claims import FIELDS, claims_for
     from geo.places import iter_place_batches
 
     article = article_from_text(text, source)
     date = date or article.date
     columns: dict[str, list] = {name: [] for name in ROW_COLUMNS}
+    columns.update({CLAIM_PREFIX + name: [] for name in FIELDS})
     record_columns = [(c, _FROM_RECORD.get(c, c)) for c in ROW_COLUMNS[:10]]
     for places in iter_place_batches(article):
         for column, key in record_columns:
@@ -65,6 +69,9 @@ def _article_rows(text: str, source: str, date: str | None) -> dict[str, list]:
             columns["control"].append(actor)
             columns["control_status"].append(status)
             columns["control_as_of"].append(day)
+        for claim in claims_for(article.text, places, date, article.body_start):
+            for name in FIELDS:
+                columns[CLAIM_PREFIX + name].append(claim[name])
     return columns
 
 

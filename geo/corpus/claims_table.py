@@ -1,0 +1,116 @@
+"""The claims of a corpus run: a second GeoParquet table beside the places, one row per claim.
+
+Each claim (``geo.claims``: kind, actor, place, date, the sentence...) is read by the worker
+with the article's places, stored in the same part as them (its own Parquet file, checked
+against the part's record like the places), and combined at the end like the places are, so a
+resumed run gives the same claims as one run. ``date`` is the claim's date; ``article_date``
+the article's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from geo._io import atomic_path
+from geo.corpus.inputs import CorpusItem
+
+CLAIMS_SUFFIX = ".claims.parquet"
+# Arrow types of a claim's fields (geo.claims.FIELDS), in that order.
+CLAIM_TYPES = {
+    "kind": "string", "actor": "string", "actor_text": "string", "target": "string",
+    "target_text": "string", "mention": "string", "start": "int64", "end": "int64",
+    "place_relation": "string", "lat": "float64", "lon": "float64", "place_id": "string",
+    "date": "string", "date_text": "string", "date_precision": "string", "sentence": "string",
+    "sentence_start": "int64", "confidence": "float64", "negated": "bool", "hedged": "bool",
+    "theatre_check": "string",
+}  # fmt: skip
+_META = ("article_id", "article_key", "source", "article_date", "title", "url")
+# Columns of the combined table, in order; geometry and bbox are added last.
+CLAIM_COLUMNS = _META + tuple(k for k in CLAIM_TYPES if k not in ("lat", "lon"))
+
+
+def claims_path(out: str | Path) -> Path:
+    """The claims table beside the places file: ``news.parquet`` -> ``news.claims.parquet``."""
+    out = Path(out)
+    stem = out.name[: -len(out.suffix)] if out.suffix else out.name
+    return out.with_name(stem + CLAIMS_SUFFIX)
+
+
+def claims_schema():
+    """A part's claims: the article's key and each claim's fields."""
+    import pyarrow as pa
+
+    fields = [("article_key", pa.string())]
+    fields += [(name, pa.type_for_alias(t)) for name, t in CLAIM_TYPES.items()]
+    return pa.schema(fields)
+
+
+def claims_of_results(results: Sequence) -> Any:
+    """One batch's claims (``claim.*`` columns of each article's rows) as an Arrow table."""
+    import pyarrow as pa
+
+    from geo.corpus.worker import CLAIM_PREFIX
+
+    columns: dict[str, list] = {name: [] for name in claims_schema().names}
+    for key, rows, _ in results:
+        if not rows:
+            continue
+        count = len(rows.get(CLAIM_PREFIX + "kind", []))
+        columns["article_key"].extend([key] * count)
+        for name in CLAIM_TYPES:
+            columns[name].extend(rows.get(CLAIM_PREFIX + name, []))
+    return pa.table(columns, schema=claims_schema())
+
+
+def combine_claims(items: Sequence[CorpusItem], done: dict[str, Path], out: Path) -> int:
+    """Write the claims GeoParquet of ``items`` from their verified parts (atomic); the row
+    count. Rows are in article, then text order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from geo.corpus.geoparquet import ROW_GROUP_ROWS, _bbox, _dates, _geo_metadata, _wkb_points
+    from geo.corpus.parts import read_claims_part
+
+    by_part: dict[Path, set[str]] = {}
+    for item in items:
+        if item.key in done:
+            by_part.setdefault(done[item.key], set()).add(item.key)
+    tables = []
+    for part, keys in sorted(by_part.items()):
+        table = read_claims_part(part)
+        mask = pc.is_in(table["article_key"], value_set=pa.array(sorted(keys), pa.string()))
+        tables.append(table.filter(mask))
+    rows = pa.concat_tables(tables) if tables else read_claims_part(None)
+    at = pc.index_in(rows["article_key"], value_set=pa.array([i.key for i in items], pa.string()))
+    meta = {
+        "article_id": [i.id for i in items],
+        "source": [i.source for i in items],
+        "article_date": [i.date for i in items],
+        "title": [i.title for i in items],
+        "url": [i.url for i in items],
+    }
+    columns = {
+        name: pa.array(meta[name], pa.string()).take(at) if name in meta else rows[name]
+        for name in CLAIM_COLUMNS
+    }
+    for name in ("date", "article_date"):
+        columns[name] = _dates(columns[name])
+    table = pa.table(columns)
+    order = pc.sort_indices(
+        table,
+        sort_keys=[
+            (c, "ascending") for c in ("article_id", "article_key", "sentence_start", "start")
+        ],
+    )
+    table = table.take(order)
+    lon, lat = rows["lon"].take(order), rows["lat"].take(order)
+    table = table.append_column("geometry", _wkb_points(lon, lat))
+    table = table.append_column("bbox", _bbox(lon, lat))
+    table = table.replace_schema_metadata({b"geo": _geo_metadata(lon, lat)})
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(out) as tmp:
+        pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
+    return table.num_rows
