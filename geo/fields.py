@@ -101,6 +101,14 @@ def route_surfaces(theatre: Theatre) -> list:
 
 def route_roles(theatre: Theatre, place: Point) -> list[dict]:
     """Routes within NEAR_KM of a place, with the role of the nearest waypoint (else transit)."""
+    return [{"route": r, "role": role} for r, role in _route_roles_at(theatre, place.x, place.y)]
+
+
+@lru_cache(maxsize=8192)
+def _route_roles_at(theatre: Theatre, x: float, y: float) -> tuple[tuple[str, str], ...]:
+    """``route_roles`` at (x, y), once per process: articles name the same towns again and
+    again, and each new point costs a projection."""
+    place = Point(x, y)
     route_ids, surfaces, wp_route, wp_role, wp_geom = _route_index(theatre)
     with_line = [i for i, g in enumerate(surfaces) if g is not None]
     dists = _near(place, wp_geom + [surfaces[i] for i in with_line])
@@ -110,22 +118,31 @@ def route_roles(theatre: Theatre, place: Point) -> list[dict]:
         near = [(d, role) for d, r, role in zip(wp_km, wp_route, wp_role, strict=True) if r == rid]
         near = [x for x in near if x[0] <= NEAR_KM]
         if near:
-            out.append({"route": rid, "role": min(near)[1]})
+            out.append((rid, min(near)[1]))
         elif line_km.get(n, float("inf")) <= NEAR_KM:
-            out.append({"route": rid, "role": "transit"})
-    return out
+            out.append((rid, "transit"))
+    return tuple(out)
 
 
 def events_near(theatre: Theatre, place: Point, date: str | dt.date | None) -> list[str]:
     """Ids of the theatre's events within NEAR_KM of a place, on or before ``date``."""
     ev = theatre.events
-    day = to_date(date)
-    if day is not None:
-        ev = ev[ev["date"] <= day]
     if ev.empty:
         return []
-    dists = _near(place, ev.geometry)
-    return [eid for eid, d in zip(ev["id"], dists, strict=True) if d <= NEAR_KM]
+    day = to_date(date)
+    km = _event_km(theatre, place.x, place.y)
+    days = ev["date"]
+    return [
+        eid
+        for eid, d, when in zip(ev["id"], km, days, strict=True)
+        if d <= NEAR_KM and (day is None or when <= day)
+    ]
+
+
+@lru_cache(maxsize=8192)
+def _event_km(theatre: Theatre, x: float, y: float) -> tuple[float, ...]:
+    """Distances in km from (x, y) to every event of the theatre, once per process."""
+    return tuple(_near(Point(x, y), theatre.events.geometry))
 
 
 EVENT_COLUMNS = [

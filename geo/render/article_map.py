@@ -16,7 +16,14 @@ import folium
 
 from geo.render import basemap, claims, framing, labels, legend, places, story, widgets
 from geo.render.assets import Asset, check_offline, localize
-from geo.render.elements import RawScript, Runtime, deterministic_ids, esc, figure_of
+from geo.render.elements import (
+    RawScript,
+    Runtime,
+    deterministic_ids,
+    esc,
+    figure_of,
+    rendered_as_text,
+)
 from geo.render.header import header
 from geo.render.palette import assign
 
@@ -230,7 +237,8 @@ def places_legend(found: list[places.Place], actors: Mapping[str, Mapping[str, A
 def render_page(m: folium.Map, name: str = "map") -> tuple[str, list[Asset]]:
     """The map as offline HTML and the assets it links to (relative ``assets/...`` paths)."""
     assets = localize(m)
-    page = m.get_root().render()
+    with rendered_as_text():
+        page = m.get_root().render()
     check_offline(page, name)
     return page, assets
 

@@ -8,6 +8,7 @@ levels in use can show and rounded to a precision that matches.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import folium
 import shapely
@@ -32,20 +33,26 @@ NE_ATTRIBUTION = "Natural Earth (public domain)"
 _DETAIL = (0.02, 3)
 _WORLD = (0.12, 2)
 _MINIMAP = (0.5, 1)
+# Degrees the detail box snaps to: articles about the same area share one basemap asset (one
+# file in the output folder, computed once per process), instead of one per article.
+REGION_GRID = 10
 
 
 def region_box(
-    bounds: tuple[float, float, float, float], pad: float = 8.0
+    bounds: tuple[float, float, float, float], pad: float = 8.0, grid: int = REGION_GRID
 ) -> tuple[int, int, int, int]:
     """The (west, south, east, north) box drawn in detail: the places' bounds plus a margin.
 
-    Rounded outward to whole degrees so articles about the same area share one cached basemap.
+    Rounded outward to multiples of ``grid`` degrees so articles about the same area share one
+    cached basemap.
     """
     import math
 
     west, south, east, north = bounds
-    west, east = max(-180, math.floor(west - pad)), min(180, math.ceil(east + pad))
-    south, north = max(-85, math.floor(south - pad)), min(85, math.ceil(north + pad))
+    west = max(-180, grid * math.floor((west - pad) / grid))
+    east = min(180, grid * math.ceil((east + pad) / grid))
+    south = max(-85, grid * math.floor((south - pad) / grid))
+    north = min(85, grid * math.ceil((north + pad) / grid))
     return (int(west), int(south), int(east), int(north))
 
 
@@ -126,6 +133,16 @@ def minimap_features() -> tuple[dict, ...]:
     return (feature,) if feature else ()
 
 
+@lru_cache(maxsize=16)
+def basemap_asset(region: tuple[int, ...]) -> tuple[str, Any]:
+    """(key, script asset) of a region's basemap: one per region, shared by every article whose
+    places fall in it, serialised and hashed once per process."""
+    from geo.render.theatre_layers import shared_asset
+
+    key = "basemap-" + "_".join(str(v) for v in region)
+    return key, shared_asset(key, {"land": list(basemap_features(region))}, package=key)
+
+
 def add_base_layers(
     m: folium.Map, region: tuple[int, ...]
 ) -> tuple[FeatureLayer, folium.TileLayer]:
@@ -138,11 +155,9 @@ def add_base_layers(
             credit=NE_ATTRIBUTION,
         )
     )
-    from geo.render.theatre_layers import SharedScript, shared_asset
+    from geo.render.theatre_layers import SharedScript
 
-    # One script per region, shared by every article whose places fall in it.
-    key = "basemap-" + "_".join(str(v) for v in region)
-    asset = shared_asset(key, {"land": list(basemap_features(region))}, package=key)
+    key, asset = basemap_asset(region)
     m.add_child(SharedScript(asset))
     basemap = FeatureLayer(
         [],

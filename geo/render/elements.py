@@ -12,6 +12,7 @@ markup from raw values, so the layers here use :class:`FeatureLayer` instead.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import itertools
 import json
@@ -154,6 +155,45 @@ def deterministic_ids(prefix: str = "") -> Iterator[None]:
         Element._generate_id = original  # type: ignore[method-assign]
 
 
+_NEWLINES = re.compile(r"\r\n|\r|\n")
+_JINJA_TAG = re.compile(r"\{[{%#]")
+
+
+class _RenderedText(Element):
+    """Markup a macro already rendered, kept as text: branca wraps each rendered macro in an
+    ``Element`` whose text it compiles as a Jinja template again (about half of a page's render
+    time). Plain text renders exactly as Jinja would render it: newlines normalised, one
+    trailing newline dropped."""
+
+    def __init__(self, template: str | None = None, template_name: str | None = None) -> None:
+        super().__init__()
+        lines = _NEWLINES.split(template or "")
+        if lines[-1] == "":
+            del lines[-1]
+        self._text = "\n".join(lines)
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+def _rendered_element(template: str | None = None, template_name: str | None = None) -> Element:
+    if template is None or template_name is not None or _JINJA_TAG.search(template):
+        return Element(template, template_name)  # a real template: Jinja renders it
+    return _RenderedText(template)
+
+
+@contextlib.contextmanager
+def rendered_as_text() -> Iterator[None]:
+    """While a page renders, keep each macro's output as text instead of recompiling it."""
+    import branca.element as branca_element
+
+    branca_element.Element = _rendered_element  # type: ignore[misc,assignment]
+    try:
+        yield
+    finally:
+        branca_element.Element = Element  # type: ignore[misc]
+
+
 LEAFLET_DECORATOR = (
     "polyline_decorator",
     "https://cdn.jsdelivr.net/npm/leaflet-polylinedecorator@1.6.0/dist/leaflet.polylineDecorator.js",
@@ -283,13 +323,20 @@ def _collect(coords: Any, lats: list[float], lons: list[float]) -> None:
         _collect(c, lats, lons)
 
 
+@functools.lru_cache(maxsize=512)
+def macro_template(macro: str, body: str) -> Template:
+    """A compiled one-macro template, once per source: compiling is most of what building an
+    element costs, and a map builds the same few again and again."""
+    return Template(f"{{% macro {macro}(this, kwargs) %}}{body}{{% endmacro %}}")
+
+
 class RawScript(MacroElement):
     """A script block for the map, from a template string plus JSON-safe values only."""
 
     def __init__(self, template: str, **values: Any) -> None:
         super().__init__()
         self._name = "Script"
-        self._template = Template("{% macro script(this, kwargs) %}" + template + "{% endmacro %}")
+        self._template = macro_template("script", template)
         for key, value in values.items():
             setattr(self, key, safe_json(value))
 
@@ -301,7 +348,7 @@ class HeaderHtml(MacroElement):
         super().__init__()
         self._name = "HeaderHtml"
         self.markup = markup
-        self._template = Template("{% macro header(this, kwargs) %}{{ this.markup }}{% endmacro %}")
+        self._template = macro_template("header", "{{ this.markup }}")
 
 
 class BodyHtml(MacroElement):
@@ -311,4 +358,4 @@ class BodyHtml(MacroElement):
         super().__init__()
         self._name = "BodyHtml"
         self.markup = markup
-        self._template = Template("{% macro html(this, kwargs) %}{{ this.markup }}{% endmacro %}")
+        self._template = macro_template("html", "{{ this.markup }}")
