@@ -168,6 +168,16 @@ def test_review_csv_lists_low_confidence_with_runners_up_and_defuses_formulas():
     assert [r["rank"] for r in review] == ["0", "1"]
     assert review[0]["name"] == "'=HYPERLINK(1)"
     assert review[1]["candidate_id"] == "g:3"
+    assert review[0]["reason"] == ""  # these rows carry no reason from the resolver
+
+
+def test_review_csv_says_why_each_place_is_listed():
+    rows = _rows()
+    for r in rows:
+        r["review"] = "low-score: 0.31, against 0.29 for Springfield (US)"
+    found = places.group_places(rows)
+    review = list(csv.DictReader(io.StringIO(tables.review_csv(found))))
+    assert review and all(r["reason"].startswith("low-score:") for r in review)
     data = json.loads(tables.places_geojson(found))
     assert len(data["features"]) == 3
     assert data["features"][0]["properties"]["mentions"] == 3

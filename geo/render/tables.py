@@ -36,6 +36,7 @@ REVIEW_COLUMNS = [
     "country",
     "kind",
     "score",
+    "reason",
     "mentions",
     "rank",
     "candidate_id",
@@ -117,6 +118,8 @@ def review_csv(places: Sequence[Place], extra: Sequence[Mapping[str, Any]] = ())
             "country": p.country,
             "kind": p.kind,
             "score": round(p.score, 4),
+            # Why the resolver sent it to review (geo.resolve), from its first mention saying so.
+            "reason": next((m["review"] for m in p.mentions if m.get("review")), ""),
             "mentions": len(p.mentions),
             "sentence": p.mentions[0].get("sentence", "") if p.mentions else "",
         }
