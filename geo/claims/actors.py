@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -100,16 +101,12 @@ def _is_verb(toks: list[Token], i: int) -> bool:
     return nxt is not None and (nxt.lower in OBJECT_STARTS or nxt.text[:1].isdigit())
 
 
-def phrase_before(
-    toks: list[Token], index: int, blocked: list[tuple[int, int]], first_of_sentence: int
-) -> tuple[int, int] | None:
-    """The actor phrase ending before ``toks[index]``: (token start index, token end index),
-    ``SHARED`` when the verb shares the previous verb's subject, or None."""
+def _phrase_end(
+    toks: list[Token], index: int, in_blocked: Callable[[Token], bool]
+) -> int | tuple[int, int]:
+    """The last token of the actor phrase before ``toks[index]`` (past auxiliaries, a place
+    in the way, an apposition), or ``SHARED`` after "and", "but", "then"."""
     i = index - 1
-
-    def in_blocked(t: Token) -> bool:
-        return any(s <= t.start < e for s, e in blocked)
-
     while i >= 0 and (toks[i].lower in _SKIP_BACK or in_blocked(toks[i])):
         i -= 1
     if i >= 0 and toks[i].lower in {"on", "in", "at"} and i + 1 < index and in_blocked(toks[i + 1]):
@@ -125,16 +122,37 @@ def phrase_before(
             k -= 1
         if k > 0 and toks[k].text == "," and i - k <= 12:
             i = k - 1
+    return i
+
+
+def _ends_phrase_before(toks: list[Token], i: int) -> bool:
+    """Whether ``toks[i]`` is a boundary reading back: a preposition or conjunction (but not
+    "loyal to", "Turkish-backed by"), a speech verb, a verb."""
+    t = toks[i]
+    if t.lower in PHRASE_BOUNDARY and t.lower not in PHRASE_INNER:
+        loyal = t.lower == "to" and i > 0 and toks[i - 1].lower in _LOYAL
+        backed = t.lower == "by" and i > 0 and toks[i - 1].lower.endswith("backed")
+        if not (loyal or backed):
+            return True
+    return t.lower in SPEECH_VERBS or _is_verb(toks, i)
+
+
+def phrase_before(
+    toks: list[Token], index: int, blocked: list[tuple[int, int]], first_of_sentence: int
+) -> tuple[int, int] | None:
+    """The actor phrase ending before ``toks[index]``: (token start index, token end index),
+    ``SHARED`` when the verb shares the previous verb's subject, or None."""
+
+    def in_blocked(t: Token) -> bool:
+        return any(s <= t.start < e for s, e in blocked)
+
+    i = _phrase_end(toks, index, in_blocked)
+    if isinstance(i, tuple):
+        return i
     end = i + 1
     while i >= 0 and end - i <= 10:
         t = toks[i]
-        if t.text in _CLOSING or in_blocked(t):
-            break
-        if t.lower in PHRASE_BOUNDARY and t.lower not in PHRASE_INNER:
-            if not (t.lower == "to" and i > 0 and toks[i - 1].lower in _LOYAL):
-                if not (t.lower == "by" and i > 0 and toks[i - 1].lower.endswith("backed")):
-                    break
-        if t.lower in SPEECH_VERBS or _is_verb(toks, i):
+        if t.text in _CLOSING or in_blocked(t) or _ends_phrase_before(toks, i):
             break
         i -= 1
     words = _trim(toks[i + 1 : end])

@@ -13,6 +13,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from geo.claims import dates as claim_dates
@@ -110,9 +111,9 @@ def _clause(text: str, s_start: int, s_end: int, at: int, others: list[int]) -> 
     for m in _CLAUSE_BREAK.finditer(text, s_start, at):
         left = m.end()
     right = s_end
-    m = _CLAUSE_BREAK.search(text, at, s_end)
-    if m:
-        right = m.start()
+    brk = _CLAUSE_BREAK.search(text, at, s_end)
+    if brk:
+        right = brk.start()
     later = [o for o in others if o > at]
     if later:
         right = min(right, min(later))
@@ -213,7 +214,7 @@ def _pick_place(
             finer = [
                 p
                 for p in after[1:]
-                if _SPECIFIC.get(p.get("kind"), 3) > _SPECIFIC.get(first.get("kind"), 3)
+                if _SPECIFIC.get(str(p.get("kind")), 3) > _SPECIFIC.get(str(first.get("kind")), 3)
                 and (
                     _AT.search(text, max(first["end"], p["start"] - 12), p["start"])
                     or re.fullmatch(r"['’]s\s+", text[first["end"] : p["start"]])
@@ -406,6 +407,93 @@ def _region(text: str, body_start: int, first: int, last: int) -> tuple[int, int
     return lo, hi
 
 
+Span = tuple[int, int] | None
+Reading = tuple[re.Match, str, int, int, Span, Span]
+Actor = tuple[str | None, str | None]  # (theatre actor id, the phrase as written)
+
+
+def _readings(
+    text: str,
+    toks: list[Token],
+    found: list[re.Match],
+    sent: tuple[int, int],
+    date_spans: list[tuple[int, int]],
+    places: list[dict],
+) -> list[Reading]:
+    """The event words of a sentence that can assert an event, each with its parties:
+    (match, kind, first token, end token, actor span, target span)."""
+    readings: list[Reading] = []
+    for m in found:
+        kind = m.lastgroup or ""
+        if kind == "clash" and _IDIOM.match(text, m.start()):
+            continue
+        if any(s <= m.start() < e for s, e in date_spans):
+            continue  # "March" the month, "May" read as a verb, inside a date
+        if _REFERENCE.search(text, max(sent[0], m.start() - 20), m.start()):
+            continue  # "before the sinking": an event already told, not a new one
+        if kind == "capture" and _TAKEN_THINGS.match(text, m.end()):
+            continue
+        ti = _token_at(toks, m.start())
+        te = _token_at(toks, m.end() - 1) + 1
+        actor_span, target_span = _parties(toks, ti, te, kind, date_spans, sent[0], m.group())
+        readings.append((m, kind, ti, te, _not_a_place(toks, actor_span, places), target_span))
+    return readings
+
+
+def _actor_of(
+    text: str,
+    toks: list[Token],
+    span: tuple[int, int] | None,
+    date_spans: list[tuple[int, int]],
+    aliases: dict[str, str],
+    shared: Actor,
+    last: Actor,
+) -> Actor:
+    """The claim's actor: the phrase's theatre id; the previous verb's subject when shared;
+    for "it"/"they" the speaker ("X said it had"), else the last actor named."""
+    if span == SHARED:
+        return shared
+    actor_text = _text_of(text, toks, span)
+    if span is not None and actor_text and actor_text.lower() in PRONOUNS:
+        speaker = speaker_of(toks, span[0], date_spans)
+        if speaker is None:
+            return last
+        actor_text = _text_of(text, toks, speaker)
+        return resolve_actor(actor_text, aliases), actor_text
+    actor = resolve_actor(actor_text, aliases)
+    if actor is None and span and toks[span[0]].lower in ("its", "their"):
+        # "HTS said its fighters ...": the fighters are the speaker's.
+        speaker = speaker_of(toks, span[0], date_spans)
+        actor = resolve_actor(_text_of(text, toks, speaker), aliases)
+    return actor, actor_text
+
+
+def _target_of(
+    toks: list[Token], span: tuple[int, int] | None, places: list[dict]
+) -> tuple[int, int] | None:
+    """The target span, unless it is a place ("on the port of Odesa"), not a party."""
+    if span and any(toks[span[0]].start <= p["start"] < toks[span[1] - 1].end for p in places):
+        return None
+    return span
+
+
+@dataclass
+class _Sentence:
+    """What the claims of one sentence share while it is read."""
+
+    text: str
+    sent: tuple[int, int]
+    toks: list[Token]
+    date_exprs: list
+    date_spans: list[tuple[int, int]]
+    day: dt.date | None
+    out: list[dict] = field(default_factory=list)
+    seen: set[tuple[str, int]] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+    dated: list[tuple[int, dt.date]] = field(default_factory=list)
+    actor: Actor = (None, None)
+
+
 def _sentence_claims(
     text: str,
     sent: tuple[int, int],
@@ -413,41 +501,19 @@ def _sentence_claims(
     places: list[dict],
     day: dt.date | None,
     anchor: dt.date | None,
-    last_actor: tuple[str | None, str | None],
+    last_actor: Actor,
     aliases: dict[str, str],
-) -> tuple[list[dict], dt.date | None, tuple[str | None, str | None]]:
+) -> tuple[list[dict], dt.date | None, Actor]:
     s_start, s_end = sent
-    sentence = " ".join(text[s_start:s_end].split())
     toks = tokens(text, s_start, s_end)
     date_exprs = claim_dates.find_dates(text, day, s_start, s_end)
     date_spans = [(d.start, d.end) for d in date_exprs]
+    here = _Sentence(text, sent, toks, date_exprs, date_spans, day)
     trigger_starts = [m.start() for m in found]
-    readings = []
-    for m in found:
-        kind = m.lastgroup or ""
-        if kind == "clash" and _IDIOM.match(text, m.start()):
-            continue
-        if any(s <= m.start() < e for s, e in date_spans):
-            continue  # "March" the month, "May" read as a verb, inside a date
-        if _REFERENCE.search(text, max(s_start, m.start() - 20), m.start()):
-            continue  # "before the sinking": an event already told, not a new one
-        if kind == "capture" and _TAKEN_THINGS.match(text, m.end()):
-            continue
-        ti = _token_at(toks, m.start())
-        te = _token_at(toks, m.end() - 1) + 1
-        actor_span, target_span = _parties(toks, ti, te, kind, date_spans, s_start, m.group())
-        readings.append((m, kind, ti, te, actor_span, target_span))
-    readings = [r[:4] + (_not_a_place(toks, r[4], places),) + r[5:] for r in readings]
+    readings = _readings(text, toks, found, sent, date_spans, places)
     spans_of = [
-        (toks[a[0]].start, toks[a[1] - 1].end)
-        for _, _, _, _, a, _ in readings
-        if a is not None and a != SHARED
+        (toks[a[0]].start, toks[a[1] - 1].end) for *_, a, _ in readings if a and a != SHARED
     ]
-    out: list[dict] = []
-    seen: set[tuple[str, int]] = set()
-    kinds_here: set[str] = set()
-    dated_here: list[tuple[int, dt.date]] = []
-    sentence_actor: tuple[str | None, str | None] = (None, None)
     for m, kind, ti, _te, actor_span, target_span in readings:
         clause = _clause(
             text, s_start, s_end, m.start(), [o for o in trigger_starts if o != m.start()]
@@ -455,87 +521,81 @@ def _sentence_claims(
         negated, hedged, speculative = _flags(text, clause, m.span(), sent)
         if speculative and not hedged:
             continue
-        actor_text = _text_of(text, toks, actor_span) if actor_span != SHARED else None
-        if target_span and any(
-            toks[target_span[0]].start <= p["start"] < toks[target_span[1] - 1].end for p in places
-        ):
-            target_span = None  # "on the port of Odesa": a place, not a party
-        target_text = _text_of(text, toks, target_span)
-        if actor_span == SHARED:
-            actor, actor_text = sentence_actor
-        elif actor_text and actor_text.lower() in PRONOUNS:
-            speaker = speaker_of(toks, actor_span[0], date_spans)
-            if speaker is not None:
-                actor_text = _text_of(text, toks, speaker)
-                actor = resolve_actor(actor_text, aliases)
-            else:
-                actor, actor_text = last_actor
-        else:
-            actor = resolve_actor(actor_text, aliases)
-            if actor is None and actor_span and toks[actor_span[0]].lower in ("its", "their"):
-                # "HTS said its fighters ...": the fighters are the speaker's.
-                speaker = speaker_of(toks, actor_span[0], date_spans)
-                actor = resolve_actor(_text_of(text, toks, speaker), aliases)
+        target_span = _target_of(toks, target_span, places)
+        actor, actor_text = _actor_of(
+            text, toks, actor_span, date_spans, aliases, here.actor, last_actor
+        )
         blocked = list(spans_of)
         if target_span and kind not in ("rescue", "interception"):
             blocked.append((toks[target_span[0]].start, toks[target_span[1] - 1].end))
         chosen, fallback = _pick_place(text, places, m.span(), clause, blocked, sent, kind)
-        if not chosen or (fallback and kind in kinds_here):
+        if not chosen or (fallback and kind in here.kinds):
             continue
-        if fallback and out:
-            chosen = [next(p for p in places if p["start"] == out[0]["start"])]
+        if fallback and here.out:
+            chosen = [next(p for p in places if p["start"] == here.out[0]["start"])]
         if kind in _MOVE_KINDS:
             chosen += [
                 p for p in _destinations(text, places, chosen[-1], clause[1]) if p not in chosen
             ]
         if actor_text:
-            last_actor = sentence_actor = (actor, actor_text)
-        date, date_text, precision = _date_for(date_exprs, m.start(), clause, anchor, dated_here)
-        if date is None and _progressive(toks, ti) and day is not None:
-            date, date_text, precision = day, None, "day"
-        if date is not None:
-            dated_here.append((m.start(), date))
-        kinds_here.add(kind)
-        for place in chosen:
-            if (kind, place["start"]) in seen:
-                continue
-            seen.add((kind, place["start"]))
-            relation = _relation(text, place, kind)
-            out.append(
-                {
-                    "kind": kind,
-                    "actor": actor,
-                    "actor_text": actor_text,
-                    "target": resolve_actor(target_text, aliases),
-                    "target_text": target_text,
-                    "mention": place["mention"],
-                    "start": place["start"],
-                    "end": place["end"],
-                    "place_relation": relation,
-                    "lat": place.get("lat"),
-                    "lon": place.get("lon"),
-                    "place_id": place.get("id"),
-                    "date": date.isoformat() if date else None,
-                    "date_text": date_text,
-                    "date_precision": precision,
-                    "sentence": sentence,
-                    "sentence_start": s_start,
-                    "confidence": _confidence(
-                        bool(_GENERIC.match(m.group())),
-                        actor_text,
-                        date,
-                        hedged,
-                        fallback,
-                        relation,
-                    ),
-                    "negated": negated,
-                    "hedged": hedged,
-                    "theatre_check": "unknown",
-                }
-            )
-    if dated_here:
-        anchor = dated_here[-1][1]
-    return out, anchor, last_actor
+            last_actor = here.actor = (actor, actor_text)
+        when = _date_for(date_exprs, m.start(), clause, anchor, here.dated)
+        if when[0] is None and _progressive(toks, ti) and day is not None:
+            when = (day, None, "day")
+        if when[0] is not None:
+            here.dated.append((m.start(), when[0]))
+        here.kinds.add(kind)
+        target_text = _text_of(text, toks, target_span)
+        base = {
+            "kind": kind,
+            "actor": actor,
+            "actor_text": actor_text,
+            "target": resolve_actor(target_text, aliases),
+            "target_text": target_text,
+            "date": when[0],
+            "date_text": when[1],
+            "date_precision": when[2],
+            "negated": negated,
+            "hedged": hedged,
+        }
+        generic = bool(_GENERIC.match(m.group()))
+        _add_claims(here, base, chosen, generic, fallback)
+    if here.dated:
+        anchor = here.dated[-1][1]
+    return here.out, anchor, last_actor
+
+
+def _add_claims(
+    here: _Sentence, base: dict, chosen: list[dict], generic: bool, fallback: bool
+) -> None:
+    """One claim per place of the event (never the same kind twice at one place)."""
+    s_start, s_end = here.sent
+    sentence = " ".join(here.text[s_start:s_end].split())
+    date = base["date"]
+    for place in chosen:
+        if (base["kind"], place["start"]) in here.seen:
+            continue
+        here.seen.add((base["kind"], place["start"]))
+        relation = _relation(here.text, place, base["kind"])
+        confidence = _confidence(
+            generic, base["actor_text"], date, base["hedged"], fallback, relation
+        )
+        claim = {
+            **base,
+            "mention": place["mention"],
+            "start": place["start"],
+            "end": place["end"],
+            "place_relation": relation,
+            "lat": place.get("lat"),
+            "lon": place.get("lon"),
+            "place_id": place.get("id"),
+            "date": date.isoformat() if date else None,
+            "sentence": sentence,
+            "sentence_start": s_start,
+            "confidence": confidence,
+            "theatre_check": "unknown",
+        }
+        here.out.append({k: claim[k] for k in FIELDS})
 
 
 def _not_a_place(
@@ -598,36 +658,13 @@ def _parties(
     passive = prev in _PASSIVE or (
         ti > 1 and prev in ("reportedly", "allegedly") and toks[ti - 2].lower in _PASSIVE
     )
-    agent = None
     if kind == "capture" and toks[te - 1].lower in ("to", "of") and te < len(toks):
         if toks[te - 1].lower == "of":
             return before, None  # "the fall of Kidal"
         return phrase_after(toks, te, date_spans), None  # "fell to M23"
-    for k in range(te, min(len(toks), te + 8)):
-        if toks[k].lower == "by" and k + 1 < len(toks):
-            agent = phrase_after(toks, k + 1, date_spans)
-            break
-        if toks[k].text in ".;:":
-            break
+    agent = _agent(toks, te, date_spans)
     if kind == "clash":
-        for k in range(te, min(len(toks), te + 6)):
-            if toks[k].lower == "between" and k + 1 < len(toks):
-                first = phrase_after(toks, k + 1, date_spans)
-                if first:
-                    nxt = first[1]
-                    second = (
-                        phrase_after(toks, nxt + 1, date_spans)
-                        if nxt < len(toks) and toks[nxt].lower == "and"
-                        else None
-                    )
-                    return first, second
-        if before and before != SHARED:
-            words = [t.lower for t in toks[before[0] : before[1]]]
-            if "and" in words:
-                cut = before[0] + words.index("and")
-                return (before[0], cut), (cut + 1, before[1])
-        with_ = _after_word(toks, te, ("with", "against"), date_spans)
-        return before or agent, with_
+        return _clash_parties(toks, te, before, agent, date_spans)
     if kind in _MOVER_KINDS:
         return before or agent, None
     if (passive or before is None) and agent is not None and kind in _PASSIVE_SWAP:
@@ -637,6 +674,40 @@ def _parties(
     if kind in ("rescue", "interception") and before and not passive:
         return before, phrase_after(toks, te, date_spans) or target
     return before or agent, target
+
+
+def _agent(toks: list[Token], te: int, date_spans: list[tuple[int, int]]) -> Span:
+    """The agent of a passive: the phrase after "by" in the clause ("was seized by M23")."""
+    for k in range(te, min(len(toks), te + 8)):
+        if toks[k].lower == "by" and k + 1 < len(toks):
+            return phrase_after(toks, k + 1, date_spans)
+        if toks[k].text in ".;:":
+            break
+    return None
+
+
+def _clash_parties(
+    toks: list[Token], te: int, before: Span, agent: Span, date_spans: list[tuple[int, int]]
+) -> tuple[Span, Span]:
+    """The two sides of a clash: "between A and B", "A and B clashed", "A fought with B"."""
+    for k in range(te, min(len(toks), te + 6)):
+        if toks[k].lower == "between" and k + 1 < len(toks):
+            first = phrase_after(toks, k + 1, date_spans)
+            if first:
+                nxt = first[1]
+                second = (
+                    phrase_after(toks, nxt + 1, date_spans)
+                    if nxt < len(toks) and toks[nxt].lower == "and"
+                    else None
+                )
+                return first, second
+    if before and before != SHARED:
+        words = [t.lower for t in toks[before[0] : before[1]]]
+        if "and" in words:
+            cut = before[0] + words.index("and")
+            return (before[0], cut), (cut + 1, before[1])
+    with_ = _after_word(toks, te, ("with", "against"), date_spans)
+    return before or agent, with_
 
 
 def _after_word(

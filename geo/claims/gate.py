@@ -8,74 +8,89 @@ cheaper and finds the same matches.
 
 from __future__ import annotations
 
+import importlib
 import re
 from functools import lru_cache
-from re import _constants as C  # noqa: N812
-from re import _parser
+from typing import Any
+
+# The regular expression parser's own tree (private modules of ``re``, stable since 3.11).
+C: Any = importlib.import_module("re._constants")
+_parser: Any = importlib.import_module("re._parser")
 
 _WILD = "*"  # any continuation is possible from here
 
 
-def _prefixes(items: list, n: int) -> set[str]:
-    """Possible lower-case prefixes (length n, or shorter ending in ``_WILD``) of a sequence."""
-    out: set[str] = set()
-
-    def walk(i: int, acc: str) -> None:
-        if len(acc) >= n or (acc and acc[-1] == _WILD):
-            out.add(acc[:n] if acc[-1:] != _WILD else acc)
-            return
-        if i == len(items):
-            out.add(acc + _WILD)
-            return
-        op, av = items[i]
+def _class_chars(items: Any) -> set[str] | None:
+    """The lower-case letters a character class ([a-z], [Ss]) can match; None when too many."""
+    chars: set[str] = set()
+    for op, av in items:
         if op is C.LITERAL:
-            walk(i + 1, acc + chr(av).lower())
+            chars.add(chr(av).lower())
+        elif op is C.RANGE and av[1] - av[0] < 30:
+            chars.update(chr(c).lower() for c in range(av[0], av[1] + 1))
+        else:
+            return None
+    return chars
+
+
+class _Prefixes:
+    """Walks a parsed pattern's items, collecting the prefixes a match can start with."""
+
+    def __init__(self, items: list, n: int) -> None:
+        self.items, self.n = items, n
+        self.out: set[str] = set()
+
+    def walk(self, i: int, acc: str) -> None:
+        if len(acc) >= self.n or (acc and acc[-1] == _WILD):
+            self.out.add(acc[: self.n] if acc[-1:] != _WILD else acc)
+            return
+        if i == len(self.items):
+            self.out.add(acc + _WILD)
+            return
+        op, av = self.items[i]
+        if op is C.LITERAL:
+            self.walk(i + 1, acc + chr(av).lower())
         elif op is C.IN:
-            chars = set()
-            for sop, sav in av:
-                if sop is C.LITERAL:
-                    chars.add(chr(sav).lower())
-                elif sop is C.RANGE and sav[1] - sav[0] < 30:
-                    chars.update(chr(c).lower() for c in range(sav[0], sav[1] + 1))
-                else:
-                    chars = None
-                    break
-            if chars is None:
-                out.add(acc + _WILD)
-            else:
-                for ch in chars:
-                    walk(i + 1, acc + ch)
+            self._class(i, acc, av)
         elif op in (C.AT, C.ASSERT, C.ASSERT_NOT):
-            walk(i + 1, acc)
+            self.walk(i + 1, acc)
         elif op is C.SUBPATTERN:
-            for p in _prefixes(list(av[-1]), n - len(acc)):
-                walk_rest(i, acc, p)
+            self._group(i, acc, [av[-1]])
         elif op is C.BRANCH:
-            for branch in av[1]:
-                for p in _prefixes(list(branch), n - len(acc)):
-                    walk_rest(i, acc, p)
+            self._group(i, acc, av[1])
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
             lo, hi, sub = av
             if lo == 0:
-                walk(i + 1, acc)
-            for p in _prefixes(list(sub), n - len(acc)):
-                walk_rest(i, acc, p, repeat=hi != 1)
+                self.walk(i + 1, acc)
+            self._group(i, acc, [sub], repeat=hi != 1)
         else:
-            out.add(acc + _WILD)
+            self.out.add(acc + _WILD)
 
-    def walk_rest(i: int, acc: str, p: str, repeat: bool = False) -> None:
-        if p.endswith(_WILD):
-            head = p[:-1]
-            # The group may end here: continue with what follows it (or repeat: anything).
-            if repeat:
-                out.add(acc + head + _WILD)
-            else:
-                walk(i + 1, acc + head)
-        else:
-            out.add(acc + p)
+    def _class(self, i: int, acc: str, av: Any) -> None:
+        chars = _class_chars(av)
+        if chars is None:
+            self.out.add(acc + _WILD)
+            return
+        for ch in chars:
+            self.walk(i + 1, acc + ch)
 
-    walk(0, "")
-    return out
+    def _group(self, i: int, acc: str, alternatives: Any, repeat: bool = False) -> None:
+        """A group, a branch's alternatives or a repeated item, then what follows it."""
+        for sub in alternatives:
+            for p in _prefixes(list(sub), self.n - len(acc)):
+                if not p.endswith(_WILD):
+                    self.out.add(acc + p)
+                elif repeat:
+                    self.out.add(acc + p[:-1] + _WILD)  # repeats: anything may follow
+                else:
+                    self.walk(i + 1, acc + p[:-1])  # the group may end here: what follows
+
+
+def _prefixes(items: list, n: int) -> set[str]:
+    """Possible lower-case prefixes (length n, or shorter ending in ``_WILD``) of a sequence."""
+    walker = _Prefixes(items, n)
+    walker.walk(0, "")
+    return walker.out
 
 
 def first_letters(pattern: str, flags: int = re.I, n: int = 3) -> set[str]:
