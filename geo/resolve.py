@@ -289,20 +289,22 @@ def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> l
         best = max(range(len(cs)), key=lambda i: (probs[i], -i))
         first.append((cs[best], probs[best], _key(m)))
     containers = _containers(mentions, first, text)
-    contexts: dict[str, _Context] = {}
-    chosen: list[tuple[int, list[int], list[float], list[float]]] = []
-    for n, (m, cs) in enumerate(zip(mentions, cands, strict=True)):
-        key = _key(m)
-        if key not in contexts:
-            contexts[key] = _context(first, key)
-        cue = _state_cue(m, text)
-        scores = [_score(c, contexts[key], containers[n], cue) for c in cs]
-        order = sorted(range(len(cs)), key=lambda i: (-scores[i], cs[i].id))
-        if scores[order[0]] < MIN_SCORE and not m.demonym and _one_word(m):
-            continue  # a name of several words ('Tal Abyad') is specific enough
-        if m.weak and not contexts[key].shares.get(cs[order[0]].country or "", 0.0):
-            continue  # 'The Man who came to dinner': a word, nothing supports the place
-        chosen.append((n, order, scores, softmax(scores)))
+    cues = [_state_cue(m, text) for m in mentions]
+    # Then with the context of the pass before, twice: the second pass settles the towns a
+    # county or a homonym needs ('Red Oak' and 'Clarinda' in Iowa before 'Montgomery County').
+    context = first
+    for _ in range(CONTEXT_PASSES):
+        scored = _scored(mentions, cands, context, containers, cues)
+        context = [
+            (cands[n][order[0]], probs[order[0]], _key(mentions[n]))
+            for n, order, scores, probs, ctx in scored
+            if _stands(mentions[n], cands[n][order[0]], scores[order[0]], ctx)
+        ]
+    chosen = [
+        (n, order, scores, probs)
+        for n, order, scores, probs, ctx in scored
+        if _stands(mentions[n], cands[n][order[0]], scores[order[0]], ctx)
+    ]
     out: list[Resolution] = []
     places = [(cands[n][order[0]], _key(mentions[n])) for n, order, _, _ in chosen]
     for n, order, _scores, probs in chosen:
@@ -317,6 +319,39 @@ def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> l
             review = _low_score_reason(cs[best], score, alts)
         out.append(Resolution(m, cs[best], score, alts, review))
     return out
+
+
+CONTEXT_PASSES = 2
+_Scored = tuple[int, list[int], list[float], list[float], "_Context"]
+
+
+def _scored(
+    mentions: list[Mention],
+    cands: list[tuple[Entry, ...]],
+    context: list[tuple[Entry, float, str]],
+    containers: list[Entry | None],
+    cues: list[bool],
+) -> list[_Scored]:
+    """Each mention's candidates scored in the context of the others' current choices:
+    (mention number, candidate order, scores, softmax shares, context)."""
+    contexts: dict[str, _Context] = {}
+    out: list[_Scored] = []
+    for n, (m, cs) in enumerate(zip(mentions, cands, strict=True)):
+        key = _key(m)
+        if key not in contexts:
+            contexts[key] = _context(context, key)
+        scores = [_score(c, contexts[key], containers[n], cues[n]) for c in cs]
+        order = sorted(range(len(cs)), key=lambda i: (-scores[i], cs[i].id))
+        out.append((n, order, scores, softmax(scores), contexts[key]))
+    return out
+
+
+def _stands(m: Mention, best: Entry, score: float, ctx: _Context) -> bool:
+    """Whether a mention's best candidate is worth reporting at all."""
+    if score < MIN_SCORE and not m.demonym and _one_word(m):
+        return False  # a name of several words ('Tal Abyad') is specific enough
+    # 'The Man who came to dinner': a word, nothing supports the place.
+    return not (m.weak and not ctx.shares.get(best.country or "", 0.0))
 
 
 # Why a resolution went to review: the reason starts with one of these codes.

@@ -529,3 +529,14 @@ def test_islands_and_a_peninsula_missing_before():
     assert first(text, "Oahu")["kind"] == "island"
     assert first(text, "Maui")["country"] == "US"
     assert first(text, "Korean Peninsula")["kind"] == "peninsula"
+
+
+def test_a_county_follows_the_towns_the_context_settles_first():
+    # 'Red Oak' and 'Clarinda' are Iowa's only once Iowa is read; the county needs them.
+    text = (
+        "The candidates met in Red Oak, Iowa. The Montgomery County Democrats will host "
+        "the forum in Clarinda."
+    )
+    county = first(text, "Montgomery County")
+    assert county["id"] == "admin2:US.iowa.montgomery-county"
+    assert first(text, "Clarinda")["country"] == "US"
