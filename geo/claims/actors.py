@@ -25,6 +25,7 @@ from geo.claims.lexicon import (
     PRONOUNS,
     SENTENCE_OPENERS,
     SPEECH_VERBS,
+    WEAPON_HEADS,
 )
 
 WORD = re.compile(r"\d[\d,.]*\d|[^\W_][\w'’.\-]*[^\W_]|[^\W_]|[^\w\s]")
@@ -67,6 +68,8 @@ def tokens(text: str, start: int, end: int) -> list[Token]:
 def _looks_like_actor(words: list[Token], first_of_sentence: int) -> bool:
     for t in words:
         if t.bare in ACTOR_HEADS or t.bare.rstrip("s") in ACTOR_HEADS:
+            return True
+        if t.bare in WEAPON_HEADS or t.bare.removesuffix("s") in WEAPON_HEADS:
             return True
         letters = t.text.replace(".", "").replace("-", "")
         if t.text[0].isupper() and t.bare not in PHRASE_INNER and t.bare not in SENTENCE_OPENERS:

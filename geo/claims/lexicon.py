@@ -19,10 +19,22 @@ _OBJ = (
     r"|eastern|western|central)\b|(?-i:[A-Z])))"
 )
 
+# Ships and boats: a vessel seized or hijacked is stopped at sea (an interception), not territory.
+_VESSEL = (
+    r"(?:ships?|vessels?|tankers?|freighters?|carriers?|boats?|dhows?|trawlers?|ferry|ferries"
+    r"|yachts?|dinghy|dinghies)"
+)
+_A_VESSEL = r"\s+(?:an?|the|two|three|several)\s+(?:[\w-]+\s+){0,3}?" + _VESSEL + r"\b"
+# Weapons fired or launched, and what a ship or building is hit by.
+_WEAPON = (
+    r"(?:rockets?|missiles?|shells|mortars?|drones?|artillery|grenades?|rounds|torpedo(?:es)?"
+    r"|mines?)"
+)
+
 TRIGGERS: dict[str, list[str]] = {
     "capture": [
         r"(?:took|taken|take|takes|taking)" + _OBJ,
-        r"(?:re)?(?:seized?|seizes|seizing)",
+        r"(?:re)?(?:seized?|seizes|seizing)(?!" + _A_VESSEL + ")",
         r"(?:re)?(?:captured?|captures|capturing)",
         r"retook|retaken|retake|retakes|retaking",
         r"(?:entered|enters|entering)" + _OBJ,
@@ -66,7 +78,7 @@ TRIGGERS: dict[str, list[str]] = {
         r"air\s*-?\s*strikes?|airstrikes?|air\s+raids?|air\s+attacks?",
         r"drone\s+(?:strikes?|attacks?)|missile\s+(?:strikes?|attacks?)|rocket\s+(?:attacks?|fire)",
         r"(?:shelled|shelling)\b",
-        r"(?:stormed|storms|storming)" + _OBJ,
+        r"(?:stormed|storms|storming)(?=\s+(?:an?|the|its|their|two|three|several)\s|" + _OBJ[3:],
         r"bomb(?:ed|ing|ings|arded|arding|ardment)",
         r"struck|strikes?\s+(?:on|against|hit)",
         r"(?:attacked|attacking|attacks?)\b",
@@ -74,8 +86,10 @@ TRIGGERS: dict[str, list[str]] = {
         r"(?:raided|raids?)\b",
         r"massacred?|massacres",
         r"(?:suicide\s+)?(?:car\s+)?bomb\s+(?:attack|blast)|explosion|blast",
-        r"(?:fired|firing|launched)\s+(?:rockets|missiles|shells|mortars|drones)",
-        r"(?:hit|hits|hitting)\s+(?:by\s+)?(?:drones?|missiles?|rockets?|shells?)",
+        r"(?:fired|firing|launched|lobbed)\s+(?:[\w-]+\s+){0,3}?" + _WEAPON,
+        r"(?:opened\s+fire|fired)\s+(?:on|at|upon)\b",
+        r"(?:hit|hits|hitting)(?=\s+by\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?" + _WEAPON + r"\b)",
+        r"(?:hit|hits|hitting)\s+(?:drones?|missiles?|rockets?|shells?)",
         r"(?:killed|killing)\s+(?:at\s+least\s+)?\d+",
     ],
     "clash": [
@@ -88,7 +102,7 @@ TRIGGERS: dict[str, list[str]] = {
     "deployment": [
         r"deploy(?:ed|s|ing|ment)?",
         r"(?:sent|send|sends|sending|dispatched|dispatch|flew|flown|airlifted|shipped|moved)\s+"
-        r"(?:in\s+)?(?:(?:more|hundreds|thousands|of|several|a|an|\d[\d,]*|(?-i:[a-z][a-z-]+))\s+){0,3}"
+        r"(?:in\s+)?(?:(?:more|hundreds|thousands|of|several|a|an|\d[\d,]*|(?-i:[a-z][a-z-]+))\s+){0,4}"
         r"(?:troops|soldiers|fighters|forces|mercenaries|reinforcements|weapons|arms|drones|tanks"
         r"|warships|destroyers?|frigates?|jets|advisers|advisors|units|marines|paratroopers"
         r"|vehicles|artillery|ammunition|missiles|shells|officers|police|volunteers|recruits"
@@ -128,6 +142,9 @@ TRIGGERS: dict[str, list[str]] = {
         r"(?:boarded|boarding)(?=\s+(?:an?|the)\s+)",
         r"(?:pushed|turned)\s+back|pushbacks?",
         r"stopped\s+(?:a|an|the|\d+)\s+(?:boat|vessel|dinghy|ship)",
+        r"(?:hijacked|hijacking|hijacks|commandeered|(?:re)?(?:seized?|seizes|seizing))(?="
+        + _A_VESSEL
+        + ")",
     ],
     "rescue": [
         r"rescu(?:ed|es|ing|e)(?!\s+(?:ships?|boats?|vessels?|workers?|teams?|crews?|services?"
@@ -144,7 +161,8 @@ TRIGGERS: dict[str, list[str]] = {
         r"docked|(?:was|were)\s+allowed\s+to\s+dock",
         r"(?:brought|taken|ferried|towed)\s+(?:[\w,]+\s+){0,6}?(?:ashore|to\s+(?=(?-i:[A-Z]))"
         r"|to\s+(?:the\s+)?(?:port|harbour|shore|island)\s+of)",
-        r"(?:migrants|refugees|people|asylum\s+seekers|passengers|boats?)\s+(?:\w+\s+){0,2}(?:arrived|reached)",
+        r"(?:migrants|refugees|people|asylum\s+seekers|passengers|boats?|canoes?|cayucos?|dinghy"
+        r"|dinghies|rafts?|vessels?)\s+(?:\w+\s+){0,2}(?:arrived|reached)",
     ],
     "shipwreck": [
         r"capsiz(?:ed|es|ing|e)",
@@ -169,6 +187,8 @@ ACTOR_HEADS = frozenset(
     canoes cayuco cayucos carrier tanker boat dinghies fishermen fisherman sailors peacekeepers
     mission man men woman women child children protesters gangs gang officers""".split()
 )
+# Weapons that can be the actor a report names ("hit by a drone", "a missile struck").
+WEAPON_HEADS = frozenset("drone missile rocket shell mine torpedo bomb".split())
 # After a place name these make it a modifier of a party ("al-Shabaab fighters", "Houthi
 # rebels"), not where something happened.
 PARTY_NOUNS = frozenset(
@@ -233,7 +253,7 @@ HEDGES = (
 )
 # The sentence only wonders: no claim is made at all.
 SPECULATION = (
-    r"\b(?:may|might|could|possibly|perhaps|feared|fears|rule\s+out|not\s+excluded|"
+    r"\b(?:(?-i:may)|might|could|possibly|perhaps|feared|fears|rule\s+out|not\s+excluded|"
     r"whether|unless|in\s+case|risk\s+of)\b"
 )
 # "fighting for power", "battle for hearts": struggles with no place on the ground.

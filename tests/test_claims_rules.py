@@ -1,0 +1,102 @@
+"""Rules added to the claim extractor, each with sentences written for it (not from the test set).
+
+Places are given by hand, so these test the rules, not the gazetteer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.claims import claims_for
+from geo.claims.extract import find_triggers, trigger_pattern
+
+# name -> (lat, lon): approximate points, enough for a claim to carry a place.
+POINTS = {
+    "Kufra": (24.18, 23.29),
+    "Mopti": (14.49, -4.19),
+    "Marib": (15.46, 45.32),
+    "Kassala": (15.45, 36.40),
+    "Sevastopol": (44.61, 33.52),
+    "Mogadishu": (2.05, 45.32),
+    "Geneva": (46.20, 6.14),
+    "Kismayo": (-0.36, 42.55),
+    "Eyl": (7.98, 49.82),
+    "Strait of Hormuz": (26.57, 56.25),
+    "Kalehe": (-2.10, 28.91),
+    "Lampedusa": (35.51, 12.60),
+    "Bossaso": (11.28, 49.18),
+}
+
+
+def claims_of(sentence: str, date: str = "2024-06-20") -> list[dict]:
+    places = []
+    for name, (lat, lon) in POINTS.items():
+        at = sentence.find(name)
+        if at >= 0:
+            places.append(
+                {"mention": name, "start": at, "end": at + len(name), "lat": lat, "lon": lon,
+                 "id": name.lower(), "kind": "city"}
+            )  # fmt: skip
+    return claims_for(sentence, places, date, theatres=[])
+
+
+def kinds(sentence: str) -> list[tuple[str, str]]:
+    return [(c["kind"], c["mention"]) for c in claims_of(sentence)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # "May" the month is no "may" of speculation.
+        ("Militia fighters overran the garrison at Kufra in mid-May.", [("capture", "Kufra")]),
+        ("Rebel units entered Mopti on May 3 after a short fight.", [("capture", "Mopti")]),
+        ("Rebel units may enter Mopti before the rains.", []),
+        # Weapons fired, with a few words between the verb and the weapon.
+        (
+            "Insurgents fired four long-range rockets at a fuel depot outside Marib.",
+            [("attack", "Marib")],
+        ),
+        ("Soldiers opened fire on marchers in Kassala on Sunday.", [("attack", "Kassala")]),
+        # Stormed: any object, not only a named one; "stormed out" is no attack.
+        ("Gunmen stormed a hotel in Mogadishu late on Friday.", [("attack", "Mogadishu")]),
+        ("The delegation stormed out of the talks in Geneva.", []),
+        # Deployments with a longer phrase before the force.
+        (
+            "The government dispatched several thousand freshly trained police to Kismayo.",
+            [("deployment", "Kismayo")],
+        ),
+        # A vessel seized or hijacked is stopped at sea, not a place captured.
+        ("Pirates hijacked a fishing dhow off Eyl on Monday.", [("interception", "Eyl")]),
+        (
+            "Naval commandos seized an oil tanker in the Strait of Hormuz.",
+            [("interception", "Strait of Hormuz")],
+        ),
+        ("Rebels seized the town of Kalehe at dawn.", [("capture", "Kalehe")]),
+        # Boats that arrive are landings, whatever the boat is called.
+        ("Two overcrowded dinghies arrived at Lampedusa overnight.", [("landing", "Lampedusa")]),
+    ],
+)
+def test_new_rules(sentence, expected):
+    assert kinds(sentence) == expected
+
+
+def test_hit_by_a_weapon_the_weapon_acts():
+    (claim,) = claims_of("A ferry was hit by a naval drone off Sevastopol on Tuesday.")
+    assert claim["kind"] == "attack" and claim["place_relation"] == "off"
+    assert claim["actor_text"] == "a naval drone" and claim["target_text"] != "a naval drone"
+
+
+def test_a_dated_claim_in_may_keeps_its_date():
+    (claim,) = claims_of("Rebel units entered Mopti on May 3 after a short fight.")
+    assert (claim["date"], claim["actor_text"]) == ("2024-05-03", "Rebel units")
+
+
+def test_the_gate_still_finds_what_the_pattern_finds():
+    text = (
+        "Pirates hijacked a dhow off Bossaso. Commandos seized a tanker. Gunmen stormed a hotel. "
+        "A ferry was hit by a drone. Militants fired two rockets at the base and opened fire on "
+        "guards. Rebels seized Kalehe."
+    )
+    assert [m.span() for m in find_triggers(text)] == [
+        m.span() for m in trigger_pattern().finditer(text)
+    ]
