@@ -34,8 +34,55 @@ def test_focus_leaves_out_a_capital_named_once_far_away():
         _place("ankara", 32.85, 39.93, 2, country="TR"),
         _place("ras", 77.0, 20.0, 1, country="IN"),
     ]
-    kept = {p.id for p in framing.focus_places(found, {"LY"})}
+    kept = {p.id for p in framing.ground_places(found, {"LY"})}
     assert kept == {"tripoli", "tobruk"}
+
+
+def _syria_like() -> list[places.Place]:
+    """An Idlib story: a tight cluster named often, a north-east strip and the capital once."""
+    return [
+        _place("idlib", 36.63, 35.93, 5, "SY"),
+        _place("maarat", 36.68, 35.65, 4, "SY"),
+        _place("saraqib", 36.81, 35.86, 2, "SY"),
+        _place("azaz", 37.05, 36.59, 1, "SY"),
+        _place("damascus", 36.29, 33.51, 1, "SY"),
+        _place("raqqa", 39.01, 35.95, 1, "SY"),
+        _place("qamishli", 41.23, 37.05, 1, "SY"),
+        _place("ankara", 32.85, 39.92, 1, "TR"),
+    ]
+
+
+def test_focus_is_the_cluster_the_article_keeps_returning_to():
+    found = _syria_like()
+    ground = {p.id for p in framing.ground_places(found, {"SY"})}
+    assert {"damascus", "raqqa", "qamishli"} <= ground  # still the story's ground (basemap)
+    focus = {p.id for p in framing.focus_places(found, {"SY"}, "Families flee Maarat al-Numan")}
+    assert focus == {"idlib", "maarat", "saraqib", "azaz"}
+
+
+def test_a_town_in_the_headline_anchors_the_focus_even_if_named_less():
+    found = _syria_like()
+    focus = {p.id for p in framing.focus_places(found, {"SY"}, "Kurdish forces hold Qamishli")}
+    assert "qamishli" in focus and "idlib" in focus and "damascus" not in focus
+
+
+def test_an_article_about_a_country_frames_all_its_towns():
+    found = [
+        _place("tripoli", 13.19, 32.89, 5),
+        _place("tobruk", 23.96, 32.08, 1),
+        places.Place(
+            id="libya", name="Libya", kind="country", country="LY", lat=28.0, lon=17.0,
+            score=1.0, mentions=[{"mention": "Libya"}] * 14,
+        ),
+    ]  # fmt: skip
+    focus = {p.id for p in framing.focus_places(found, {"LY"}, "Haftar closes in on Tripoli")}
+    assert focus == {"tripoli", "tobruk"}
+
+
+def test_one_town_still_gets_its_surroundings():
+    west, south, east, north = framing.focus_bounds([_place("t", 13.19, 32.89, 1)], (0, 0, 1, 1))
+    assert north - south >= framing.MIN_SPAN_KM / 111.2 - 1e-9
+    assert west < 13.19 < east and south < 32.89 < north
 
 
 def test_labels_never_overlap_at_any_zoom():

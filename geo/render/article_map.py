@@ -80,6 +80,7 @@ def blank_map(bounds: tuple[float, float, float, float], title: str) -> folium.M
         min_zoom=2,
         max_zoom=14,
         world_copy_jump=True,
+        zoom_snap=0.25,  # the first view fits the focus closely, not to the next whole zoom down
     )
     # Only Leaflet itself: folium's defaults (jQuery, Bootstrap, Font Awesome, awesome-markers)
     # weigh about 1.5 MB and nothing on these maps uses them.
@@ -94,12 +95,13 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
     found = places.group_places(inputs.rows)
     theatre = inputs.theatre
     countries = {c for th in (theatre.theatres if theatre else []) for c in th.countries}
-    focus = framing.focus_places(found, countries)
+    focus = framing.focus_places(found, countries, inputs.title)
     west, south, east, north = framing.focus_bounds(focus, DEFAULT_BOUNDS)
     m = blank_map((west, south, east, north), inputs.title or inputs.slug)
     m.add_child(header(inputs.title, inputs.date, inputs.source, inputs.url, index_href))
 
-    region = basemap.region_box((west, south, east, north))
+    ground = framing.ground_places(found, countries)
+    region = basemap.region_box(framing.focus_bounds(ground + focus, DEFAULT_BOUNDS))
     base, osm = basemap.add_base_layers(m, region)
 
     order = [a for p in found if (a := places._key(p.control))]

@@ -1,23 +1,30 @@
 """The first view of a map: the article's focus, not the bounding box of every name.
 
-A country named once or a capital quoted for a statement is context; a town the article keeps
-returning to, inside the theatre it is about, is focus. Places are weighted by mentions (double
-inside the map's theatres), and those far beyond the weighted middle are left out before
-fitting. The padding around the focus is set in the browser, from the viewport and controls.
+Two rings. The *ground* is every town the article names that belongs to its story: places are
+weighted by mentions (double inside the map's theatres) and those far beyond the weighted middle
+(a capital quoted once, a wrong far match) are left out. The *focus* is the part of the ground
+the first view fits: the towns the headline names or the article keeps returning to, and the
+towns near them. An article that names a country more often than all of that country's towns
+together is about the country, and its focus is the whole ground. The ground sets how much
+basemap is drawn; the padding around the focus is set in the browser, from the viewport and the
+controls.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Sequence
 
 from geo.render.places import Place
 
-MIN_KEEP_KM = 400.0  # places this close to the focus centre always stay in the view
+MIN_KEEP_KM = 400.0  # places this close to the ground's centre always stay on the ground
 SPREAD = 3.0  # ... and those within this many weighted-median distances
 THEATRE_WEIGHT = 2.0
 THEATRE_MAX_KM = 1500.0  # a theatre town farther than this from the centre is still an outlier
-PAD_DEG = 0.15  # a single town still gets a little ground around it
+ANCHOR_SHARE = 0.6  # a town named at least this share as often as the most named one anchors
+NEAR_KM = 120.0  # towns this close to an anchor are in the focus
+MIN_SPAN_KM = 200.0  # a focus of one town (or a tight cluster) still shows its surroundings
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -39,8 +46,8 @@ def _weighted_median(values: Sequence[float], weights: Sequence[float]) -> float
     return pairs[-1][0]
 
 
-def focus_places(found: Sequence[Place], theatre_countries: Collection[str] = ()) -> list[Place]:
-    """The places the first view must show: towns and sites near the weighted centre.
+def ground_places(found: Sequence[Place], theatre_countries: Collection[str] = ()) -> list[Place]:
+    """The towns and sites that belong to the article's story (outliers left out).
 
     Countries, continents and seas are used only when the article names no town.
     """
@@ -65,17 +72,58 @@ def focus_places(found: Sequence[Place], theatre_countries: Collection[str] = ()
     ]
 
 
+def _named_in(place: Place, title: str) -> bool:
+    words = {str(m.get("mention") or "") for m in place.mentions} | {place.name}
+    return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", title, re.IGNORECASE) for w in words if w)
+
+
+def _about_a_country(
+    found: Sequence[Place], ground: Sequence[Place], theatre_countries: Collection[str]
+) -> bool:
+    """True when a country of the story is named more often than all its towns together."""
+    for country in (p for p in found if p.is_country and p.country):
+        towns = [p for p in ground if p.country == country.country]
+        if not towns and country.country not in theatre_countries:
+            continue  # a country the story only passes through (a backer, a destination)
+        if len(country.mentions) > sum(len(p.mentions) for p in towns):
+            return True
+    return False
+
+
+def focus_places(
+    found: Sequence[Place], theatre_countries: Collection[str] = (), title: str | None = None
+) -> list[Place]:
+    """The places the first view must show: the headline's and most-named towns and their
+    neighbours, or the whole ground when the article is about a country rather than its towns."""
+    ground = ground_places(found, theatre_countries)
+    points = [p for p in ground if not p.is_area]
+    if len(points) <= 1 or _about_a_country(found, points, theatre_countries):
+        return ground
+    top = max(len(p.mentions) for p in points)
+    anchors = [
+        p
+        for p in points
+        if len(p.mentions) >= ANCHOR_SHARE * top or (title and _named_in(p, title))
+    ]
+    return [
+        p for p in points if any(_km((p.lon, p.lat), (a.lon, a.lat)) <= NEAR_KM for a in anchors)
+    ]
+
+
 def focus_bounds(
     focus: Sequence[Place], default: tuple[float, float, float, float]
 ) -> tuple[float, float, float, float]:
-    """(west, south, east, north) around the focus places, or ``default`` when there are none."""
+    """(west, south, east, north) around the places, at least ``MIN_SPAN_KM`` across."""
     if not focus:
         return default
-    lons = [p.lon for p in focus]
-    lats = [p.lat for p in focus]
-    return (
-        min(lons) - PAD_DEG,
-        min(lats) - PAD_DEG,
-        max(lons) + PAD_DEG,
-        max(lats) + PAD_DEG,
-    )
+    west, east = min(p.lon for p in focus), max(p.lon for p in focus)
+    south, north = min(p.lat for p in focus), max(p.lat for p in focus)
+    half_lat = MIN_SPAN_KM / 2 / 111.2
+    mid_lat = (south + north) / 2
+    half_lon = half_lat / max(0.2, math.cos(math.radians(mid_lat)))
+    if north - south < 2 * half_lat:
+        south, north = mid_lat - half_lat, mid_lat + half_lat
+    if east - west < 2 * half_lon:
+        mid_lon = (west + east) / 2
+        west, east = mid_lon - half_lon, mid_lon + half_lon
+    return (west, max(-85.0, south), east, min(85.0, north))

@@ -19,7 +19,8 @@
   // names) never takes a click, so it cannot swallow one meant for a zone, line or point.
   var PANES = {basemap: 150, context: 250, zones: 300, sea: 310, lines: 420,
                places: 480, events: 490, labels: 640};
-  GEO.isPhone = function () { return window.innerWidth < 700; };
+  // Phones and portrait tablets (768 px): controls fold into buttons, the header is one line.
+  GEO.isPhone = function () { return window.innerWidth < 820; };
 
   GEO.setupPanes = function (map) {
     Object.keys(PANES).forEach(function (name) {
@@ -301,7 +302,7 @@
     });
     var layer = L.layerGroup(markers).addTo(map);
     function update() {
-      var z = Math.round(map.getZoom());
+      var z = Math.floor(map.getZoom() + 1e-6);  // laid out per whole zoom: never denser
       markers.forEach(function (m) {
         var el = m.getElement();
         if (el) { el.style.display = (m._geoMask >>> z) & 1 ? '' : 'none'; }
@@ -312,30 +313,47 @@
     GEO.controls.labels = {layer: layer, update: update};
   };
 
-  // Padding is a share of the viewport plus whatever the controls cover at each edge.
+  // The focus is fitted into the free rectangle (no control over it) in which it can be drawn
+  // largest, with a margin of 4% of the viewport plus 16 px. Candidate edges are the viewport's
+  // and the controls' own: a dozen controls make a few thousand candidates, well under 1 ms.
   GEO.frame = function (map, bounds, maxZoom) {
     if (!bounds) { return; }
     var size = map.getSize();
     var box = map.getContainer().getBoundingClientRect();
-    var pad = {left: 0, right: 0, top: 0, bottom: 0};
-    var corners = map.getContainer().querySelectorAll(
-      '.leaflet-control-container > div > .leaflet-control, .geo-header');
-    Array.prototype.forEach.call(corners, function (el) {
+    var corners = Array.prototype.slice.call(map.getContainer().querySelectorAll(
+      '.leaflet-control-container > div > .leaflet-control'))
+      .concat(Array.prototype.slice.call(document.querySelectorAll('.geo-header')));
+    var rects = [];
+    corners.forEach(function (el) {
       var r = el.getBoundingClientRect();
       if (!r.width || !r.height) { return; }
-      var cx = (r.left + r.right) / 2 - box.left, cy = (r.top + r.bottom) / 2 - box.top;
-      var wide = r.width > size.x * 0.45, tall = r.height > size.y * 0.45;
-      if (!wide && (tall || r.width < r.height * 2) && cx < size.x * 0.3) {
-        pad.left = Math.max(pad.left, r.right - box.left);
-      } else if (!wide && (tall || r.width < r.height * 2) && cx > size.x * 0.7) {
-        pad.right = Math.max(pad.right, box.right - r.left);
-      } else if (cy < size.y / 2) {
-        pad.top = Math.max(pad.top, r.bottom - box.top);
-      } else {
-        pad.bottom = Math.max(pad.bottom, box.bottom - r.top);
-      }
+      rects.push({l: r.left - box.left, t: r.top - box.top, r: r.right - box.left,
+        b: r.bottom - box.top});
     });
-    var fx = size.x * 0.04, fy = size.y * 0.04;
+    var ll = L.latLngBounds(bounds);
+    var sw = map.project(ll.getSouthWest(), 0), ne = map.project(ll.getNorthEast(), 0);
+    var bw = Math.max(1e-6, ne.x - sw.x), bh = Math.max(1e-6, sw.y - ne.y);
+    var fx = size.x * 0.04 + 16, fy = size.y * 0.04 + 16;  // room for markers and labels
+    var lefts = [0], rights = [size.x], tops = [0], bottoms = [size.y];
+    rects.forEach(function (r) {
+      lefts.push(r.r); rights.push(r.l); tops.push(r.b); bottoms.push(r.t);
+    });
+    var best = {left: 0, right: 0, top: 0, bottom: 0}, bestScale = -1;
+    lefts.forEach(function (x0) { rights.forEach(function (x1) {
+      if (x1 - x0 <= 2 * fx) { return; }
+      tops.forEach(function (y0) { bottoms.forEach(function (y1) {
+        if (y1 - y0 <= 2 * fy) { return; }
+        var scale = Math.min((x1 - x0 - 2 * fx) / bw, (y1 - y0 - 2 * fy) / bh);
+        if (scale <= bestScale) { return; }
+        for (var i = 0; i < rects.length; i++) {
+          var r = rects[i];
+          if (r.l < x1 && r.r > x0 && r.t < y1 && r.b > y0) { return; }
+        }
+        bestScale = scale;
+        best = {left: x0, right: size.x - x1, top: y0, bottom: size.y - y1};
+      }); });
+    }); });
+    var pad = best;
     map.fitBounds(bounds, {
       paddingTopLeft: [pad.left + fx, pad.top + fy],
       paddingBottomRight: [pad.right + fx, pad.bottom + fy],
