@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -232,7 +232,7 @@ def resolve_mentions(
     state ('Gainesville, Va.') and a state named before 'governor' or 'company' are read. A
     mention without candidates (a span known to be a place, such as a street or a building the
     gazetteer does not hold) is placed at the article's main place and sent to review."""
-    known = [m for m in mentions if m.candidates]
+    known = _short_forms([m for m in mentions if m.candidates])
     out = _resolve_known(known, max_candidates, text)
     unknown = [m for m in mentions if not m.candidates]
     strays = [r for r in out if _stray(r, out)]
@@ -318,6 +318,28 @@ def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> l
         elif score < settings.LOW_CONFIDENCE:
             review = _low_score_reason(cs[best], score, alts)
         out.append(Resolution(m, cs[best], score, alts, review))
+    return out
+
+
+def _short_forms(mentions: list[Mention]) -> list[Mention]:
+    """A bare name the article also writes in full as a county ('Suffolk County ... the
+    Suffolk Times') may be that county: its candidates are added to the bare name's."""
+    counties: dict[str, tuple[Entry, ...]] = {}
+    for m in mentions:
+        words = m.text.split()
+        if len(words) == 2 and words[1].lower() == "county":
+            found = tuple(c for c in m.candidates if c.kind == "county")
+            if found:
+                counties.setdefault(words[0].lower(), found)
+    if not counties:
+        return mentions
+    out = []
+    for m in mentions:
+        extra = counties.get(m.text.lower())
+        if extra:
+            have = {c.id for c in m.candidates}
+            m = replace(m, candidates=m.candidates + tuple(c for c in extra if c.id not in have))
+        out.append(m)
     return out
 
 

@@ -540,3 +540,14 @@ def test_a_county_follows_the_towns_the_context_settles_first():
     county = first(text, "Montgomery County")
     assert county["id"] == "admin2:US.iowa.montgomery-county"
     assert first(text, "Clarinda")["country"] == "US"
+
+
+def test_a_bare_name_may_be_the_county_the_article_names_in_full():
+    text = (
+        "Police in Suffolk County searched the dunes near Southold. The Suffolk Times said "
+        "the search would go on."
+    )
+    assert first(text, "Suffolk")["id"] == first(text, "Suffolk County")["id"]
+    assert first(text, "Suffolk")["id"].startswith("admin2:US.new-york.")
+    # Without the full form, the bare name keeps its own candidates (the English county).
+    assert first("Police in Suffolk searched the harbour.", "Suffolk")["country"] == "GB"
