@@ -25,6 +25,10 @@ POINTS = {
     "Kalehe": (-2.10, 28.91),
     "Lampedusa": (35.51, 12.60),
     "Bossaso": (11.28, 49.18),
+    "Quissanga": (-12.43, 40.49),
+    "Tobruk": (32.08, 23.96),
+    "Macomia": (-12.24, 40.12),
+    "Pemba": (-12.97, 40.52),
 }
 
 
@@ -74,6 +78,14 @@ def kinds(sentence: str) -> list[tuple[str, str]]:
         ("Rebels seized the town of Kalehe at dawn.", [("capture", "Kalehe")]),
         # Boats that arrive are landings, whatever the boat is called.
         ("Two overcrowded dinghies arrived at Lampedusa overnight.", [("landing", "Lampedusa")]),
+        (
+            "A boat carrying 61 exhausted asylum seekers reached Lampedusa at dawn.",
+            [("landing", "Lampedusa")],
+        ),
+        # Burning houses, markets, churches: an attack.
+        ("Gunmen torched dozens of houses in Macomia overnight.", [("attack", "Macomia")]),
+        ("Rebels set fire to the market in Pemba.", [("attack", "Pemba")]),
+        ("Farmers burned stubble near Pemba.", []),
     ],
 )
 def test_new_rules(sentence, expected):
@@ -84,6 +96,19 @@ def test_hit_by_a_weapon_the_weapon_acts():
     (claim,) = claims_of("A ferry was hit by a naval drone off Sevastopol on Tuesday.")
     assert claim["kind"] == "attack" and claim["place_relation"] == "off"
     assert claim["actor_text"] == "a naval drone" and claim["target_text"] != "a naval drone"
+
+
+def test_a_participle_after_before_shares_the_main_subject():
+    claims = claims_of("Militants raided Quissanga on Monday before withdrawing into the forest.")
+    assert [(c["kind"], c["actor_text"]) for c in claims] == [
+        ("attack", "Militants"),
+        ("withdrawal", "Militants"),
+    ]
+
+
+def test_an_actor_qualified_by_a_direction_keeps_its_head():
+    (claim,) = claims_of("Coast guard units in the west intercepted 150 migrants off Tobruk.")
+    assert claim["actor_text"] == "Coast guard units" and claim["place_relation"] == "off"
 
 
 def test_a_dated_claim_in_may_keeps_its_date():

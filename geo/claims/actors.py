@@ -20,6 +20,7 @@ from geo.claims.lexicon import (
     ACTOR_HEADS,
     AUXILIARIES,
     OBJECT_STARTS,
+    PARTICIPLE_LINKS,
     PHRASE_BOUNDARY,
     PHRASE_INNER,
     PRONOUNS,
@@ -31,6 +32,9 @@ from geo.claims.lexicon import (
 WORD = re.compile(r"\d[\d,.]*\d|[^\W_][\w'’.\-]*[^\W_]|[^\W_]|[^\w\s]")
 _ALIASES_CSV = Path(__file__).resolve().parent.parent / "gazetteer" / "data" / "country_aliases.csv"
 # Between an actor and its event word: intentions and their "to" ("promised to send").
+_DIRECTIONS = frozenset(
+    "north south east west northeast northwest southeast southwest centre center".split()
+)
 _SKIP_BACK = AUXILIARIES | frozenset(
     """not never n't to would will could can shall promised vowed pledged threatened plans
     planned intends intended wants wanted agreed decided began started continued tried managed
@@ -118,6 +122,18 @@ def _phrase_end(
         i -= 1
     if i >= 0 and toks[i].lower in {"and", "but", "then"}:
         return SHARED
+    if i >= 0 and toks[i].lower in PARTICIPLE_LINKS and toks[index].lower.endswith("ing"):
+        return SHARED  # "attacked Macomia before pulling out": the same subject
+    if (
+        i >= 2
+        and toks[i].lower in _DIRECTIONS
+        and [t.lower for t in toks[i - 2 : i]]
+        == [
+            "in",
+            "the",
+        ]
+    ):
+        i -= 3  # "the authorities in the east intercepted": read on past the qualifier
     if i >= 0 and toks[i].text == ",":
         # An apposition: "The soldiers, supported by Wagner fighters, advanced" -> "The soldiers".
         k = i - 1

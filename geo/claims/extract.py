@@ -33,6 +33,7 @@ from geo.claims.lexicon import (
     IDIOMS,
     KINDS,
     NEGATIONS,
+    PARTICIPLE_LINKS,
     PARTY_NOUNS,
     PRONOUNS,
     SPECULATION,
@@ -650,6 +651,7 @@ def _parties(
         head.endswith("ed")
         or head in _IRREGULAR_PAST
         or (head.endswith("ing") and ti > 0 and toks[ti - 1].lower in _PASSIVE)
+        or (head.endswith("ing") and ti > 0 and toks[ti - 1].lower in PARTICIPLE_LINKS)
     )
     before = phrase_before(toks, ti, date_spans, s_start)
     if before == SHARED and not verbal:

@@ -85,6 +85,9 @@ TRIGGERS: dict[str, list[str]] = {
         r"ambush(?:ed|es)?",
         r"(?:raided|raids?)\b",
         r"massacred?|massacres",
+        r"(?:burned|burnt|burning|torched|torching)(?=\s+(?:down\s+)?(?:an?|the|\d+|dozens|hundreds"
+        r"|several|homes|houses|villages?|churches|mosques|schools|shops|markets?)\b)"
+        r"|set\s+fire\s+to",
         r"(?:suicide\s+)?(?:car\s+)?bomb\s+(?:attack|blast)|explosion|blast",
         r"(?:fired|firing|launched|lobbed)\s+(?:[\w-]+\s+){0,3}?" + _WEAPON,
         r"(?:opened\s+fire|fired)\s+(?:on|at|upon)\b",
@@ -162,7 +165,8 @@ TRIGGERS: dict[str, list[str]] = {
         r"(?:brought|taken|ferried|towed)\s+(?:[\w,]+\s+){0,6}?(?:ashore|to\s+(?=(?-i:[A-Z]))"
         r"|to\s+(?:the\s+)?(?:port|harbour|shore|island)\s+of)",
         r"(?:migrants|refugees|people|asylum\s+seekers|passengers|boats?|canoes?|cayucos?|dinghy"
-        r"|dinghies|rafts?|vessels?)\s+(?:\w+\s+){0,2}(?:arrived|reached)",
+        r"|dinghies|rafts?|vessels?)\s+(?:carrying\s+(?:[\w,-]+\s+){1,4}?|(?:\w+\s+){0,2})"
+        r"(?:arrived|reached)",
     ],
     "shipwreck": [
         r"capsiz(?:ed|es|ing|e)",
@@ -208,6 +212,8 @@ SENTENCE_OPENERS = frozenset(
     three four five six seven eight nine ten dozens hundreds thousands""".split()
 )
 PRONOUNS = frozenset({"they", "it", "he", "she", "we"})
+# Before a participle these make its subject the main clause's ("attacked X before pulling out").
+PARTICIPLE_LINKS = frozenset({"before", "after", "while", "without"})
 
 # Words that end an actor phrase when reading back from the trigger.
 PHRASE_BOUNDARY = frozenset(
