@@ -1,16 +1,29 @@
-"""Run every benchmark module (``python -m benchmarks [NAME ...]``)."""
+"""Run every benchmark module (``python -m benchmarks [NAME ...] [--articles N]``)."""
 
 from __future__ import annotations
 
+import argparse
 import importlib
+import os
 import pkgutil
-import sys
 from pathlib import Path
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str] | None = None) -> int:
     here = Path(__file__).resolve().parent
-    names = argv or sorted(
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("names", nargs="*", help="benchmark modules to run (default: all)")
+    parser.add_argument(
+        "--articles",
+        type=int,
+        help="synthetic articles for the corpus-scale runs (sets GEO_BENCH_ARTICLES)",
+    )
+    args = parser.parse_args(argv)
+    if args.articles is not None:
+        if args.articles < 1:
+            parser.error("--articles must be at least 1")
+        os.environ["GEO_BENCH_ARTICLES"] = str(args.articles)
+    names = args.names or sorted(
         m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_")
     )
     for name in names:
@@ -21,4 +34,4 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-raise SystemExit(main(sys.argv[1:]))
+raise SystemExit(main())

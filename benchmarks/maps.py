@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_SLUG = "libya-2019-12"
+# The seed page when every page carried its own theatre layers (issue 16's starting point).
+BEFORE_PAGE_BYTES = 659_000
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -208,7 +210,11 @@ def build_scaling(count: int) -> None:
         )
         print(f"  2 workers vs plain folium: {two / plain:.2f}x (target <= 2x)")
         print(f"  speed-up 2 workers vs 1: {one / two:.2f}x (target >= 1.7x)")
-        print(f"  output folder: {per / 1e3:.0f} KB per article ({total / 1e6:.1f} MB in all)")
+        print(
+            f"  output folder: {per / 1e3:.0f} KB per article ({total / 1e6:.1f} MB in all), "
+            f"{per / BEFORE_PAGE_BYTES:.0%} of the {BEFORE_PAGE_BYTES // 1000} KB seed page before "
+            "shared assets (target < 20%)"
+        )
 
 
 def index_entries(n: int, seed: int = 3) -> list[dict]:

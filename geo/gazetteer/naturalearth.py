@@ -98,8 +98,10 @@ def warm_cache() -> None:
         land(resolution)
 
 
+@lru_cache(maxsize=512)
 def country_shape(iso2: str, resolution: str = "50m"):
-    """The shapely (multi)polygon of one country, or None when Natural Earth lacks it."""
+    """The shapely (multi)polygon of one country, or None when Natural Earth lacks it (once per
+    process: every map of a country draws it, every join of a theatre tests it)."""
     gdf = countries(resolution)
     rows = gdf[gdf["iso2"] == iso2.upper()]
     if rows.empty:

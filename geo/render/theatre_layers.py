@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import folium
-import geopandas as gpd
 from branca.element import JavascriptLink, MacroElement
 from folium.template import Template
 
@@ -442,8 +441,6 @@ class TheatreLayers:
 
     def held_by_date(self, found: Sequence[Place]) -> dict[str, dict[str, str | None]]:
         """Place id -> {date: actor holding it}, for every theatre date (places recolour)."""
-        from shapely.geometry import Point
-
         from geo import control as control_stage
 
         out: dict[str, dict[str, str | None]] = {}
@@ -451,11 +448,12 @@ class TheatreLayers:
             inside = [p for p in found if p.country in th.countries and not p.is_area]
             if not inside:
                 continue
-            points = gpd.GeoSeries([Point(p.lon, p.lat) for p in inside], crs=4326)
+            points = [(p.lon, p.lat) for p in inside]
             for d in shared_layers(th.id)["dates"]:
-                held = control_stage.control_of_points(th, d, points)
-                for n, p in enumerate(inside):
-                    actor = held.iloc[n]["actor"]
+                # the memoised lookup: a corpus asks for the same towns at the same dates
+                held = control_stage.control_lookup(th, d, points)
+                for p, answer in zip(inside, held, strict=True):
+                    actor = answer[1] if answer is not None else None
                     out.setdefault(p.id, {})[d] = None if actor is None else str(actor)
         return out
 
