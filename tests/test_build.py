@@ -157,8 +157,10 @@ def test_a_killed_build_leaves_earlier_maps_whole(tmp_path, no_theatres, gazette
     out = tmp_path / "maps"
     build.build([src], out, progress=False)
     before = (out / "a.html").read_bytes()
-    for i in range(40):
-        _article(src, f"n{i:02d}.md", f"Article {i}")
+    # Enough articles that a build (faster with every release) is still running when killed.
+    count = 120
+    for i in range(count):
+        _article(src, f"n{i:03d}.md", f"Article {i}")
     (src / "a.md").write_text(ARTICLE.format(title="Rewritten"), encoding="utf-8")
     proc = subprocess.Popen(
         [sys.executable, "-m", "geo", "build", str(src), "--out", str(out), "--quiet"],
@@ -166,15 +168,15 @@ def test_a_killed_build_leaves_earlier_maps_whole(tmp_path, no_theatres, gazette
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
-    while not (out / "n00.html").exists() and time.monotonic() < deadline:
+    while not (out / "n000.html").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     # Killed mid-run: it had written a new map and was still running when the signal landed.
-    assert (out / "n00.html").exists(), "the build wrote nothing new in 60 s"
+    assert (out / "n000.html").exists(), "the build wrote nothing new in 60 s"
     assert proc.poll() is None, "the build finished before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
     assert proc.wait() == -signal.SIGKILL
-    built = [i for i in range(40) if (out / f"n{i:02d}.html").exists()]
-    assert len(built) < 40, "every article was built: the kill came too late to test anything"
+    built = [i for i in range(count) if (out / f"n{i:03d}.html").exists()]
+    assert len(built) < count, "every article was built: the kill came too late to test anything"
     after = (out / "a.html").read_bytes()
     assert after == before or after.rstrip().endswith(b"</html>")
     for page in out.glob("*.html"):
@@ -182,7 +184,7 @@ def test_a_killed_build_leaves_earlier_maps_whole(tmp_path, no_theatres, gazette
     assert (out / "index.html").is_file()
     # The next build finishes the job.
     report = build.build([src], out, progress=False)
-    assert report.ok and (out / "n39.html").is_file()
+    assert report.ok and (out / f"n{count - 1:03d}.html").is_file()
 
 
 def test_a_deleted_article_leaves_the_index_and_the_folder(tmp_path, no_theatres, gazetteer):
