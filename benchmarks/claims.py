@@ -5,7 +5,7 @@ claims step then reads the sentences around those places (``claims.claims_for``)
 over the same synthetic articles (``geo.synthetic``, seed 0) in one warmed process, best of
 rounds each; the throughput kept is places time / (places time + claims time), and the issue
 asks for at least 1/3. Then the claims' accuracy on the gold set (tests/claims/gold.json),
-development and held-out articles apart.
+development and held-out articles apart, and on the second blind set (tests/claims/blind).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ ARTICLES = 150
 SEED = 0
 TARGET = 1 / 3
 GOLD = Path(__file__).resolve().parent.parent / "tests" / "claims" / "gold.json"
+BLIND = GOLD.parent / "blind" / "gold.json"  # written and annotated after the second round
 
 
 def _articles():
@@ -68,3 +69,5 @@ def run() -> None:
         f"{'met' if kept >= TARGET else 'NOT met'})"
     )
     print(as_text(score(load_gold(GOLD), claims_from_file)), end="")
+    print("second blind set (tests/claims/blind):")
+    print(as_text(score(load_gold(BLIND), claims_from_file)), end="")
