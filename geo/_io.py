@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,14 +48,29 @@ def write_atomic(path: Path, data: bytes, *, skip_unchanged: bool = True) -> boo
     return True
 
 
+def _bytes(data: bytes | str) -> bytes:
+    # surrogatepass: text decoded with surrogateescape (undecodable input) still hashes
+    return data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+
+
+def digest(data: bytes | str) -> str:
+    """The SHA-256 (hex) of ``data`` (text as UTF-8): the content hash in asset names and keys."""
+    return hashlib.sha256(_bytes(data)).hexdigest()
+
+
 def fingerprint(*parts: bytes | str) -> str:
     """The SHA-256 (hex) of the parts, each followed by a NUL so that ("ab", "c") and ("a", "bc")
     differ."""
-    digest = hashlib.sha256()
+    hasher = hashlib.sha256()
     for part in parts:
-        digest.update(part.encode() if isinstance(part, str) else part)
-        digest.update(b"\0")
-    return digest.hexdigest()
+        hasher.update(_bytes(part))
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def files_fingerprint(files: Iterable[Path], name: Callable[[Path], str]) -> str:
+    """The fingerprint of files in the order given: each file's ``name(file)``, then its bytes."""
+    return fingerprint(*(part for f in files for part in (name(f), f.read_bytes())))
 
 
 def file_fingerprint(path: Path) -> tuple[str, int]:

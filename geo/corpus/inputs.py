@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 import glob
-import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from geo import settings
+from geo._io import fingerprint
 from geo.articles import decode_text, load_article, read_bytes, slugify
 from geo.dates import parse_day
 from geo.errors import InputError
@@ -40,11 +40,7 @@ class CorpusItem:
 
 def content_key(text: str, date: str | None, title: str | None, article_id: str) -> str:
     """The resume key: a hash of everything that shapes an article's rows."""
-    digest = hashlib.sha256()
-    for part in (article_id, date or "", title or "", text):
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()
+    return fingerprint(article_id, date or "", title or "", text)
 
 
 def _day(value: object, where: str) -> str | None:

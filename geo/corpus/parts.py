@@ -10,14 +10,20 @@ combine step reads parts only through ``read_part``, which checks them again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from geo import settings
-from geo._io import atomic_path, file_fingerprint, write_atomic
+from geo._io import (
+    atomic_path,
+    digest,
+    file_fingerprint,
+    files_fingerprint,
+    fingerprint,
+    write_atomic,
+)
 from geo.corpus.worker import Result
 from geo.errors import InputError
 
@@ -38,17 +44,19 @@ def pipeline_version() -> str:
     """
     from geo import __version__
 
-    digest = hashlib.sha256(__version__.encode() + b"\0")
-    digest.update(b"parts with claims\0")  # parts from before the claims table are redone
     try:
         st = settings.gazetteer_path().stat()
-        digest.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
+        gazetteer = f"{st.st_size}:{st.st_mtime_ns}"
     except OSError:
-        digest.update(b"none")
+        gazetteer = "none"
     root = settings.PACKAGE_DIR / "theatres"
-    for f in sorted(p for p in root.rglob("*") if p.suffix in (".csv", ".yaml")):
-        digest.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
-    return digest.hexdigest()[:32]
+    data = sorted(p for p in root.rglob("*") if p.suffix in (".csv", ".yaml"))
+    return fingerprint(
+        __version__,
+        "parts with claims",  # parts from before the claims table are redone
+        gazetteer,
+        files_fingerprint(data, lambda f: str(f.relative_to(root))),
+    )[:32]
 
 
 _PART_TYPES = {
@@ -111,8 +119,8 @@ def write_part(folder: Path, results: Sequence[Result], version: str) -> Path | 
                 columns[name].extend(rows[name])
     table = pa.table(columns, schema=_part_schema())
     del columns
-    digest = hashlib.sha256("\n".join([version, *keys]).encode()).hexdigest()
-    part = folder / f"part-{digest[:24]}.parquet"
+    name = digest("\n".join([version, *keys]))[:24]
+    part = folder / f"part-{name}.parquet"
     folder.mkdir(parents=True, exist_ok=True)
     with atomic_path(part) as tmp:
         pq.write_table(table, tmp, compression="zstd")

@@ -11,7 +11,6 @@ empty) and never hands a failure to ``put``. A file that is not a readable SQLit
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import settings
+from geo._io import digest
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def canonical_query(query: str) -> str:
 
 def request_key(service: str, endpoint: str, query: str, params: Mapping[str, Any]) -> str:
     """A stable hash of the canonical request; equal requests give equal keys across runs."""
-    return hashlib.sha256(_canonical_request(service, endpoint, query, params).encode()).hexdigest()
+    return digest(_canonical_request(service, endpoint, query, params))
 
 
 def _canonical_request(service: str, endpoint: str, query: str, params: Mapping[str, Any]) -> str:
@@ -121,7 +121,7 @@ class RequestCache:
         if not isinstance(answer, list):
             raise TypeError("only a list of records is a cacheable answer")
         request = _canonical_request(service, endpoint, query, params)
-        key = hashlib.sha256(request.encode()).hexdigest()
+        key = digest(request)
         text = json.dumps(answer, sort_keys=True, ensure_ascii=False)
         self._run(
             lambda db: db.execute(

@@ -10,7 +10,6 @@ for a CDN would break offline.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -22,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from branca.element import Element, Figure
 
 from geo import settings
-from geo._io import write_atomic
+from geo._io import digest, write_atomic
 from geo.errors import GeoError
 
 ASSETS_DIR = "assets"
@@ -222,8 +221,7 @@ def generated(package: str, path: str, data: bytes) -> Asset:
     Pages link to ``assets/PACKAGE@HASH/PATH``: a changed file gets a new name, so a browser
     never mixes an old page with new data, and identical content is written once for all pages.
     """
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    return Asset(package, digest, path, None, data)
+    return Asset(package, digest(data)[:16], path, None, data)
 
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"

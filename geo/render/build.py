@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -32,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import settings
-from geo._io import write_atomic
+from geo._io import digest, files_fingerprint, write_atomic
 from geo.errors import ConfigurationError, GeoError, InputError
 from geo.render.article_files import ArticleFile, find_articles, read_article_bytes
 
@@ -71,13 +70,7 @@ class BuildReport:
 
 
 def _hash_files(files: Sequence[Path], root: Path) -> str:
-    digest = hashlib.sha256()
-    for f in sorted(files):
-        digest.update(str(f.relative_to(root)).encode())
-        digest.update(b"\0")
-        digest.update(f.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    return files_fingerprint(sorted(files), lambda f: str(f.relative_to(root)))
 
 
 @lru_cache(maxsize=1)
@@ -93,10 +86,10 @@ def code_version() -> str:
         and p.suffix in (".py", ".js", ".css", ".html")
     ]
     lock = settings.NPM_LOCK
-    digest = _hash_files(files, root)
+    hashes = _hash_files(files, root)
     if lock.exists():
-        digest += hashlib.sha256(lock.read_bytes()).hexdigest()
-    return hashlib.sha256(digest.encode()).hexdigest()
+        hashes += digest(lock.read_bytes())
+    return digest(hashes)
 
 
 def _theatre_files(folder: Path) -> list[Path]:
@@ -131,7 +124,7 @@ def theatre_versions() -> tuple[str, dict[str, str]]:
             f"{theatre}:{_hash_files([f for f in files if f.name in REACH_FILES], folder)}"
         )
         content[theatre] = _hash_files([f for f in files if f.name not in REACH_FILES], folder)
-    return hashlib.sha256("|".join(reach).encode()).hexdigest(), content
+    return digest("|".join(reach)), content
 
 
 def gazetteer_version() -> str:
@@ -145,7 +138,7 @@ def gazetteer_version() -> str:
 
 def article_key(data: bytes, shared: str) -> str:
     """The rebuild key of one article: its bytes plus everything shared by all articles."""
-    return hashlib.sha256(data + b"\0" + shared.encode()).hexdigest()
+    return digest(data + b"\0" + shared.encode())
 
 
 # --------------------------------------------------------------------------- the output folder

@@ -198,20 +198,16 @@ def backer_key(theatre: Any, backer: str, backs: str) -> str:
 
 def _layers_key(theatre: Any) -> str:
     """A hash of the theatre's data files and of the code that turns them into layers."""
-    import hashlib
     from pathlib import Path
 
     import geo
+    from geo._io import files_fingerprint
 
     root = Path(geo.__file__).resolve().parent
     files = sorted(Path(theatre.path).rglob("*")) if getattr(theatre, "path", None) else []
     files += sorted((root / "render").glob("*.py")) + sorted(root.glob("*.py"))
     files += sorted((root / "theatres").glob("*.py"))
-    digest = hashlib.sha256()
-    for f in files:
-        if f.is_file():
-            digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    return digest.hexdigest()[:20]
+    return files_fingerprint([f for f in files if f.is_file()], lambda f: f.name)[:20]
 
 
 @lru_cache(maxsize=8)
