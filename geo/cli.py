@@ -20,6 +20,7 @@ from pathlib import Path
 
 from geo.errors import ConfigurationError, GeoError, InputError
 from geo.safe_text import TerminalFormatter, for_terminal
+from geo.vocab import plural
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -110,7 +111,7 @@ def _cmd_setup(args: argparse.Namespace) -> int:
     path = build.ensure_index(force=args.force)
     naturalearth.warm_cache()
     if not args.quiet:
-        print(f"gazetteer index ready: {path}", file=sys.stderr)
+        _status(f"gazetteer index ready: {path}")
     return 0
 
 
@@ -130,7 +131,7 @@ def _cmd_places(args: argparse.Namespace) -> int:
                 article = _article(path)
                 batches = places.joined_batches(article, geocoder=args.geocoder)
             except GeoError as exc:
-                print(f"geo places: {for_terminal(exc, one_line=True)}", file=sys.stderr)
+                _status(f"geo places: {for_terminal(exc, one_line=True)}")
                 failed += 1
                 continue
             yield output.StreamedDocument(path, article, batches)
@@ -214,12 +215,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
             follow_symlinks=args.follow_symlinks,
         )
     for name, reason in [*report.ignored, *report.failed]:
-        print(for_terminal(f"geo build: {name}: {reason}", one_line=True), file=sys.stderr)
+        _status(for_terminal(f"geo build: {name}: {reason}", one_line=True))
     if report.failed or not args.quiet:  # -q keeps the summary when it reports failures
-        print(
+        _status(
             f"geo build: {len(report.built)} built, {len(report.skipped)} unchanged, "
-            f"{len(report.failed)} failed -> {os.fspath(out)}",
-            file=sys.stderr,
+            f"{len(report.failed)} failed -> {os.fspath(out)}"
         )
     return 0 if report.ok else 2
 
@@ -239,7 +239,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{name} {len(gdf)}" for name, gdf in layers.items())
     if not args.quiet:
         shown = "stdout" if args.out == STDIO else path
-        print(f"geo export: {shown} ({fmt}; {counts})", file=sys.stderr)
+        _status(f"geo export: {shown} ({fmt}; {counts})")
     return 0
 
 
@@ -280,21 +280,19 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
             claims_out=args.claims,
         )
     if report.interrupted:
-        print(
+        _status(
             f"geo corpus: interrupted after {report.done} articles; finished batches are kept, "
-            "rerun the same command to geoparse the rest",
-            file=sys.stderr,
+            "rerun the same command to geoparse the rest"
         )
         return 130
     rate = report.done / report.seconds if report.seconds else 0.0
-    articles = f"{report.total} article{'s' if report.total != 1 else ''}"
+    articles = plural(report.total, "article")
     if report.failed or not args.quiet:
         shown = "stdout" if args.out == STDIO else report.out
-        print(
+        _status(
             f"geo corpus: {articles}: {report.done} geoparsed ({rate:.0f}/s), "
             f"{report.skipped} already done, {len(report.failed)} failed; "
-            f"{report.rows} mentions -> {shown}",
-            file=sys.stderr,
+            f"{report.rows} mentions -> {shown}"
         )
         if args.out != STDIO or args.claims:
             print(f"geo corpus: {report.claims} claims -> {report.claims_out}", file=sys.stderr)
@@ -309,12 +307,10 @@ def _cmd_corpus_map(args: argparse.Namespace) -> int:
     with _input_file(args.parquet, ".parquet") as parquet:
         path, data = write_corpus_map(parquet, args.out, title=args.title)
     counts = summary(data)
-    months = f"{counts['months']} month{'s' if counts['months'] != 1 else ''}"
     if not args.quiet:
-        print(
+        _status(
             f"geo corpus-map: {path} ({counts['places']} places, {counts['mentions']} mentions, "
-            f"{counts['articles']} articles over {months})",
-            file=sys.stderr,
+            f"{counts['articles']} articles over {plural(counts['months'], 'month')})"
         )
     return 0
 
@@ -334,14 +330,13 @@ def _cmd_theatre_import(args: argparse.Namespace) -> int:
     )
     report = import_export(args.file, options, args.out)
     for problem in report.bad_rows[:20]:
-        print(f"geo theatre import: {args.file}: skipped {problem}", file=sys.stderr)
+        _status(f"geo theatre import: {args.file}: skipped {problem}")
     span = (
         f"{report.dates[0]} to {report.dates[-1]}" if report.dates else "no control (events only)"
     )
-    print(
+    _status(
         f"geo theatre import: {report.events} events, {report.places} places, {report.actors} "
-        f"actors, {len(report.dates)} control dates ({span}) -> {report.folder}",
-        file=sys.stderr,
+        f"actors, {len(report.dates)} control dates ({span}) -> {report.folder}"
     )
     return 0
 
@@ -356,8 +351,9 @@ def _cmd_theatre_list(args: argparse.Namespace) -> int:
         print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
         return 0
     for r in rows:
-        dates = f"{r.dates} date{'s' if r.dates != 1 else ''}"
-        span = f"{r.first} .. {r.last} ({dates})" if r.first else "no control dates"
+        span = (
+            f"{r.first} .. {r.last} ({plural(r.dates, 'date')})" if r.first else "no control dates"
+        )
         state = (
             f"ERROR {r.error}"
             if r.error
@@ -371,7 +367,7 @@ def _cmd_theatre_new(args: argparse.Namespace) -> int:
     from geo.theatres.authoring import new_theatre
 
     folder = new_theatre(args.folder, args.name, args.country.split(","))
-    print(f"geo theatre new: skeleton written to {folder}; see docs/theatres.md", file=sys.stderr)
+    _status(f"geo theatre new: skeleton written to {folder}; see docs/theatres.md")
     return 0
 
 
@@ -380,13 +376,11 @@ def _cmd_theatre_check(args: argparse.Namespace) -> int:
 
     result = check_theatre(args.folder)
     if result.error:
-        print(result.error, file=sys.stderr)
+        _status(result.error)
         return 2
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    print(
-        f"geo theatre check: {args.folder}: valid, {len(result.warnings)} warnings", file=sys.stderr
-    )
+        _status(f"warning: {warning}")
+    _status(f"geo theatre check: {args.folder}: valid, {len(result.warnings)} warnings")
     return 0
 
 
@@ -394,7 +388,7 @@ def _cmd_theatre_show(args: argparse.Namespace) -> int:
     from geo.render.theatre_map import write_theatre_map
 
     path = write_theatre_map(args.folder, args.date, args.out)
-    print(f"geo theatre show: {path}", file=sys.stderr)
+    _status(f"geo theatre show: {path}")
     return 0
 
 
@@ -685,6 +679,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _status(message: str) -> None:
+    """A line for the reader: on stderr, as stdout carries only machine output."""
+    print(message, file=sys.stderr)
+
+
 def _did_you_mean(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
     """A mistyped command gets a suggestion rather than the whole list of choices."""
     commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
@@ -717,15 +716,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except GeoError as exc:
-        print(f"geo {args.command}: {for_terminal(exc, one_line=True)}", file=sys.stderr)
+        _status(f"geo {args.command}: {for_terminal(exc, one_line=True)}")
         return exc.exit_code
     except KeyboardInterrupt:
-        print(f"geo {args.command}: interrupted", file=sys.stderr)
+        _status(f"geo {args.command}: interrupted")
         return 130
     except BrokenPipeError:
         return 0
     except OSError as exc:  # an unwritable output folder or cache: the file and why, one line
         where = f"{exc.filename}: " if exc.filename else ""
         reason = exc.strerror or type(exc).__name__
-        print(f"geo {args.command}: {for_terminal(where + reason, one_line=True)}", file=sys.stderr)
+        _status(f"geo {args.command}: {for_terminal(where + reason, one_line=True)}")
         return 2

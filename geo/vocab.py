@@ -23,3 +23,8 @@ CERTAINTY = ("reported", "uncertain", "disputed", "approximate")
 STATUS = ("controlled", "contested", "besieged")
 ROLES = ("origin", "transit", "departure", "destination")
 MODES = ("land", "sea", "air")
+
+
+def plural(count: int, word: str) -> str:
+    """``"1 map"``, ``"2 maps"``: a count with its noun, for messages and page text."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

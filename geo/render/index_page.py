@@ -10,7 +10,6 @@ listed before (or without) the script. Script and stylesheet are copied, content
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -18,9 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from geo._io import digest
 from geo.errors import InputError
 from geo.render.elements import esc
 from geo.render.header import CREDITS
+from geo.vocab import plural
 
 CORPUS_MAPS_FILE = "corpus-maps.json"  # written by ``geo corpus-map`` next to its page
 PAGE_SIZE = 50
@@ -164,7 +165,7 @@ def static_asset(name: str) -> tuple[str, bytes]:
     """(path under the output folder, bytes) of one of the index's static files, hashed."""
     data = (STATIC / name).read_bytes()
     stem, dot, ext = name.rpartition(".")
-    return f"assets/geo/{stem}.{hashlib.sha256(data).hexdigest()[:12]}{dot}{ext}", data
+    return f"assets/geo/{stem}.{digest(data)[:12]}{dot}{ext}", data
 
 
 def index_html(
@@ -181,7 +182,7 @@ def index_html(
     options = "".join(f'<option value="{i}">{esc(t)}</option>' for i, t in enumerate(theatres))
     css, _ = static_asset("index-page.css")
     js, _ = static_asset("index-page.js")
-    count = f"{len(rows)} map{'s' if len(rows) != 1 else ''}"
+    count = plural(len(rows), "map")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -21,6 +21,7 @@ from geo import settings
 from geo.articles import Sentences
 from geo.gazetteer import naturalearth
 from geo.render.elements import FeatureLayer, css_class, esc, finite, round_coords, safe_color
+from geo.vocab import plural
 
 COUNTRY_KINDS = {"country", "pcli", "pcl", "pcld", "pcls", "pclf", "pclix"}
 # Water bodies have no polygons in Natural Earth's world-atlas; draw the water within this many
@@ -256,7 +257,7 @@ def popup_html(
         parts.append(f'<div class="geo-row">Backed by {esc(", ".join(backers))}</div>')
     quotes = sentence_quotes(place, text, body_start, sentences)
     n = len(place.mentions)
-    parts.append(f'<div class="geo-quotes-head">{n} mention{"s" if n != 1 else ""}</div>')
+    parts.append(f'<div class="geo-quotes-head">{plural(n, "mention")}</div>')
     shown = quotes[:MAX_QUOTES]
     parts.append('<ol class="geo-quotes">' + "".join(f"<li>{q}</li>" for q in shown) + "</ol>")
     if len(quotes) > len(shown):

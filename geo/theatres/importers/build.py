@@ -33,6 +33,7 @@ from geo.theatres.importers._model import (
 )
 from geo.theatres.importers.colours import distinct_colours
 from geo.theatres.importers.countries import iso2_for
+from geo.vocab import plural
 
 log = logging.getLogger(__name__)
 
@@ -370,7 +371,7 @@ def _actor_row(a: _Actor, colour: str) -> list[str]:
     civilians = a.name.lower().startswith("civilians")
     kind = "state" if a.state else ("civilians" if civilians else "armed-group")
     side = "" if civilians else _side(a)  # civilians hold no ground: no frontline
-    events = f"{a.events} event{'s' if a.events != 1 else ''} in the export"
+    events = f"{plural(a.events, 'event')} in the export"
     return [a.id, a.name, side, kind, colour, "", "", a.country or "", a.source, events,
             ";".join(aliases_for(a.name))]  # fmt: skip
 
