@@ -219,5 +219,13 @@ def test_the_story_panel_lists_a_sentences_claims_and_opens_one(
             return hit && GEO.map.getBounds().contains(hit.getLatLng()); }"""
     )
     assert inside
+    # The reader sees the popup: nothing (the story sheet on phones) lies over its middle.
+    covered = page.evaluate(
+        """() => { const el = document.querySelector('.leaflet-popup-content');
+            const r = el.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return hit && !el.contains(hit) ? hit.className : null; }"""
+    )
+    assert covered is None, covered
     assert watched.blocked == [] and watched.errors == []
     page.close()
