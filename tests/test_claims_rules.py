@@ -29,6 +29,9 @@ POINTS = {
     "Tobruk": (32.08, 23.96),
     "Macomia": (-12.24, 40.12),
     "Pemba": (-12.97, 40.52),
+    "Sake": (-1.57, 29.04),
+    "Goma": (-1.68, 29.22),
+    "Porto Empedocle": (37.29, 13.53),
 }
 
 
@@ -86,6 +89,13 @@ def kinds(sentence: str) -> list[tuple[str, str]]:
         ("Gunmen torched dozens of houses in Macomia overnight.", [("attack", "Macomia")]),
         ("Rebels set fire to the market in Pemba.", [("attack", "Pemba")]),
         ("Farmers burned stubble near Pemba.", []),
+        # A death toll after an event is that event's, not another attack.
+        (
+            "A dinghy capsized near Pemba on Thursday, killing at least 12 people.",
+            [("shipwreck", "Pemba")],
+        ),
+        ("Clashes broke out in Sake, killing five people.", [("clash", "Sake")]),
+        ("Gunmen killed 14 villagers near Goma on Monday.", [("attack", "Goma")]),
     ],
 )
 def test_new_rules(sentence, expected):
@@ -104,6 +114,34 @@ def test_a_participle_after_before_shares_the_main_subject():
         ("attack", "Militants"),
         ("withdrawal", "Militants"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "mention"),
+    [
+        # "after launching" behind a date expression still shares the main subject.
+        (
+            "M23 fighters entered Sake on Friday, two days after launching a new offensive "
+            "from their base near Goma.",
+            "advance",
+            "Goma",
+        ),
+        # "and were airlifted to": the subject of the first verb moves again.
+        ("Mercenaries withdrew from Marib and were airlifted to Kismayo.", "deployment", "Kismayo"),
+        # "and brought": an irregular past shares its subject like a regular one.
+        (
+            "A navy patrol boat picked up 40 people near Lampedusa and brought them to "
+            "Porto Empedocle.",
+            "landing",
+            "Porto Empedocle",
+        ),
+    ],
+)
+def test_a_second_verb_keeps_the_first_verbs_subject(sentence, kind, mention):
+    claims = claims_of(sentence)
+    first = claims[0]["actor_text"]
+    (claim,) = [c for c in claims if c["kind"] == kind]
+    assert first and claim["mention"] == mention and claim["actor_text"] == first
 
 
 def test_an_actor_qualified_by_a_direction_keeps_its_head():

@@ -114,6 +114,8 @@ def _phrase_end(
     """The last token of the actor phrase before ``toks[index]`` (past auxiliaries, a place
     in the way, an apposition), or ``SHARED`` after "and", "but", "then"."""
     i = index - 1
+    if i >= 0 and toks[i].lower in PARTICIPLE_LINKS and toks[index].lower.endswith("ing"):
+        return SHARED  # "attacked Macomia two days after launching": the same subject
     while i >= 0 and (toks[i].lower in _SKIP_BACK or in_blocked(toks[i])):
         i -= 1
     if i >= 0 and toks[i].lower in {"on", "in", "at"} and i + 1 < index and in_blocked(toks[i + 1]):
@@ -122,8 +124,6 @@ def _phrase_end(
         i -= 1
     if i >= 0 and toks[i].lower in {"and", "but", "then"}:
         return SHARED
-    if i >= 0 and toks[i].lower in PARTICIPLE_LINKS and toks[index].lower.endswith("ing"):
-        return SHARED  # "attacked Macomia before pulling out": the same subject
     if (
         i >= 2
         and toks[i].lower in _DIRECTIONS

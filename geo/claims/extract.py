@@ -338,6 +338,7 @@ def _confidence(
     return round(min(0.95, max(0.05, score)), 2)
 
 
+_DEATHS = re.compile(r"(?:killed|killing)\b", re.I)
 _GENERIC = re.compile(
     r"^(?:attack|attacks|attacked|struck|blast|explosion|killed|killing|left|took|entered|fighting|raid|raids)\b",
     re.I,
@@ -434,6 +435,8 @@ def _readings(
             continue  # "before the sinking": an event already told, not a new one
         if kind == "capture" and _TAKEN_THINGS.match(text, m.end()):
             continue
+        if readings and _DEATHS.match(m.group()):
+            continue  # "capsized near X, killing 12": the toll of the event told before
         ti = _token_at(toks, m.start())
         te = _token_at(toks, m.end() - 1) + 1
         actor_span, target_span = _parties(toks, ti, te, kind, date_spans, sent[0], m.group())
@@ -620,7 +623,7 @@ _REFERENCE = re.compile(
 )
 _IRREGULAR_PAST = frozenset(
     """took fled fell sank struck fought retook overran withdrew left sent went began drove set
-    hit shot ran flew came""".split()
+    hit shot ran flew came brought led held caught swept lost won threw""".split()
 )
 
 
@@ -652,6 +655,7 @@ def _parties(
         or head in _IRREGULAR_PAST
         or (head.endswith("ing") and ti > 0 and toks[ti - 1].lower in _PASSIVE)
         or (head.endswith("ing") and ti > 0 and toks[ti - 1].lower in PARTICIPLE_LINKS)
+        or head in _PASSIVE  # "and were flown to": the event word starts at the auxiliary
     )
     before = phrase_before(toks, ti, date_spans, s_start)
     if before == SHARED and not verbal:
