@@ -365,13 +365,14 @@ def test_review_reason_far_from_the_article_with_a_nearer_namesake():
         start = text.index(name)
         return Mention(start, start + len(name), name, tuple(index.lookup(name, limit=25)))
 
-    # Two candidates: the French capital, whose size wins, and a village of that name in Ohio.
+    # Two candidates: the French capital, whose size wins, and a small town of that name in
+    # Maine, some 1,200 km from the others.
     paris = index.lookup("Paris", limit=25)
     france = next(e for e in paris if e.country == "FR")
-    ohio = min((e for e in paris if e.admin1 == "Ohio"), key=lambda e: e.population)
+    maine = next(e for e in paris if e.admin1 == "Maine" and e.flags & 1)
     start = text.index("Paris")
     spans = [mention(n) for n in ("Dayton", "Cincinnati", "Columbus", "Toledo")]
-    spans.append(Mention(start, start + 5, "Paris", (france, ohio)))
+    spans.append(Mention(start, start + 5, "Paris", (france, maine)))
     resolved = resolve_mentions(spans, text=text)[-1]
     assert resolved.entry.country == "FR"
     assert resolved.score < 0.5
@@ -551,3 +552,21 @@ def test_a_bare_name_may_be_the_county_the_article_names_in_full():
     assert first(text, "Suffolk")["id"].startswith("admin2:US.new-york.")
     # Without the full form, the bare name keeps its own candidates (the English county).
     assert first("Police in Suffolk searched the harbour.", "Suffolk")["country"] == "GB"
+
+
+def test_a_far_village_supported_only_by_another_far_village_gives_way():
+    # Two New England villages named like English places do not vouch for each other in a
+    # list of English race tracks.
+    text = (
+        "Race dates: Brands Hatch, Kent; Thruxton, Hampshire; Snetterton, Norfolk; "
+        "Rockingham, Northamptonshire; Cheshire Oaks; and Silverstone."
+    )
+    rockingham = first(text, "Rockingham")
+    assert rockingham["country"] == "GB"
+
+
+def test_washington_dc_is_the_city_even_beside_the_state():
+    text = "Seattle and Spokane voted first; Alaska, Hawaii and Washington, D.C., followed."
+    assert first(text, "Washington")["id"] == first(text, "D.C.")["id"]
+    assert first(text, "Washington")["kind"] == "city"
+    assert first(text, "Alaska")["review"] is None  # an old name of a village is no namesake
