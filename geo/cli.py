@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import difflib
+import functools
 import json
 import logging
 import shutil
@@ -17,6 +18,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from geo.errors import ConfigurationError, GeoError, InputError
 from geo.safe_text import TerminalFormatter, for_terminal
@@ -392,6 +394,20 @@ def _cmd_theatre_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _subcommand(
+    sub: Any,
+    common: list[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    description: str,
+    handler: Handler,
+) -> argparse.ArgumentParser:
+    """One subcommand: its help line and description, the common options, and its handler."""
+    p = sub.add_parser(name, help=summary, description=description, parents=common)
+    p.set_defaults(handler=handler)
+    return p
+
+
 def _add_theatre_parser(sub) -> None:
     """``geo theatre import|list|new|check``: theatres from event exports, and authoring tools."""
     common = [_common()]
@@ -404,10 +420,7 @@ def _add_theatre_parser(sub) -> None:
     )
     theatre = top.add_subparsers(dest="theatre_command", required=True, metavar="ACTION")
 
-    def action(name: str, summary: str, description: str, handler: Handler):
-        p = theatre.add_parser(name, help=summary, description=description, parents=common)
-        p.set_defaults(handler=handler)
-        return p
+    action = functools.partial(_subcommand, theatre, common)
 
     p = action(
         "import",
@@ -520,10 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = [_common()]
 
-    def command(name: str, summary: str, description: str, handler: Handler):
-        p = sub.add_parser(name, help=summary, description=description, parents=common)
-        p.set_defaults(handler=handler)
-        return p
+    command = functools.partial(_subcommand, sub, common)
 
     p = command(
         "setup",

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from geo._io import atomic_path
 from geo.corpus.inputs import CorpusItem
 
 CLAIMS_SUFFIX = ".claims.parquet"
@@ -69,21 +68,11 @@ def combine_claims(items: Sequence[CorpusItem], done: dict[str, Path], out: Path
     count. Rows are in article, then text order."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
-    from geo.corpus.geoparquet import ROW_GROUP_ROWS, _bbox, _dates, _geo_metadata, _wkb_points
+    from geo.corpus.geoparquet import _dates, rows_from_parts, write_points
     from geo.corpus.parts import read_claims_part
 
-    by_part: dict[Path, set[str]] = {}
-    for item in items:
-        if item.key in done:
-            by_part.setdefault(done[item.key], set()).add(item.key)
-    tables = []
-    for part, keys in sorted(by_part.items()):
-        table = read_claims_part(part)
-        mask = pc.is_in(table["article_key"], value_set=pa.array(sorted(keys), pa.string()))
-        tables.append(table.filter(mask))
-    rows = pa.concat_tables(tables) if tables else read_claims_part(None)
+    rows = rows_from_parts(items, done, read_claims_part)
     at = pc.index_in(rows["article_key"], value_set=pa.array([i.key for i in items], pa.string()))
     meta = {
         "article_id": [i.id for i in items],
@@ -107,10 +96,4 @@ def combine_claims(items: Sequence[CorpusItem], done: dict[str, Path], out: Path
     )
     table = table.take(order)
     lon, lat = rows["lon"].take(order), rows["lat"].take(order)
-    table = table.append_column("geometry", _wkb_points(lon, lat))
-    table = table.append_column("bbox", _bbox(lon, lat))
-    table = table.replace_schema_metadata({b"geo": _geo_metadata(lon, lat)})
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(out) as tmp:
-        pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
-    return table.num_rows
+    return write_points(table, lon, lat, out)

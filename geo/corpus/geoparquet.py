@@ -12,8 +12,9 @@ value is missing, and row groups of ``ROW_GROUP_ROWS`` rows give Dask one partit
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from geo._io import atomic_path
 from geo.corpus.inputs import CorpusItem
@@ -99,6 +100,26 @@ def _dates(column):
     return parsed.cast(pa.date32())
 
 
+def rows_from_parts(
+    items: Sequence[CorpusItem], done: dict[str, Path], read: Callable[[Path | None], Any]
+) -> Any:
+    """The rows of the finished ``items``, part by part (``read`` verifies each one; given
+    None it returns the empty table), each part kept to those articles' keys."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    by_part: dict[Path, set[str]] = {}
+    for item in items:
+        if item.key in done:
+            by_part.setdefault(done[item.key], set()).add(item.key)
+    tables = []
+    for part, keys in sorted(by_part.items()):
+        table = read(part)
+        mask = pc.is_in(table["article_key"], value_set=pa.array(sorted(keys), pa.string()))
+        tables.append(table.filter(mask))
+    return pa.concat_tables(tables) if tables else read(None)
+
+
 def combine(items: Sequence[CorpusItem], done: dict[str, Path], out: Path) -> int:
     """Write the GeoParquet of ``items`` from their parts (atomic); return the row count.
 
@@ -107,19 +128,8 @@ def combine(items: Sequence[CorpusItem], done: dict[str, Path], out: Path) -> in
     """
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
-    by_part: dict[Path, set[str]] = {}
-    for item in items:
-        if item.key in done:
-            by_part.setdefault(done[item.key], set()).add(item.key)
-    tables = []
-    for part, keys in sorted(by_part.items()):
-        table = read_part(part)
-        mask = pc.is_in(table["article_key"], value_set=pa.array(sorted(keys), pa.string()))
-        tables.append(table.filter(mask))
-    rows = pa.concat_tables(tables) if tables else read_part(None)
-    del tables
+    rows = rows_from_parts(items, done, read_part)
     # The article's own fields, by the row's key: index_in + take, all in Arrow.
     keys = pa.array([i.key for i in items], pa.string())
     at = pc.index_in(rows["article_key"], value_set=keys)
@@ -141,8 +151,15 @@ def combine(items: Sequence[CorpusItem], done: dict[str, Path], out: Path) -> in
     table = table.take(order)
     lon, lat = rows["lon"].take(order), rows["lat"].take(order)
     del rows
-    geometry = _wkb_points(lon, lat)
-    table = table.append_column("geometry", geometry)
+    return write_points(table, lon, lat, out)
+
+
+def write_points(table: Any, lon: Any, lat: Any, out: Path) -> int:
+    """Write ``table`` with point geometries at ``lon``/``lat`` (and their bbox and GeoParquet
+    metadata) to ``out``, atomically; the row count."""
+    import pyarrow.parquet as pq
+
+    table = table.append_column("geometry", _wkb_points(lon, lat))
     table = table.append_column("bbox", _bbox(lon, lat))
     table = table.replace_schema_metadata({b"geo": _geo_metadata(lon, lat)})
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from geo.errors import InputError
@@ -118,3 +119,24 @@ def parse_coordinate(value: str, field: str, line: int, limit: float) -> float:
     if not -limit <= number <= limit or number != number:
         raise ImportRowError(f"line {line}: {field} {number} is out of range")
     return number
+
+
+def cell(row: Mapping[str, str], field: str) -> str:
+    """A text cell, stripped; missing or empty as ""."""
+    return (row.get(field) or "").strip()
+
+
+def required_cell(row: Mapping[str, str], field: str, line: int) -> str:
+    """A text cell that must not be empty."""
+    value = cell(row, field)
+    if not value:
+        raise ImportRowError(f"line {line}: {field} is empty")
+    return value
+
+
+def coordinates(row: Mapping[str, str], line: int) -> tuple[float, float]:
+    """(lat, lon) from the ``latitude`` and ``longitude`` cells both exports use."""
+    return (
+        parse_coordinate(row.get("latitude", ""), "latitude", line, 90),
+        parse_coordinate(row.get("longitude", ""), "longitude", line, 180),
+    )

@@ -15,10 +15,11 @@ from collections.abc import Mapping
 
 from geo.theatres.importers._model import (
     ImportedEvent,
-    ImportRowError,
+    cell,
+    coordinates,
     export_date,
-    parse_coordinate,
     parse_int,
+    required_cell,
     slugify,
 )
 
@@ -51,16 +52,11 @@ STATE_INTER = "1"  # ACLED's inter code for state forces
 
 def event_from_row(row: Mapping[str, str], line: int) -> ImportedEvent:
     """One ACLED row as an ImportedEvent; ImportRowError names the line and the problem."""
-    sub = (row.get("sub_event_type") or "").strip()
-    actor1 = (row.get("actor1") or "").strip()
-    if not actor1:
-        raise ImportRowError(f"line {line}: actor1 is empty")
-    location = (row.get("location") or "").strip()
-    if not location:
-        raise ImportRowError(f"line {line}: location is empty")
-    event_id = (row.get("event_id_cnty") or "").strip()
-    if not event_id:
-        raise ImportRowError(f"line {line}: event_id_cnty is empty")
+    sub = cell(row, "sub_event_type")
+    actor1 = required_cell(row, "actor1", line)
+    location = required_cell(row, "location", line)
+    event_id = required_cell(row, "event_id_cnty", line)
+    lat, lon = coordinates(row, line)
     precision = parse_int(row.get("geo_precision", ""), "geo_precision", line) or 3
     return ImportedEvent(
         line=line,
@@ -68,20 +64,20 @@ def event_from_row(row: Mapping[str, str], line: int) -> ImportedEvent:
         date=export_date(row.get("event_date", ""), "event_date", line),
         end=None,
         kind=slugify(sub or row.get("event_type", ""), "event"),
-        type_label=sub or (row.get("event_type") or "").strip(),
+        type_label=sub or cell(row, "event_type"),
         actor1=actor1,
-        actor2=(row.get("actor2") or "").strip(),
-        actor1_state=(row.get("inter1") or "").strip() == STATE_INTER,
-        actor2_state=(row.get("inter2") or "").strip() == STATE_INTER,
+        actor2=cell(row, "actor2"),
+        actor1_state=cell(row, "inter1") == STATE_INTER,
+        actor2_state=cell(row, "inter2") == STATE_INTER,
         location=location,
-        country=(row.get("country") or "").strip(),
-        lat=parse_coordinate(row.get("latitude", ""), "latitude", line, 90),
-        lon=parse_coordinate(row.get("longitude", ""), "longitude", line, 180),
+        country=cell(row, "country"),
+        lat=lat,
+        lon=lon,
         precision=min(max(precision, 1), 3),
         fatalities=parse_int(row.get("fatalities", ""), "fatalities", line),
         source_title=f"{(row.get('source') or 'unnamed source').strip()} (ACLED {event_id})",
         source_url="",
-        notes=(row.get("notes") or "").strip(),
+        notes=cell(row, "notes"),
         territory=sub.lower() in TRANSFERS,
         clash=sub.lower() in CLASHES,
     )

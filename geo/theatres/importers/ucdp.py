@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from geo.theatres.importers._model import (
     ImportedEvent,
     ImportRowError,
+    cell,
+    coordinates,
     export_date,
-    parse_coordinate,
     parse_int,
+    required_cell,
     slugify,
 )
 
@@ -41,22 +43,19 @@ PRECISION = {1: 1, 2: 2, 3: 2, 4: 3, 5: 2, 6: 3, 7: 3}
 
 def event_from_row(row: Mapping[str, str], line: int) -> ImportedEvent:
     """One GED row as an ImportedEvent; ImportRowError names the line and the problem."""
-    side_a = (row.get("side_a") or "").strip()
-    if not side_a:
-        raise ImportRowError(f"line {line}: side_a is empty")
-    event_id = (row.get("id") or "").strip()
-    if not event_id:
-        raise ImportRowError(f"line {line}: id is empty")
-    violence = VIOLENCE.get((row.get("type_of_violence") or "").strip(), "violence")
+    side_a = required_cell(row, "side_a", line)
+    event_id = required_cell(row, "id", line)
+    violence = VIOLENCE.get(cell(row, "type_of_violence"), "violence")
     where = (row.get("where_description") or row.get("adm_2") or row.get("adm_1") or "").strip()
     start = export_date(row.get("date_start", ""), "date_start", line)
     end = export_date(row.get("date_end", ""), "date_end", line)
     if end < start:
         raise ImportRowError(f"line {line}: date_end {end} is before date_start {start}")
-    headline = (row.get("source_headline") or "").strip()
-    article = (row.get("source_article") or "").strip()
+    headline = cell(row, "source_headline")
+    article = cell(row, "source_article")
     url = next((part for part in article.split() if part.startswith(("http://", "https://"))), "")
     precision = parse_int(row.get("where_prec", ""), "where_prec", line) or 7
+    lat, lon = coordinates(row, line)
     return ImportedEvent(
         line=line,
         id=slugify(f"ucdp-{event_id}"),
@@ -65,13 +64,13 @@ def event_from_row(row: Mapping[str, str], line: int) -> ImportedEvent:
         kind=violence,
         type_label=f"{violence.capitalize()} violence",
         actor1=side_a,
-        actor2=(row.get("side_b") or "").strip(),
+        actor2=cell(row, "side_b"),
         actor1_state=side_a.lower().startswith("government of"),
         actor2_state=(row.get("side_b") or "").lower().startswith("government of"),
-        location=where or (row.get("country") or "").strip() or "unnamed place",
-        country=(row.get("country") or "").strip(),
-        lat=parse_coordinate(row.get("latitude", ""), "latitude", line, 90),
-        lon=parse_coordinate(row.get("longitude", ""), "longitude", line, 180),
+        location=where or cell(row, "country") or "unnamed place",
+        country=cell(row, "country"),
+        lat=lat,
+        lon=lon,
         precision=PRECISION.get(precision, 3),
         fatalities=parse_int(row.get("best", ""), "best", line),
         source_title=headline or article or f"UCDP GED event {event_id}",
