@@ -32,6 +32,7 @@ POINTS = {
     "Sake": (-1.57, 29.04),
     "Goma": (-1.68, 29.22),
     "Porto Empedocle": (37.29, 13.53),
+    "Lanzarote": (29.05, -13.6),
 }
 
 
@@ -142,6 +143,20 @@ def test_a_second_verb_keeps_the_first_verbs_subject(sentence, kind, mention):
     first = claims[0]["actor_text"]
     (claim,) = [c for c in claims if c["kind"] == kind]
     assert first and claim["mention"] == mention and claim["actor_text"] == first
+
+
+def test_a_destination_the_gazetteer_does_not_know_gives_no_claim_elsewhere():
+    claims = claims_of(
+        "A charity boat picked up 70 people off Lanzarote and brought them to Playa Blanca."
+    )
+    assert [(c["kind"], c["mention"]) for c in claims] == [("rescue", "Lanzarote")]
+    (flown,) = claims_of("Mercenaries were flown to Kismayo on Friday.")
+    assert (flown["kind"], flown["mention"]) == ("deployment", "Kismayo")
+
+
+def test_an_actor_that_keeps_doing_something():
+    (claim,) = claims_of("Rebel gunboats kept attacking ferries near Eyl.")
+    assert claim["actor_text"] == "Rebel gunboats" and claim["mention"] == "Eyl"
 
 
 def test_an_actor_qualified_by_a_direction_keeps_its_head():

@@ -38,7 +38,8 @@ _DIRECTIONS = frozenset(
 _SKIP_BACK = AUXILIARIES | frozenset(
     """not never n't to would will could can shall promised vowed pledged threatened plans
     planned intends intended wants wanted agreed decided began started continued tried managed
-    helped sought seeks offered ready prepared expected set went""".split()
+    helped sought seeks offered ready prepared expected set went keep keeps kept continue
+    continues resumed""".split()
 )
 _CLOSING = ',;:()[]"“”—–'
 _LOYAL = frozenset({"loyal", "allied", "close", "aligned", "linked", "affiliated"})

@@ -132,6 +132,8 @@ _UNRESOLVED = re.compile(
     r"(?-i:(?P<name>[A-Z][\w'’-]+))",
     re.I,
 )
+# An event word ending in a preposition of place ("brought them to", "were flown to").
+_ENDS_IN_PLACE_WORD = re.compile(r"\b(?:to|into|at|in|toward|towards)$", re.I)
 _NAMED_OBJECT = re.compile(
     r"\s+(?:the\s+)?(?:(?:town|city|village|port|district|base|airport)\s+(?:of\s+)?)?"
     r"(?-i:(?P<name>[A-Z][\w'’-]+))"
@@ -195,13 +197,15 @@ def _pick_place(
     usable = [p for p in places if ok(p)]
     real = [p for p in usable if not p.get("demonym") and p.get("role") != "in-name"]
     after = [p for p in real if trigger[1] <= p["start"] < clause[1]]
-    named = _NAMED_OBJECT.match(text, trigger[1])
+    word_end = len(text[: trigger[1]].rstrip())  # "brought them to " ends at "to"
+    named = _NAMED_OBJECT.match(text, word_end)
     if (
         named
         and kind not in ("capture", "siege")
-        and not re.match(r"\s+(?:the\s+)?\w+\s+of\s", text[trigger[1] : named.start("name")])
+        and not re.match(r"\s+(?:the\s+)?\w+\s+of\s", text[word_end : named.start("name")])
+        and not _ENDS_IN_PLACE_WORD.search(text, trigger[0], word_end)
     ):
-        named = None
+        named = None  # "brought them to Arguineguin": a name right after "to" is the place
     if named and named.group("name") not in _NOT_NAMES:
         at = named.start("name")
         if not any(p["start"] <= at < p["end"] for p in places) and not any(
