@@ -132,6 +132,8 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
             groups.setdefault(name, []).extend(layers)
         sections.update(extra_sections)
     found_claims = claims.add_claims(m, inputs, actors, groups, sections)
+    if sections.get("Claims"):
+        sections["Claims"] = legend.tagged(sections["Claims"], "claims")
 
     m.add_child(widgets.GroupedLayers([base, osm], groups))
     m.add_child(widgets.PlaceSearch(place_layer))
@@ -176,7 +178,8 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
         RawScript(
             "GEO.compact({{ this._parent.get_name() }});"
             "GEO.focus = {{ this.focus }};"
-            "GEO.frame({{ this._parent.get_name() }}, {{ this.bounds }}, 9);",
+            "GEO.frame({{ this._parent.get_name() }}, {{ this.bounds }}, 9);"
+            "GEO.syncLegend({{ this._parent.get_name() }});",
             focus=[p.id for p in focus],
             bounds=[[south, west], [north, east]] if found else None,
         )
@@ -228,12 +231,22 @@ def places_legend(found: list[places.Place], actors: Mapping[str, Mapping[str, A
                     f"held by {places.actor_label(key, actors)}",
                 )
             )
-    rows.append(legend.Entry("circle", places.UNCONTROLLED, "control unknown or not in a theatre"))
-    rows.append(legend.Entry("ring", places.UNCONTROLLED, "low-confidence resolution"))
-    rows.append(legend.Entry("area", places.COUNTRY_COLOR, "country named in the article"))
-    rows.append(legend.Entry("area", places.SEA_COLOR, "sea named in the article (water nearby)"))
-    rows.append(legend.Entry("circle", "#ffffff", "size: number of mentions"))
-    return rows
+    points = [p for p in found if not p.is_area]
+    if any(places._key(p.control) is None for p in points):
+        rows.append(
+            legend.Entry("circle", places.UNCONTROLLED, "control unknown or not in a theatre")
+        )
+    if any(p.low_confidence for p in found):
+        rows.append(legend.Entry("ring", places.UNCONTROLLED, "low-confidence resolution"))
+    if any(p.is_country for p in found):
+        rows.append(legend.Entry("area", places.COUNTRY_COLOR, "country named in the article"))
+    if any(p.sea_radius_km for p in found):
+        rows.append(
+            legend.Entry("area", places.SEA_COLOR, "sea named in the article (water nearby)")
+        )
+    if points:
+        rows.append(legend.Entry("circle", "#ffffff", "size: number of mentions"))
+    return legend.tagged(rows, "places")
 
 
 def render_page(m: folium.Map, name: str = "map") -> tuple[str, list[Asset]]:

@@ -192,8 +192,15 @@ def resolve_url(url: str) -> Asset:
     return Asset(name, version, rel, _inside(root, rel, url))
 
 
+# Files a package's script asks for by name, next to a file its stylesheet points at: Leaflet's
+# default marker (which the measure tool's invisible capture marker uses) loads its shadow and
+# its high-density icon that way, never through CSS.
+SCRIPT_FILES = {"leaflet": ("dist/images/marker-shadow.png", "dist/images/marker-icon-2x.png")}
+
+
 def css_dependencies(asset: Asset) -> list[Asset]:
-    """Files a stylesheet points at with ``url(...)`` (images, fonts), from the same package."""
+    """Files a stylesheet points at with ``url(...)`` (images, fonts), from the same package,
+    and those its package's script loads by name (``SCRIPT_FILES``)."""
     if not asset.path.endswith(".css") or asset.source is None:
         return []
     text = asset.source.read_text(encoding="utf-8", errors="replace")
@@ -212,6 +219,9 @@ def css_dependencies(asset: Asset) -> list[Asset]:
         if joined.startswith("..") or not (root / joined).is_file():
             raise AssetError(f"{asset.source}: {ref!r} is not a file in the package")
         found[joined] = Asset(asset.package, asset.version, joined, root / joined)
+    for extra in SCRIPT_FILES.get(asset.package, ()):
+        if (root / extra).is_file():
+            found[extra] = Asset(asset.package, asset.version, extra, root / extra)
     return [found[k] for k in sorted(found)]
 
 

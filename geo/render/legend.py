@@ -1,8 +1,13 @@
-"""The legend: one row per colour and symbol the map actually uses, grouped by layer."""
+"""The legend: one row per colour and symbol the map actually uses, grouped by layer.
+
+Each row names the layers that draw it; the page hides a row while none of them is shown, and a
+section while all its rows are hidden, so the legend lists what is on the map, not what could be.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from branca.element import MacroElement
 from folium.template import Template
@@ -19,6 +24,34 @@ class Entry:
     color: str
     label: str
     icon: str = ""  # a Font Awesome class, for event and claim rows
+    layers: tuple[str, ...] = ()  # keys of the layers that draw it (none: always shown)
+
+
+def tagged(entries: Iterable[Entry], *layers: str) -> list[Entry]:
+    """The rows, marked as drawn by ``layers``."""
+    return [replace(e, layers=tuple(dict.fromkeys(e.layers + layers))) for e in entries]
+
+
+def merge(sections: dict[str, list[Entry]], title: str, entries: Sequence[Entry]) -> None:
+    """Add rows to a section; a row two layers share (two theatres' frontlines) is listed once,
+    shown while either layer is."""
+    rows = sections.setdefault(title, [])
+    for entry in entries:
+        same = next(
+            (
+                n
+                for n, e in enumerate(rows)
+                if (e.symbol, e.color, e.label, e.icon)
+                == (entry.symbol, entry.color, entry.label, entry.icon)
+            ),
+            None,
+        )
+        if same is None:
+            rows.append(entry)
+        else:
+            rows[same] = replace(
+                rows[same], layers=tuple(dict.fromkeys(rows[same].layers + entry.layers))
+            )
 
 
 def _svg(entry: Entry) -> str:
@@ -55,11 +88,13 @@ def legend_html(sections: dict[str, list[Entry]]) -> str:
     for title, entries in sections.items():
         if not entries:
             continue
-        parts.append(f"<h2>{esc(title)}</h2>")
+        parts.append(f'<section class="geo-legend-section"><h2>{esc(title)}</h2>')
         for entry in entries:
+            keys = f' data-layers="{esc(" ".join(entry.layers))}"' if entry.layers else ""
             parts.append(
-                f'<div class="geo-item">{_svg(entry)}<span>{esc(entry.label)}</span></div>'
+                f'<div class="geo-item"{keys}>{_svg(entry)}<span>{esc(entry.label)}</span></div>'
             )
+        parts.append("</section>")
     parts.append("</details></div>")
     return "".join(parts)
 

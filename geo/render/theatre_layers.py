@@ -28,7 +28,7 @@ from geo.render import routes as routes_render
 from geo.render import support as support_render
 from geo.render.assets import generated
 from geo.render.elements import FeatureLayer, css_class, safe_color, safe_json, text_of
-from geo.render.legend import Entry
+from geo.render.legend import Entry, merge, tagged
 from geo.render.places import Place
 
 
@@ -415,24 +415,54 @@ class TheatreLayers:
                 )
                 m.add_child(layer)
                 groups.setdefault(group, []).append(layer)
+
+            def key_of(name: str, th_id: str = th.id) -> str:
+                return f"{name}-{th_id}" if many else name
+
             if info["holders"]:
-                rows = sections.setdefault("Ground control", [])
-                for actor, label in sorted(info["holders"].items()):
-                    rows.append(Entry("area", palette.get(actor, "#6b7280"), label))
-                rows.append(Entry("dash", "#6b7280", "dashed edge: contested or besieged"))
-                rows.append(Entry("dash", control_render.FRONT_COLOR, "frontline"))
+                zones, front = key_of("zones"), key_of("frontline")
+                merge(
+                    sections,
+                    "Ground control",
+                    tagged(
+                        [
+                            Entry("area", palette.get(actor, "#6b7280"), label)
+                            for actor, label in sorted(info["holders"].items())
+                        ]
+                        + [Entry("dash", "#6b7280", "dashed edge: contested or besieged")],
+                        zones,
+                    )
+                    + tagged([Entry("dash", control_render.FRONT_COLOR, "frontline")], front),
+                )
             if info["links"]:
-                sections.setdefault("Foreign support (arrow points at the backed side)", []).extend(
-                    support_render.support_legend(info["links"], dict(palette))
+                merge(
+                    sections,
+                    "Foreign support (arrow points at the backed side)",
+                    tagged(
+                        support_render.support_legend(info["links"], dict(palette)),
+                        key_of("support"),
+                    ),
                 )
             if info["counts"]["routes"]:
-                sections["Migration routes"] = routes_render.routes_legend()
+                merge(
+                    sections,
+                    "Migration routes",
+                    tagged(routes_render.routes_legend(), key_of("routes")),
+                )
             if info["maritime"] is not None and len(info["maritime"]):
-                sections.setdefault("Maritime zones", []).extend(
-                    maritime_render.maritime_legend(info["maritime"])
+                merge(
+                    sections,
+                    "Maritime zones",
+                    tagged(maritime_render.maritime_legend(info["maritime"]), key_of("maritime")),
                 )
             if info["event_kinds"]:
-                sections["Events"] = events_render.events_legend(info["event_kinds"])
+                merge(
+                    sections,
+                    "Events",
+                    tagged(events_render.events_legend(info["event_kinds"]), key_of("events")),
+                )
+        if "Ground control" in sections:  # actors first, then the line styles
+            sections["Ground control"].sort(key=lambda e: e.symbol == "dash")
         return groups, sections
 
     def held_by_date(self, found: Sequence[Place]) -> dict[str, dict[str, str | None]]:

@@ -133,13 +133,15 @@ CLICK_JS = """async ([key, sample]) => {
                 }
             }
         } else {
-            // The middle of each segment, where a reader clicks a line (not its very end).
-            const pts = l.getLatLngs().flat(3).map(q => map.latLngToContainerPoint(q));
-            const mid = Math.floor(pts.length / 2);
-            for (let k = 0; k < pts.length; k++) {
-                const i = (mid + k) % pts.length, j = Math.min(i + 1, pts.length - 1);
-                const a = pts[i], b = pts[j];
-                candidates.push([box.left + (a.x + b.x) / 2, box.top + (a.y + b.y) / 2]);
+            // Points along the line as drawn (after Leaflet's simplification), where a reader
+            // would click it: from its middle outwards.
+            const path = l._path, len = path ? path.getTotalLength() : 0;
+            const ctm = path ? path.getScreenCTM() : null;
+            for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9]) {
+                if (!ctm) break;
+                const q = path.getPointAtLength(len * t);
+                candidates.push([ctm.a * q.x + ctm.c * q.y + ctm.e,
+                                 ctm.b * q.x + ctm.d * q.y + ctm.f]);
             }
         }
         const inView = candidates.filter(([x, y]) => x > box.left && y > box.top &&
@@ -269,6 +271,38 @@ def test_play_steps_dates_and_recolours_places(browser, reader_maps, opener):
     entry = page.locator("#geo-sources li.geo-src-on")
     assert entry.count() == 1 and entry.inner_text().startswith(code)
     assert entry.locator("a").first.get_attribute("href").startswith("http")
+    assert watched.errors == []
+    page.close()
+
+
+LEGEND_ROWS_JS = """() => Array.from(document.querySelectorAll('#geo-legend .geo-item'))
+    .filter(e => e.offsetParent).map(e => e.textContent)"""
+
+
+def test_legend_lists_only_what_is_drawn_and_follows_the_layer_control(
+    browser, reader_maps, opener
+):
+    watched = opener(browser, (reader_maps / "syria-2019-12-idlib.html").as_uri(), (1600, 1000))
+    page = watched.page
+    rows = page.evaluate(LEGEND_ROWS_JS)
+    assert any("Hayat Tahrir al-Sham" in r for r in rows), rows
+    assert not any("Government of National Accord" in r for r in rows), rows  # Libya unticked
+    assert not any("sea named" in r for r in rows), rows  # the article names no sea
+    page.locator(
+        ".leaflet-control-layers-overlays label", has_text="Control zones (Libya)"
+    ).locator("input").check()
+    rows = page.evaluate(LEGEND_ROWS_JS)
+    assert any("Government of National Accord" in r for r in rows), rows
+    page.locator(".leaflet-control-layers-overlays label", has_text="Events (Syria)").locator(
+        "input"
+    ).uncheck()
+    rows = page.evaluate(LEGEND_ROWS_JS)
+    assert not any(r.startswith("event") for r in rows), rows
+    headings = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#geo-legend h2'))
+            .filter(e => e.offsetParent).map(e => e.textContent)"""
+    )
+    assert "Events" not in headings, headings
     assert watched.errors == []
     page.close()
 

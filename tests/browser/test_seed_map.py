@@ -174,3 +174,21 @@ def test_search_finds_a_place_and_opens_its_popup(seed_page):
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert "Tobruk" in popup.inner_text()
+
+
+def test_measuring_a_distance_loads_every_image_it_needs(browser, built_maps, opener):
+    watched = opener(browser, (built_maps / "libya-2019-12.html").as_uri(), (1600, 1000))
+    page = watched.page
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.hover(".leaflet-control-measure")
+    page.click(".leaflet-control-measure .js-start")
+    page.mouse.click(800, 500)
+    page.mouse.click(900, 600)
+    page.click(".leaflet-control-measure .js-finish")
+    popup = page.locator(".leaflet-popup-content", has_text="Linear measurement")
+    popup.wait_for()
+    assert "Kilometers" in popup.inner_text()
+    page.wait_for_timeout(200)
+    assert failed == [] and watched.errors == [], (failed, watched.errors)
+    page.close()

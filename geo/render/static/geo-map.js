@@ -362,6 +362,26 @@
     GEO.controls.frame = {bounds: bounds, padding: pad};
   };
 
+  // The legend lists what is drawn: a row shows while one of its layers is on the map, a
+  // section while one of its rows shows. Follows the layer control's ticks.
+  GEO.syncLegend = function (map) {
+    var root = document.getElementById('geo-legend');
+    if (!root) { return; }
+    function sync() {
+      root.querySelectorAll('.geo-item[data-layers]').forEach(function (el) {
+        el.hidden = !el.getAttribute('data-layers').split(' ').some(function (k) {
+          return GEO.layers[k] && map.hasLayer(GEO.layers[k]);
+        });
+      });
+      root.querySelectorAll('.geo-legend-section').forEach(function (sec) {
+        sec.hidden = !sec.querySelector('.geo-item:not([hidden])');
+      });
+    }
+    map.on('overlayadd overlayremove', sync);
+    sync();
+    GEO.controls.syncLegend = sync;
+  };
+
   // Narrow screens: the layer control and the legend fold into buttons.
   GEO.compact = function (map) {
     var phone = GEO.isPhone();
