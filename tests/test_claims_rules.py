@@ -164,6 +164,22 @@ def test_an_actor_qualified_by_a_direction_keeps_its_head():
     assert claim["actor_text"] == "Coast guard units" and claim["place_relation"] == "off"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "date", "precision"),
+    [
+        # Under way on the article's date, with an adverb or "have been" before the verb.
+        ("The rebels are now advancing toward Goma.", "2024-06-20", "day"),
+        ("Government troops have been pushing toward Sake for days.", "2024-06-20", "day"),
+        # The start of the month or year is that month or year.
+        ("Families have fled Kismayo since the start of the month.", "2024-06-01", "month"),
+        ("Rebels have captured Kalehe since the beginning of the year.", "2024-01-01", "year"),
+    ],
+)
+def test_more_dates(sentence, date, precision):
+    (claim,) = claims_of(sentence)
+    assert (claim["date"], claim["date_precision"]) == (date, precision)
+
+
 def test_a_dated_claim_in_may_keeps_its_date():
     (claim,) = claims_of("Rebel units entered Mopti on May 3 after a short fight.")
     assert (claim["date"], claim["actor_text"]) == ("2024-05-03", "Rebel units")

@@ -237,9 +237,19 @@ _PATTERNS: list[tuple[re.Pattern, Resolver]] = [
         _r_past_span,
     ),
     (re.compile(r"\blast\s+month\b", re.I), _r_last_month),
-    (re.compile(r"\b(?:earlier\s+)?this\s+month\b", re.I), _r_this_month),
+    (
+        re.compile(
+            r"\b(?:(?:earlier\s+)?this|the\s+(?:start|beginning)\s+of\s+the)\s+month\b", re.I
+        ),
+        _r_this_month,
+    ),
     (re.compile(r"\blast\s+year\b", re.I), _r_year_rel(-1)),
-    (re.compile(r"\b(?:earlier\s+)?this\s+year\b", re.I), _r_year_rel(0)),
+    (
+        re.compile(
+            r"\b(?:(?:earlier\s+)?this|the\s+(?:start|beginning)\s+of\s+the)\s+year\b", re.I
+        ),
+        _r_year_rel(0),
+    ),
     (
         re.compile(
             rf"\b(?:(?:early|late|mid)[-\s]+)?{_MONTH}(?:\s+(?P<year>(?:19|20)\d\d))?\b", re.I

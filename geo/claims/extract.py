@@ -63,6 +63,7 @@ _RELATION = re.compile(
 )
 _PASSIVE = frozenset({"was", "were", "been", "being", "is", "are", "be"})
 _PROGRESSIVE = frozenset({"is", "are", "am"})
+_UNDER_WAY_ADVERBS = frozenset("now still already reportedly steadily slowly again".split())
 _NEGATION = re.compile(NEGATIONS, re.I)
 _HEDGE = re.compile(HEDGES, re.I)
 _SPECULATION = re.compile(SPECULATION, re.I)
@@ -634,7 +635,12 @@ _IRREGULAR_PAST = frozenset(
 def _progressive(toks: list[Token], ti: int) -> bool:
     """ "are closing in", "is besieging": an event under way on the article's date."""
     word = toks[ti].lower
-    prev = toks[ti - 1].lower if ti > 0 else ""
+    k = ti - 1
+    while k > 0 and toks[k].lower in _UNDER_WAY_ADVERBS:
+        k -= 1  # "are now advancing", "have still been pushing"
+    prev = toks[k].lower if k >= 0 else ""
+    if prev == "been" and k > 0 and toks[k - 1].lower in ("have", "has"):
+        prev = "is"  # "have been pushing": under way still
     return word.endswith("ing") and prev in _PROGRESSIVE
 
 
