@@ -54,18 +54,28 @@ def country_roles(
     roles, backs = [], []
     if iso2 in theatre.countries:
         roles.append(f"theatre ({theatre.id})")
-    actors = theatre.actors[theatre.actors["country"] == iso2]
-    for _, a in actors.iterrows():
-        for _, b in theatre.backers[theatre.backers["backer"] == a["id"]].iterrows():
+    for actor, kind, backing in _backing_by_country(theatre).get(iso2, ()):
+        for b in backing:
             if not _active(b, day):
                 continue
-            if a["kind"] == "state":
+            if kind == "state":
                 roles.append(f"backer of {b['backs']} ({theatre.id})")
                 if b["backs"] not in backs:
                     backs.append(b["backs"])
             else:
-                roles.append(f"home of {a['id']}, backing {b['backs']} ({theatre.id})")
+                roles.append(f"home of {actor}, backing {b['backs']} ({theatre.id})")
     return roles, backs
+
+
+@lru_cache(maxsize=16)
+def _backing_by_country(theatre: Theatre) -> dict[str, list[tuple[str, str, list]]]:
+    """Per theatre, once: country -> [(actor id, kind, its backer rows)], in data order (each
+    country place of each article would otherwise filter both tables again)."""
+    out: dict[str, list[tuple[str, str, list]]] = {}
+    for _, a in theatre.actors.iterrows():
+        rows = [b for _, b in theatre.backers[theatre.backers["backer"] == a["id"]].iterrows()]
+        out.setdefault(a["country"], []).append((a["id"], a["kind"], rows))
+    return out
 
 
 def _near(place: Point, geoms: Sequence) -> list[float]:

@@ -315,6 +315,11 @@ def warm() -> None:
 
     open_index()
     join.warm()
+    from geo.render.theatre_layers import shared_layers
+    from geo.theatres import load_all
+
+    for theatre in load_all():  # computed once here, not once in every worker after a fork
+        shared_layers(theatre.id)
 
 
 def _worker_init() -> None:

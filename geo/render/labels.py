@@ -65,6 +65,15 @@ def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 16)
+def _placed(label: Label, zoom: int) -> tuple[tuple[float, float, float, float], tuple]:
+    """A label's box at a zoom and the 256-pixel cells it touches: once per process, since
+    every map of a region lays out the same towns, cities and countries."""
+    box = _box(label, zoom)
+    cells = {(int(cx // 256), int(cy // 256)) for cx in (box[0], box[2]) for cy in (box[1], box[3])}
+    return box, tuple(cells)
+
+
 def layout(labels: Sequence[Label], zooms: Iterable[int] = ZOOMS) -> list[tuple[Label, int]]:
     """Each label with the bit mask of zoom levels at which it fits, most important first."""
     ordered = sorted(labels, key=lambda lb: (-lb.importance, lb.text, lb.lon, lb.lat))
@@ -76,12 +85,7 @@ def layout(labels: Sequence[Label], zooms: Iterable[int] = ZOOMS) -> list[tuple[
                 continue
             if label.kind == "city" and zoom < 4:
                 continue
-            box = _box(label, zoom)
-            cells = {
-                (int(cx // 256), int(cy // 256))
-                for cx in (box[0], box[2])
-                for cy in (box[1], box[3])
-            }
+            box, cells = _placed(label, zoom)
             if any(_overlaps(box, other) for c in cells for other in kept.get(c, ())):
                 continue
             for c in cells:
