@@ -118,7 +118,9 @@ def _joined(text: str, a: Token, b: Token) -> bool:
     'Moscow, Russia Thursday' at the weekday."""
     if a.lower in _DATE_WORDS or b.lower in _DATE_WORDS:
         return False
-    if a.is_cap and b.is_cap and a.is_upper != b.is_upper:
+    # 'U.S. Virgin Islands' is one name; 'in the U.S. The next day' is two.
+    dotted = a.text.count(".") >= 2 and b.lower not in FUNCTION_WORDS
+    if a.is_cap and b.is_cap and a.is_upper != b.is_upper and not dotted:
         return False
     gap = text[a.end : b.start]
     if gap == ". " and len(a.text) == 1 and a.is_cap and b.is_cap:

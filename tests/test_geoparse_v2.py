@@ -570,3 +570,11 @@ def test_washington_dc_is_the_city_even_beside_the_state():
     assert first(text, "Washington")["id"] == first(text, "D.C.")["id"]
     assert first(text, "Washington")["kind"] == "city"
     assert first(text, "Alaska")["review"] is None  # an old name of a village is no namesake
+
+
+def test_a_dotted_abbreviation_begins_a_longer_name():
+    p = first("Tourists left the U.S. Virgin Islands after the storm.", "U.S. Virgin Islands")
+    assert p["country"] == "VI"
+    # ... but not a new sentence: 'the U.S. The Pentagon' is two runs.
+    found = places("Officials flew back to the U.S. The Pentagon said nothing.")
+    assert [p["mention"] for p in found] == ["U.S."]
