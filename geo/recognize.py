@@ -9,6 +9,7 @@ geoparsing.md), find more toponyms; every rule below is a named word list or one
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 
@@ -312,9 +313,24 @@ def _facility(index: GazetteerIndex, text: str, m: Mention) -> Mention:
         return m
     key = fold(f"{m.text} {after.group(1)}")
     found = [e for e in index.lookup_key(key) if e.kind in ("airport", "airbase")]
+    big = [c for c in m.candidates if c.kind == "city" and c.prior >= _BIG]
+    if big:
+        # 'Amsterdam airport' is the big city's airport: a namesake airfield far from that
+        # city is not meant, and the city is the better answer than it.
+        found = [e for e in found if any(_near_km(e, c) < _AIRPORT_KM for c in big)]
     if not found:
         return m
     return replace(m, end=after.end(), text=text[m.start : after.end()], candidates=tuple(found))
+
+
+_AIRPORT_KM = 100.0
+
+
+def _near_km(a: Entry, b: Entry) -> float:
+    """Rough distance (equirectangular), enough to tell a city's airport from a namesake's."""
+    x = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    y = math.radians(b.lat - a.lat)
+    return 6371.0 * math.hypot(x, y)
 
 
 def _not_a_known_name(m: Mention, names: set[str]) -> bool:

@@ -578,3 +578,11 @@ def test_a_dotted_abbreviation_begins_a_longer_name():
     # ... but not a new sentence: 'the U.S. The Pentagon' is two runs.
     found = places("Officials flew back to the U.S. The Pentagon said nothing.")
     assert [p["mention"] for p in found] == ["U.S."]
+
+
+def test_a_big_city_airport_is_not_a_namesake_airfield_abroad():
+    # The index knows an 'Amsterdam Airport' only in South Africa: the Dutch city is meant.
+    text = "Passengers were stranded at Amsterdam airport and at Heathrow."
+    assert first(text, "Amsterdam")["country"] == "NL"
+    text = "Drones struck Mitiga airport and the Jufra air base."
+    assert first(text, "Mitiga airport")["kind"] == "airport"
