@@ -35,6 +35,7 @@ COUNTRY_WEIGHT = 6.0
 ADMIN1_WEIGHT = 4.0
 NEAR_WEIGHT = 1.5
 NEAR_KM = 300.0
+CLOSE_KM = 30.0
 CONTAINED_WEIGHT = 8.0
 THEATRE_WEIGHT = 2.0
 STATE_CUE_WEIGHT = 4.0
@@ -109,11 +110,14 @@ def _score(
     if a1 and c.kind != "country":
         s += ADMIN1_WEIGHT * ctx.admin1.get(a1, 0.0)
     if c.kind not in _BROAD and ctx.anchors:
-        near = any(
-            a.name != c.name and a.kind not in _BROAD and _km(a, c) < NEAR_KM for a in ctx.anchors
+        nearest = min(
+            (_km(a, c) for a in ctx.anchors if a.name != c.name and a.kind not in _BROAD),
+            default=NEAR_KM,
         )
-        if near:
+        if nearest < NEAR_KM:
             s += NEAR_WEIGHT
+        if nearest < CLOSE_KM:
+            s += NEAR_WEIGHT  # the same district: Thornhill beside Dewsbury, not near Cardiff
     if container is not None and _inside(c, container):
         s += CONTAINED_WEIGHT
     if state_cue and c.kind == "region":

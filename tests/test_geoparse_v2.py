@@ -586,3 +586,14 @@ def test_a_big_city_airport_is_not_a_namesake_airfield_abroad():
     assert first(text, "Amsterdam")["country"] == "NL"
     text = "Drones struck Mitiga airport and the Jufra air base."
     assert first(text, "Mitiga airport")["kind"] == "airport"
+
+
+def test_a_place_in_the_same_district_as_another_outweighs_a_bigger_namesake():
+    # Iowa's Montgomery County lies around Red Oak; Des Moines, 150 km off, says only "Iowa".
+    text = (
+        "The forum in Red Oak, Iowa, drew a crowd; the Montgomery County Democrats hosted "
+        "it, and Des Moines sent reporters."
+    )
+    county = first(text, "Montgomery County")
+    assert county["id"] == "admin2:US.iowa.montgomery-county"
+    assert county["review"] is None  # confident: the district settles it, not a coin toss
