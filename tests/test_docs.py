@@ -64,3 +64,32 @@ def _geocoders() -> list[str]:
 @pytest.mark.parametrize("name", _geocoders())
 def test_every_geocoder_is_documented(docs, name):
     assert re.search(rf"\b{re.escape(name)}\b", docs), f"geocoder {name!r} is not documented"
+
+
+def _flow() -> str:
+    """The README's "How it works" diagram (the first code block after the heading)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split("## How it works", 1)[1].split("```", 2)[1]
+
+
+def _modules() -> list[str]:
+    return sorted(
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "geo").rglob("*.py")
+        if "_npm" not in p.parts and "__pycache__" not in p.parts
+    )
+
+
+@pytest.mark.parametrize("module", _modules())
+def test_every_module_is_in_the_flow(module):
+    """A module stands in the diagram by its path, or inside its package's entry by its file
+    name (``load.py``) or its bare name (``palette``)."""
+    flow = _flow()
+    if module in flow:
+        return
+    package, _, name = module.rpartition("/")
+    assert package != "geo", f"{module} is not in README's How it works"
+    assert f"{package}/" in flow, f"{package}/ is not in README's How it works"
+    stem = name.removesuffix(".py")
+    named = name == "__init__.py" or re.search(rf"(?<![\w/.]){re.escape(stem)}(?:\.py)?\b", flow)
+    assert named, f"{module} is not named in README's How it works"

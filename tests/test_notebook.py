@@ -4,14 +4,12 @@ the page blocked."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "libya-2019-12.md"
-CHROMIUM = Path("/usr/bin/chromium")
 
 pytestmark = pytest.mark.browser
 
@@ -48,56 +46,28 @@ def test_the_notebook_view_names_no_remote_script_or_stylesheet(map_output):
     assert "data:text/javascript;base64," in page and "leaflet" in page.lower()
 
 
-def test_the_notebook_map_draws_in_chromium_with_no_network(map_output, tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
+def test_the_notebook_map_draws_in_chromium_with_no_network(map_output, tmp_path, offline_chromium):
     page_file = tmp_path / "notebook-output.html"
     page_file.write_text(
         f"<!DOCTYPE html><html><body style='width:1200px'>{map_output}</body></html>",
         encoding="utf-8",
     )
-    blocked: list[str] = []
-    failed: list[str] = []
-    errors: list[str] = []
 
-    def look() -> tuple:
-        # A thread of its own: the browser tests' session keeps Playwright's sync loop
-        # running on the main thread, and a second sync_playwright there is refused.
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-            )
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
-
-            def route(r) -> None:
-                if r.request.url.startswith(("file://", "data:", "about:")):
-                    r.continue_()
-                else:
-                    blocked.append(r.request.url)
-                    r.abort()
-
-            page.route("**/*", route)
-            page.on("requestfailed", lambda r: failed.append(r.url))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto(page_file.as_uri(), wait_until="load")
-            frame = page.frames[1]
-            frame.wait_for_function("window.GEO && GEO.controls && GEO.controls.layers")
-            page.wait_for_timeout(300)
-            land = frame.evaluate("document.querySelectorAll('.leaflet-pane .geo-land').length")
-            placed = frame.evaluate("document.querySelectorAll('.leaflet-pane .geo-place').length")
-            images = frame.evaluate(
-                "[...document.querySelectorAll('*')].map(e => getComputedStyle(e).backgroundImage)"
-                ".filter(b => b.startsWith('url('))"
-            )
-            browser.close()
+    def look(page) -> tuple:
+        frame = page.frames[1]
+        frame.wait_for_function("window.GEO && GEO.controls && GEO.controls.layers")
+        page.wait_for_timeout(300)
+        land = frame.evaluate("document.querySelectorAll('.leaflet-pane .geo-land').length")
+        placed = frame.evaluate("document.querySelectorAll('.leaflet-pane .geo-place').length")
+        images = frame.evaluate(
+            "[...document.querySelectorAll('*')].map(e => getComputedStyle(e).backgroundImage)"
+            ".filter(b => b.startsWith('url('))"
+        )
         return land, placed, images
 
-    with ThreadPoolExecutor(1) as pool:
-        land, placed, images = pool.submit(look).result()
-    assert blocked == [] and failed == [] and errors == []
+    visit = offline_chromium(page_file.as_uri(), look, ("file://", "data:", "about:"))
+    land, placed, images = visit.result
+    assert visit.blocked == [] and visit.failed == [] and visit.errors == []
     assert land > 0, "the offline basemap draws"
     assert placed > 0, "the article's places draw"
     assert images and all(b.startswith('url("data:image/') for b in images), images[:3]

@@ -15,14 +15,12 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "libya-2019-12.md"
-CHROMIUM = Path("/usr/bin/chromium")
 
 pytestmark = pytest.mark.slow
 
@@ -125,48 +123,20 @@ def test_installed_package_runs_setup_places_export_and_build(installed):
     assert (work / "maps" / "libya-2019-12.html").is_file()
 
 
-def test_the_installed_build_opens_offline_in_chromium(installed):
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
+def test_the_installed_build_opens_offline_in_chromium(installed, offline_chromium):
     page_file = installed["work"] / "maps" / "libya-2019-12.html"
     if not page_file.is_file():
         pytest.skip("the build test did not run")
-    from playwright.sync_api import sync_playwright
 
-    blocked: list[str] = []
-    failed: list[str] = []
-    errors: list[str] = []
-
-    def look() -> tuple:
-        # A thread of its own: the browser tests' session keeps Playwright's sync loop
-        # running on the main thread, and a second sync_playwright there is refused.
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-            )
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
-
-            def route(r) -> None:
-                if r.request.url.startswith(("file://", "data:")):
-                    r.continue_()
-                else:
-                    blocked.append(r.request.url)
-                    r.abort()
-
-            page.route("**/*", route)
-            page.on("requestfailed", lambda r: failed.append(r.url))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto(page_file.as_uri(), wait_until="load")
-            page.wait_for_function("window.GEO && GEO.controls && GEO.controls.layers")
-            page.wait_for_timeout(300)
-            land = page.evaluate("document.querySelectorAll('.leaflet-pane .geo-land').length")
-            placed = page.evaluate("document.querySelectorAll('.leaflet-pane .geo-place').length")
-            browser.close()
+    def look(page) -> tuple:
+        page.wait_for_function("window.GEO && GEO.controls && GEO.controls.layers")
+        page.wait_for_timeout(300)
+        land = page.evaluate("document.querySelectorAll('.leaflet-pane .geo-land').length")
+        placed = page.evaluate("document.querySelectorAll('.leaflet-pane .geo-place').length")
         return land, placed
 
-    with ThreadPoolExecutor(1) as pool:
-        land, placed = pool.submit(look).result()
-    assert blocked == [] and failed == [] and errors == []
+    visit = offline_chromium(page_file.as_uri(), look)
+    land, placed = visit.result
+    assert visit.blocked == [] and visit.failed == [] and visit.errors == []
     assert land > 0, "the Natural Earth basemap from the package draws"
     assert placed > 0, "the article's places draw"
