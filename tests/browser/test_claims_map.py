@@ -227,5 +227,13 @@ def test_the_story_panel_lists_a_sentences_claims_and_opens_one(
             return hit && !el.contains(hit) ? hit.className : null; }"""
     )
     assert covered is None, covered
+    # From the keyboard too: Enter on a claim of the list opens its popup.
+    page.evaluate("GEO.map.closePopup()")
+    page.locator(".geo-story-claim").filter(has_text="advance").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelector('.leaflet-popup-content .geo-claim-popup')", timeout=5000
+    )
+    assert "advance" in page.locator(".leaflet-popup-content .geo-claim-popup").inner_text()
     assert watched.blocked == [] and watched.errors == []
     page.close()

@@ -432,6 +432,9 @@
         if (GEO.layers.claims && !map.hasLayer(GEO.layers.claims)) { map.addLayer(GEO.layers.claims); }
         openAt(findClaim(c.claim));
       });
+      L.DomEvent.on(item, 'keydown', function (e) {
+        if (e.key === 'Enter' || e.key === ' ') { L.DomEvent.stop(e); item.click(); }
+      });
     });
   }
   GEO.story = function (map, items) {
