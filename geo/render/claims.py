@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from geo.render.basemap import TOP_PANE
-from geo.render.elements import FeatureLayer, css_class, esc, safe_color
+from geo.render.elements import FeatureLayer, css_class, esc, marked, safe_color
 from geo.render.legend import Entry
 
 NO_ACTOR = "#475569"
@@ -58,15 +58,7 @@ def _marked_sentence(claim: Mapping[str, Any]) -> str:
             if not any(s < m.end() and m.start() < e for s, e, _ in spans):
                 spans.append((m.start(), m.end(), "geo-claim-place"))
                 break
-    out, pos = [], 0
-    for s, e, cls in sorted(spans):
-        if s < pos:
-            continue
-        out.append(esc(sentence[pos:s]))
-        out.append(f'<mark class="{cls}">{esc(sentence[s:e])}</mark>')
-        pos = e
-    out.append(esc(sentence[pos:]))
-    return "".join(out)
+    return marked(sentence, spans)
 
 
 def _when(claim: Mapping[str, Any]) -> str:

@@ -18,7 +18,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import folium
@@ -93,6 +93,21 @@ def esc(value: object) -> str:
         return ""
     text = str(value).encode("utf-8", "replace").decode("utf-8")
     return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def marked(sentence: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    """``sentence`` as HTML with each (start, end, class) span in a ``<mark>`` (no class when
+    it is ""); a span overlapping an earlier one is left unmarked."""
+    out, pos = [], 0
+    for start, end, cls in sorted(spans):
+        if start < pos:
+            continue
+        attr = f' class="{cls}"' if cls else ""
+        out.append(esc(sentence[pos:start]))
+        out.append(f"<mark{attr}>{esc(sentence[start:end])}</mark>")
+        pos = end
+    out.append(esc(sentence[pos:]))
+    return "".join(out)
 
 
 _COLOR_RE = re.compile(r"^(#[0-9A-Fa-f]{3,8}|[A-Za-z]{3,20})$")

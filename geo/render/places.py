@@ -20,7 +20,15 @@ from shapely.geometry.base import BaseGeometry
 from geo import settings
 from geo.articles import Sentences
 from geo.gazetteer import naturalearth
-from geo.render.elements import FeatureLayer, css_class, esc, finite, round_coords, safe_color
+from geo.render.elements import (
+    FeatureLayer,
+    css_class,
+    esc,
+    finite,
+    marked,
+    round_coords,
+    safe_color,
+)
 from geo.vocab import plural
 
 COUNTRY_KINDS = {"country", "pcli", "pcl", "pcld", "pcls", "pclf", "pclix"}
@@ -175,16 +183,7 @@ def sentence_quotes(
             spans.append((at, at + len(mention)))
     quotes = []
     for key, spans in by_sentence.items():
-        sentence = texts[key]
-        out, pos = [], 0
-        for a, b in sorted(set(spans)):
-            if a < pos:
-                continue
-            out.append(esc(sentence[pos:a]))
-            out.append(f"<mark>{esc(sentence[a:b])}</mark>")
-            pos = b
-        out.append(esc(sentence[pos:]))
-        quotes.append("".join(out).strip())
+        quotes.append(marked(texts[key], {(a, b, "") for a, b in spans}).strip())
     return [q for q in quotes if q]
 
 
