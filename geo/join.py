@@ -17,6 +17,7 @@ corpus); ``join`` for one article, with routes, events and roles added (``geo.fi
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -99,23 +100,68 @@ def _kind(value: Any) -> str:
 def theatre_area(theatre: Theatre):
     """Where a place makes this theatre apply: its countries, and land and sea routes ±25 km.
 
-    Prepared once for fast point tests."""
+    Prepared once for fast point tests; kept on disk for the next process (``_stored``)."""
+    area = _stored(theatre, "area", _theatre_area)
+    shapely.prepare(area)
+    return area
+
+
+def _theatre_area(theatre: Theatre):
     parts = [theatre_shape(theatre)]
     for surface in route_surfaces(theatre):
         if surface is not None:
             crs = aeqd_crs(*surface.centroid.coords[0])
             belt = gpd.GeoSeries([surface], crs=4326).to_crs(crs).buffer(NEAR_KM * 1000)
             parts.append(belt.to_crs(4326).iloc[0])
-    area = shapely.union_all(parts)
-    shapely.prepare(area)
-    return area
+    return shapely.union_all(parts)
 
 
 @lru_cache(maxsize=16)
 def _prepared_shape(theatre: Theatre):
-    shape = shapely.from_wkb(shapely.to_wkb(theatre_shape(theatre)))
+    shape = _stored(theatre, "shape", theatre_shape)
     shapely.prepare(shape)
     return shape
+
+
+# The code that derives the stored theatre geometries (with the theatre's files, their key).
+_AREA_CODE = ("join.py", "control.py", "fields.py", "routes.py", "maritime.py")
+
+
+def _stored(theatre: Theatre, name: str, compute):
+    """A theatre geometry from the cache folder (WKB, exact), or computed and stored there.
+
+    The union of a theatre's countries and route belts takes a second or more (projections,
+    buffers, the Natural Earth read); ``geo places`` needs it in every new process. The key
+    covers the theatre's files, the code above, the Natural Earth source and shapely."""
+    import hashlib
+    from pathlib import Path
+
+    from geo import settings
+    from geo._io import write_atomic
+
+    digest = hashlib.sha256(shapely.__version__.encode())
+    here = Path(__file__).resolve().parent
+    folder = getattr(theatre, "path", None)
+    files = sorted(Path(folder).rglob("*")) if folder else []
+    for f in [*files, *(here / n for n in _AREA_CODE)]:
+        if f.is_file():
+            digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    atlas = settings.NODE_MODULES / "world-atlas"
+    for f in sorted(atlas.glob("countries-*.json")) if atlas.is_dir() else []:
+        st = f.stat()
+        digest.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    stem = re.sub(r"[^A-Za-z0-9_-]", "_", str(theatre.id))
+    path = Path(settings.CACHE_DIR) / "join" / f"{stem}-{name}-{digest.hexdigest()[:20]}.wkb"
+    try:
+        return shapely.from_wkb(path.read_bytes())
+    except (OSError, shapely.errors.GEOSException):
+        pass
+    geom = compute(theatre)
+    try:
+        write_atomic(path, shapely.to_wkb(geom))
+    except OSError:
+        pass  # a read-only cache only costs time
+    return geom
 
 
 def warm(theatres: Iterable[Theatre] | None = None) -> None:

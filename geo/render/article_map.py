@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -201,19 +202,28 @@ def map_labels(
             labels.Label(places.display_name(p), p.lon, p.lat, "place", 1000 + len(p.mentions))
         )
     for th in theatre.theatres if theatre is not None else []:
-        for _, t in th.places.iterrows():
-            g = t.geometry
-            name = str(t.get("name") or "")
-            if g is None or g.is_empty or g.geom_type != "Point" or name.lower() in seen:
+        for name, x, y in _theatre_towns(th):
+            if name.lower() in seen:
                 continue
             seen.add(name.lower())
-            cands.append(labels.Label(name, g.x, g.y, "town", 100))
+            cands.append(labels.Label(name, x, y, "town", 100))
     for c in labels.city_labels(region):
         if c.text.lower() not in seen:
             seen.add(c.text.lower())
             cands.append(c)
     cands += labels.country_labels((-180, -85, 180, 85))
     return labels.label_items(cands)
+
+
+@lru_cache(maxsize=16)
+def _theatre_towns(th: Any) -> tuple[tuple[str, float, float], ...]:
+    """(name, lon, lat) of a theatre's towns, once per process (every map of it labels them)."""
+    towns = []
+    for _, t in th.places.iterrows():
+        g = t.geometry
+        if g is not None and not g.is_empty and g.geom_type == "Point":
+            towns.append((str(t.get("name") or ""), g.x, g.y))
+    return tuple(towns)
 
 
 def places_legend(found: list[places.Place], actors: Mapping[str, Mapping[str, Any]]) -> list:
