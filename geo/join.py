@@ -139,10 +139,12 @@ def _stored(theatre: Theatre, name: str, compute):
     from geo import settings
     from geo._io import write_atomic
 
+    folder = getattr(theatre, "path", None)
+    if not folder or not Path(folder).is_dir():
+        return compute(theatre)  # a theatre made in memory: nothing to key it by
     digest = hashlib.sha256(shapely.__version__.encode())
     here = Path(__file__).resolve().parent
-    folder = getattr(theatre, "path", None)
-    files = sorted(Path(folder).rglob("*")) if folder else []
+    files = sorted(Path(folder).rglob("*"))
     for f in [*files, *(here / n for n in _AREA_CODE)]:
         if f.is_file():
             digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
