@@ -119,3 +119,27 @@ def test_unchanged_dates_fold_into_one_feature():
     )
     assert len(merged) == 2
     assert "_end" not in merged[0]["properties"] and "_start" not in merged[0]["properties"]
+
+
+def test_search_lists_article_words_geonames_names_and_theatre_towns():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from geo.render import search
+
+    place = places.Place(
+        id="geonames:2212771", name="Şabrātah", kind="city", country="LY", lat=32.79,
+        lon=12.49, score=1.0, mentions=[{"mention": "Sabratha"}] * 2,
+    )  # fmt: skip
+
+    class Theatre:
+        id, countries = "libya", ("LY",)
+        places = gpd.GeoDataFrame(
+            {"name": ["Sirte", "Sabratha"], "country": ["LY", "LY"]},
+            geometry=[Point(16.59, 31.21), Point(12.49, 32.79)],
+        )
+
+    got = {e["t"]: e for e in search.search_entries([place], [Theatre()])}
+    assert got["Sabratha"]["id"] == place.id and got["Sabratha"]["note"] == ""
+    assert got["Şabrātah"]["id"] == place.id and got["Sabratah"]["id"] == place.id
+    assert got["Sirte"]["id"] is None and "not named in the article" in got["Sirte"]["note"]

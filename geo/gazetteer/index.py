@@ -202,6 +202,14 @@ class GazetteerIndex:
         ).fetchone()
         return self._entry(row, PRIMARY) if row else None
 
+    def names_of(self, place_id: str) -> list[str]:
+        """Every name key the index holds for a place (folded: lower case, no accents)."""
+        rows = self._con.execute(
+            "SELECT n.key FROM names n JOIN places p ON p.idx = n.idx WHERE p.id = ?",
+            (place_id,),
+        ).fetchall()
+        return sorted({r[0] for r in rows})
+
     def geometry_of(self, place_id: str):
         """The shape stored for a place (countries, seas, regions), or None."""
         row = self._con.execute("SELECT geometry FROM places WHERE id = ?", (place_id,)).fetchone()

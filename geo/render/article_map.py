@@ -15,7 +15,17 @@ from typing import Any
 
 import folium
 
-from geo.render import basemap, claims, framing, labels, legend, places, story, widgets
+from geo.render import (
+    basemap,
+    claims,
+    framing,
+    labels,
+    legend,
+    places,
+    search,
+    story,
+    widgets,
+)
 from geo.render.assets import Asset, check_offline, localize
 from geo.render.elements import (
     RawScript,
@@ -137,7 +147,9 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
         sections["Claims"] = legend.tagged(sections["Claims"], "claims")
 
     m.add_child(widgets.GroupedLayers([base, osm], groups))
-    m.add_child(widgets.PlaceSearch(place_layer))
+    m.add_child(
+        widgets.PlaceSearch(search.search_entries(found, theatre.theatres if theatre else []))
+    )
     widgets.add_tools(m)
     m.add_child(widgets.OfflineMiniMap(basemap.minimap_features()))
     m.add_child(legend.Legend(sections))

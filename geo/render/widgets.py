@@ -15,7 +15,7 @@ from folium.elements import JSCSSMixin
 from folium.plugins import Fullscreen, MeasureControl, MiniMap, Search
 from folium.template import Template
 
-from geo.render.elements import FeatureLayer, esc, safe_json
+from geo.render.elements import esc, safe_json
 
 
 class GroupedLayers(JSCSSMixin, MacroElement):
@@ -58,7 +58,8 @@ class GroupedLayers(JSCSSMixin, MacroElement):
 
 
 class PlaceSearch(JSCSSMixin, MacroElement):
-    """Search over the places layer by name; matches are listed as text, not markup."""
+    """Search over every name of the article's places and the theatres' towns (see
+    geo.render.search); matches are listed as text, not markup."""
 
     default_js = Search.default_js
     default_css = Search.default_css
@@ -66,32 +67,15 @@ class PlaceSearch(JSCSSMixin, MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        GEO.controls.search = new L.Control.Search({
-            layer: {{ this.layer.get_name() }},
-            propertyName: "name",
-            initial: false,
-            marker: false,
-            zoom: 8,
-            position: "topleft",
-            textPlaceholder: "Search places",
-            buildTip: function (text) {
-                var li = L.DomUtil.create("li", "");
-                li.textContent = text;
-                return li;
-            }
-        });
-        GEO.controls.search.on("search:locationfound", function (e) {
-            if (e.layer && e.layer.openPopup) { e.layer.openPopup(); }
-        });
-        {{ this._parent.get_name() }}.addControl(GEO.controls.search);
+        GEO.placeSearch({{ this._parent.get_name() }}, {{ this.entries }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, layer: FeatureLayer) -> None:
+    def __init__(self, entries: Sequence[dict]) -> None:
         super().__init__()
         self._name = "PlaceSearch"
-        self.layer = layer
+        self.entries = safe_json(list(entries))
 
 
 class OfflineMiniMap(JSCSSMixin, MacroElement):

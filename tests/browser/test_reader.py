@@ -307,4 +307,40 @@ def test_legend_lists_only_what_is_drawn_and_follows_the_layer_control(
     page.close()
 
 
+def _search(page: object, text: str, pick: str) -> str:
+    page.evaluate("GEO.map.closePopup()")
+    page.locator(".leaflet-control-search .search-button").click()
+    box = page.locator(".leaflet-control-search input")
+    box.fill("")
+    box.press_sequentially(text, delay=30)
+    tip = page.locator(".leaflet-control-search .search-tip", has_text=pick).first
+    tip.wait_for()
+    tip.click()
+    popup = page.locator(".leaflet-popup-content").last
+    popup.wait_for()
+    return popup.inner_text()
+
+
+@pytest.mark.parametrize(
+    "article, typed, pick, opens",
+    [
+        # a GeoNames alternate name the article does not use opens the article's place
+        ("med-2019-10-rescue", "Sabratah", "Sabratah", "Sabratha (Şabrātah)"),
+        # a word of the article
+        ("syria-2019-12-idlib", "Maarat", "Maarat al-Numan", "Maarat al-Numan"),
+        # theatre towns the article does not name
+        ("med-2019-10-rescue", "Sirte", "Sirte", "not named in the article"),
+        ("syria-2019-12-idlib", "Afrin", "Afrin", "Syria theatre, not named in the article"),
+    ],
+)
+def test_search_finds_mentions_alternate_names_and_theatre_towns(
+    browser, reader_maps, opener, article, typed, pick, opens
+):
+    watched = opener(browser, (reader_maps / f"{article}.html").as_uri(), SIZES["desktop"])
+    text = _search(watched.page, typed, pick)
+    assert opens in text, text
+    assert watched.errors == []
+    watched.page.close()
+
+
 GEO_PLAY_TIMEOUT_MS = 20000  # play lasts at most 8 s plus the page's own work

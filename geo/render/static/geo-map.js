@@ -362,6 +362,82 @@
     GEO.controls.frame = {bounds: bounds, padding: pad};
   };
 
+  // Search: every name of the article's places (its words, GeoNames' name and alternates) and
+  // the theatres' towns. A hit on an article place opens that place's popup; a theatre town
+  // gets a short note. Names and notes are set as text, never as markup.
+  GEO.placeSearch = function (map, entries) {
+    var index = L.layerGroup();
+    entries.forEach(function (e) {
+      var m = L.circleMarker([e.lat, e.lon], {title: e.t});
+      m.geo = e;
+      index.addLayer(m);
+    });
+    var control = new L.Control.Search({
+      layer: index, propertyName: 'title', initial: false, marker: false, zoom: 8,
+      position: 'topleft', textPlaceholder: 'Search places',
+      // One tip per place: its own name when that matches, else the first other name that
+      // does; names that start with the typed text first.
+      filterData: function (text, records) {
+        var q = text.toLowerCase(), hits = [], seen = {}, out = {};
+        if (!q) { return out; }
+        Object.keys(records).forEach(function (k) {
+          var at = k.toLowerCase().indexOf(q);
+          if (at >= 0) { hits.push([k, at === 0 ? 0 : 1, records[k].layer.geo]); }
+        });
+        hits.sort(function (a, b) {
+          return (a[1] - b[1]) || ((a[2].note.charAt(0) === '=') - (b[2].note.charAt(0) === '='))
+            || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+        });
+        hits.forEach(function (h) {
+          var id = h[2].id || ('town:' + h[2].t);
+          if (!seen[id]) { seen[id] = true; out[h[0]] = records[h[0]]; }
+        });
+        return out;
+      },
+      buildTip: function (text, val) {
+        var li = L.DomUtil.create('li', '');
+        li.textContent = text;
+        var note = val && val.layer && val.layer.geo && val.layer.geo.note;
+        if (note) {
+          var span = L.DomUtil.create('span', 'geo-search-note', li);
+          span.textContent = ' ' + note;
+        }
+        return li;
+      }
+    });
+    control.on('search:locationfound', function (e) {
+      var hit = e.layer && e.layer.geo;
+      if (!hit) { return; }
+      var target = null;
+      if (hit.id && GEO.layers.places) {
+        GEO.layers.places.eachLayer(function walk(l) {
+          if (l.eachLayer) { l.eachLayer(walk); return; }
+          if (!target && l.feature && l.feature.properties.id === hit.id && l.openPopup) {
+            target = l;
+          }
+        });
+      }
+      if (target) {
+        if (!map.hasLayer(GEO.layers.places)) { map.addLayer(GEO.layers.places); }
+        target.openPopup();
+        return;
+      }
+      var div = document.createElement('div');
+      var b = document.createElement('b');
+      b.className = 'geo-popup-title';
+      b.textContent = hit.t;
+      div.appendChild(b);
+      if (hit.note) {
+        var p = document.createElement('div');
+        p.textContent = hit.note;
+        div.appendChild(p);
+      }
+      L.popup(popupOptions()).setLatLng(e.latlng).setContent(div).openOn(map);
+    });
+    map.addControl(control);
+    GEO.controls.search = control;
+  };
+
   // The legend lists what is drawn: a row shows while one of its layers is on the map, a
   // section while one of its rows shows. Follows the layer control's ticks.
   GEO.syncLegend = function (map) {
