@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.errors import ConfigurationError, GeoError, InputError
+from geo.memory import use_system_allocator
 from geo.safe_text import TerminalFormatter, for_terminal
 from geo.vocab import plural
 
@@ -718,6 +719,7 @@ def _configure_logging(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    use_system_allocator()
     parser = build_parser()
     _did_you_mean(parser, argv)
     args = parser.parse_args(argv)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -188,12 +190,28 @@ def combined(layers: Mapping[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return out[cols]
 
 
-def _write_atomic(target: Path, write: Callable[[Path], object]) -> Path:
-    target = Path(target)
+def _check_folder(target: Path) -> None:
+    """Refuse, naming ``target``, a folder that cannot take it: the writers fail on their temp
+    file, whose name means nothing to the user."""
     if target.parent and not target.parent.exists():
         raise InputError(f"{target.parent} does not exist")
+    probe = target.with_name(f".{target.name[:80]}.{os.getpid()}.probe.tmp")
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        os.unlink(probe)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
+
+
+def _write_atomic(target: Path, write: Callable[[Path], object]) -> Path:
+    target = Path(target)
+    _check_folder(target)
     with atomic_path(target) as tmp:  # the drivers create the file themselves
-        write(tmp)
+        with warnings.catch_warnings():
+            # GDAL warns that a GeoPackage's temp name does not end in .gpkg; the final one does
+            warnings.filterwarnings("ignore", "File .* non conformant file extension")
+            warnings.filterwarnings("ignore", "The filename extension should be")
+            write(tmp)
     return target
 
 
@@ -270,6 +288,7 @@ def write_layers(layers: Mapping[str, gpd.GeoDataFrame], out: str | Path, fmt: s
 
     format_for(out, fmt)  # an unknown format is refused before anything is written
     out = Path(out)
+    _check_folder(out)  # before the sidecar files of a CSV
     if fmt == "gpkg":
         return _write_atomic(out, lambda tmp: _write_gpkg(layers, tmp))
     table = combined(layers)

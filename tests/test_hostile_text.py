@@ -100,16 +100,50 @@ def test_deeply_nested_front_matter_is_one_line_and_the_next_files_still_come_ou
     assert "Traceback" not in captured.err
 
 
-@pytest.mark.parametrize("command", ["export", "corpus"])
+@pytest.mark.parametrize("command", ["export csv", "export gpkg", "export geojson", "corpus"])
 def test_an_unwritable_output_is_one_line(command, hostile_article, tmp_path, capsys):
+    """The error names the output asked for, never a temp file beside it."""
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    if command == "export":
-        argv = ["export", str(hostile_article), "-o", str(blocker / "x.csv"), "-q"]
+    if command.startswith("export"):
+        target = blocker / f"x.{command.split()[1]}"
+        argv = ["export", str(hostile_article), "-o", str(target), "-q"]
     else:
         jsonl = tmp_path / "a.jsonl"
         jsonl.write_text('{"id": "a", "date": "2019-06-01", "text": "Fighting in Tripoli."}\n')
-        argv = ["corpus", str(jsonl), "--out", str(blocker / "o.parquet"), "-q"]
+        target = blocker / "o.parquet"
+        argv = ["corpus", str(jsonl), "--out", str(target), "-q"]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Not a directory" in err and "Traceback" not in err
+    if command.startswith("export"):
+        assert f"{target}: Not a directory" in err and ".tmp" not in err
+
+
+@pytest.mark.parametrize("command", ["places", "build", "export", "corpus"])
+def test_an_unusable_cache_folder_is_one_line(command, monkeypatch, tmp_path, capsys):
+    """GEO_CACHE_DIR naming a file: one line that says what to do, before any work."""
+    from geo import settings
+    from geo.corpus import worker
+    from geo.gazetteer import index
+
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(settings, "CACHE_DIR", blocker)
+    monkeypatch.setattr(index, "_OPEN", {})
+    worker._warm.cache_clear()  # as in a fresh process: nothing loaded yet
+    article = tmp_path / "a.md"
+    article.write_text("---\ntitle: A\ndate: 2019-06-01\n---\nFighting in Tripoli.\n")
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text('{"id": "a", "date": "2019-06-01", "text": "Fighting in Tripoli."}\n')
+    argv = {
+        "places": ["places", str(article)],
+        "build": ["build", str(article), "--out", str(tmp_path / "maps"), "-q"],
+        "export": ["export", str(article), "-o", str(tmp_path / "x.csv"), "-q"],
+        "corpus": ["corpus", str(jsonl), "--out", str(tmp_path / "c.parquet"), "-q"],
+    }[command]
+    assert main(argv) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"cache folder {blocker} cannot hold the gazetteer index" in err
+    assert "GEO_CACHE_DIR" in err

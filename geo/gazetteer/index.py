@@ -23,6 +23,7 @@ from geo.gazetteer.build import (
     PRIMARY,
     TRANSLIT,
     ensure_index,
+    index_is_current,
 )
 from geo.gazetteer.fold import fold, translit_key
 
@@ -219,11 +220,30 @@ class GazetteerIndex:
 _OPEN: dict[Path, GazetteerIndex] = {}
 
 
+def _check_folder(folder: Path) -> None:
+    """Refuse a cache folder that cannot take the index, in one line that says what to do."""
+    import os
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise GazetteerError(
+            f"cache folder {folder} cannot hold the gazetteer index "
+            f"({exc.strerror or type(exc).__name__}): set GEO_CACHE_DIR to a writable folder"
+        ) from None
+
+
 def open_index(path: Path | None = None) -> GazetteerIndex:
     """The shared index handle, building the index first if it is missing or stale."""
     target = Path(path) if path else settings.gazetteer_path()
     if target not in _OPEN:
         if path is None:
+            if not index_is_current(target):
+                _check_folder(target.parent)  # before a minute of work and a few hundred MB
             ensure_index()
         elif not target.exists():
             raise GazetteerError(f"gazetteer index {target} does not exist")

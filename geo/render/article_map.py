@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -287,13 +287,42 @@ def prepare(doc: Any, theatres: bool = True) -> MapInputs:
     inputs = inputs_from_document(doc)
     if not theatres:
         return inputs
-    inputs.rows = enrich_rows(inputs.rows, inputs.date)
+    inputs.rows = per_place(inputs.rows, lambda rows: enrich_rows(rows, inputs.date))
     layers = theatre_layers.layers_for(inputs.rows, inputs.date)
     if layers is not None:
         inputs.theatre = layers
         inputs.actors = theatre_layers.actors_of(layers.theatres)
-        inputs.rows = theatre_layers.with_names(inputs.rows, layers.theatres)
+        named = layers.theatres
+        inputs.rows = per_place(inputs.rows, lambda rows: theatre_layers.with_names(rows, named))
     return inputs
+
+
+PLACE_KEY = ("id", "lat", "lon", "kind")
+
+
+def per_place(rows: list[dict], stage: Callable[[list[dict]], list[dict]]) -> list[dict]:
+    """``stage`` run on the first mention of each place, what it adds or changes given to
+    every mention of that place (the same objects, not copies).
+
+    A text may name Tripoli 20,000 times: the joins cost per place, and the map must not hold
+    20,000 copies of what they say about it (issue 17). Later mentions of a place drop their
+    alternatives, which the map takes from the first."""
+    first: dict[tuple, int] = {}
+    for i, row in enumerate(rows):
+        first.setdefault(tuple(row.get(k) for k in PLACE_KEY), i)
+    done = stage([rows[i] for i in first.values()])
+    added: dict[tuple, dict] = {}
+    for key, i, new in zip(first, first.values(), done, strict=True):
+        old = rows[i]
+        added[key] = {k: v for k, v in new.items() if k not in old or old[k] is not v}
+    out = []
+    for i, row in enumerate(rows):
+        key = tuple(row.get(k) for k in PLACE_KEY)
+        if first[key] == i:
+            out.append(row | added[key])
+        else:
+            out.append({k: v for k, v in row.items() if k != "alternatives"} | added[key])
+    return out
 
 
 def enrich_rows(rows: list[dict], date: str | None) -> list[dict]:

@@ -252,14 +252,19 @@ def render_article(name: str, data: bytes, slug: str) -> dict[str, Any]:
 
     Runs in a worker process or on a Dask worker; everything returned is plain data.
     """
+    from geo.memory import release_freed
     from geo.places import places_from_article
     from geo.render import article_map, claims, tables
     from geo.render.places import group_places
 
     inputs = article_map.prepare(places_from_article(decode_article(data, name)))
     inputs.slug = slug
+    release_freed()  # each stage drops what it built; the next starts from what is kept
     m = article_map.build_map(inputs)
+    release_freed()
     page, assets = article_map.render_page(m, name)
+    del m
+    release_freed()
     found = group_places(inputs.rows)
     files = {
         f"{slug}.geojson": tables.places_geojson(found),
@@ -539,6 +544,10 @@ def build(
 
         reserved = RESERVED | {Path(m["file"]).stem for m in corpus_maps_in(out)}
         todo = _plan(articles, out, state, shared, theatres, reserved, force, report)
+        if todo and not scheduler:
+            from geo.gazetteer.index import open_index
+
+            open_index()  # an unusable cache folder is one error, not one per article
         by_name = {t.name: t for t in todo}
         order = {t.name: i for i, t in enumerate(todo)}
         built: list[str] = []

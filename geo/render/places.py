@@ -144,7 +144,8 @@ def group_places(rows: Iterable[Mapping[str, Any]]) -> list[Place]:
         else:
             if finite(row.get("score")):
                 place.score = max(place.score, float(row["score"]))
-        place.mentions.append(dict(row))
+        # The row itself: a copy would cost a row of memory each time the article names it.
+        place.mentions.append(row)  # type: ignore[arg-type]
     return list(places.values())
 
 
