@@ -141,6 +141,8 @@ def _runs(text: str, tokens: list[Token]) -> list[list[Token]]:
             cur.append(tok)
         elif cur and tok.lower in CONNECTORS and (tok.lower != "the" or cur[-1].lower == "of"):
             cur.append(tok)  # 'the' only as in 'Republic of the Congo'; 'Tripoli the GNA' is two
+        elif cur and _hyphen_particle(text, tokens, i):
+            cur.append(tok)  # 'Port-au-Prince', 'Stratford-upon-Avon': one hyphenated name
         elif cur:
             runs.append(cur)
             cur = []
@@ -153,6 +155,24 @@ def _runs(text: str, tokens: list[Token]) -> list[list[Token]]:
         if run:
             out.append(run)
     return out
+
+
+_HYPHENS = frozenset("-‐‑")
+
+
+def _hyphen_particle(text: str, tokens: list[Token], i: int) -> bool:
+    """A short lower-case word hyphenated on both sides between capitalised words ('au' in
+    'Port-au-Prince', 'sur' in 'Boulogne-sur-Mer'): a particle of one name, whatever its
+    language, so no list of particles is needed."""
+    tok = tokens[i]
+    if len(tok.text) > 4 or i + 1 >= len(tokens) or not tokens[i - 1].is_cap:
+        return False
+    nxt = tokens[i + 1]
+    return (
+        text[tokens[i - 1].end : tok.start] in _HYPHENS
+        and text[tok.end : nxt.start] in _HYPHENS
+        and nxt.is_cap
+    )
 
 
 _GENERIC_KINDS = frozenset({"city", "region", "county"})

@@ -597,3 +597,23 @@ def test_a_place_in_the_same_district_as_another_outweighs_a_bigger_namesake():
     county = first(text, "Montgomery County")
     assert county["id"] == "admin2:US.iowa.montgomery-county"
     assert county["review"] is None  # confident: the district settles it, not a coin toss
+
+
+# Hyphenated names whose inner words are lower-case particles of any language.
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "country"),
+    [
+        ("Armed gangs blocked the port road into Port-au-Prince at dawn.", "Port-au-Prince", "HT"),
+        ("The ferry from Boulogne-sur-Mer was cancelled by the strike.", "Boulogne-sur-Mer", "FR"),
+        ("A theatre troupe from Stratford-upon-Avon toured.", "Stratford-upon-Avon", "GB"),
+    ],
+)
+def test_a_hyphenated_name_with_particles_is_one_name(text, mention, country):
+    assert first(text, mention)["country"] == country
+
+
+def test_a_lower_case_word_between_hyphens_outside_a_name_stays_out():
+    found = [p["mention"] for p in places("A well-to-do trader left Aleppo for Beirut.")]
+    assert found == ["Aleppo", "Beirut"]
