@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo._io import replace_folder
 from geo.errors import InputError
 from geo.theatres.importers import acled, ucdp
 from geo.theatres.importers._model import (
@@ -444,11 +445,7 @@ def _slices(folder: Path, pinned: set[str]) -> Iterator[tuple[int, Path]]:
 
 
 def _swap(tmp: Path, out: Path) -> None:
-    """Replace ``out`` by ``tmp`` so that a reader sees the old folder or the new, never half."""
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        if not (out / "theatre.yaml").is_file() and any(out.iterdir()):
-            raise InputError(f"{out}: exists and is not a theatre folder; not replaced")
-        os.replace(out, old)
-    os.replace(tmp, out)
-    shutil.rmtree(old, ignore_errors=True)
+    """Replace the theatre folder ``out`` by ``tmp``; any other folder is left alone."""
+    if out.exists() and not (out / "theatre.yaml").is_file() and any(out.iterdir()):
+        raise InputError(f"{out}: exists and is not a theatre folder; not replaced")
+    replace_folder(tmp, out)
