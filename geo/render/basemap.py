@@ -8,6 +8,7 @@ levels in use can show and rounded to a precision that matches.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -15,6 +16,7 @@ import shapely
 from shapely.geometry import box, mapping
 from shapely.geometry.base import BaseGeometry
 
+from geo._io import write_atomic
 from geo.gazetteer import naturalearth
 from geo.memory import release_freed
 from geo.render.elements import FeatureLayer, RawScript, round_coords
@@ -138,11 +140,41 @@ def minimap_features() -> tuple[dict, ...]:
 @lru_cache(maxsize=16)
 def basemap_asset(region: tuple[int, ...]) -> tuple[str, Any]:
     """(key, script asset) of a region's basemap: one per region, shared by every article whose
-    places fall in it, serialised and hashed once per process."""
+    places fall in it. Cutting and simplifying the land takes a second or more per region, so
+    the script is kept in the cache folder for every later process (each build worker, the next
+    build), keyed by the region, this code and the Natural Earth source."""
+    from geo.render.assets import generated
     from geo.render.theatre_layers import shared_asset
 
     key = "basemap-" + "_".join(str(v) for v in region)
-    return key, shared_asset(key, {"land": list(basemap_features(region))}, package=key)
+    path = _stored_script(key)
+    try:
+        return key, generated(key, "layers.js", path.read_bytes())
+    except OSError:
+        pass
+    asset = shared_asset(key, {"land": list(basemap_features(region))}, package=key)
+    try:
+        write_atomic(path, asset.data)
+    except OSError:
+        pass  # a read-only cache only costs time
+    return key, asset
+
+
+def _stored_script(key: str) -> Path:
+    """Where a basemap script is cached: named by its region and a hash of what makes it."""
+    import hashlib
+
+    from geo import settings
+
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256(shapely.__version__.encode())
+    for name in ("basemap.py", "elements.py", "theatre_layers.py", "assets.py"):
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    atlas = settings.NODE_MODULES / "world-atlas"
+    for f in sorted(atlas.glob("*.json")) if atlas.is_dir() else []:
+        st = f.stat()
+        digest.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return Path(settings.CACHE_DIR) / "render" / f"{key}-{digest.hexdigest()[:20]}.js"
 
 
 def add_base_layers(
