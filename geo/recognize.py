@@ -395,6 +395,7 @@ def _mentions_in_run(
         return []
     run, before = stripped
     found = _drop_adjacent_small(_places_in(index, text, run), run, names)
+    found = _drop_fragments(text, found, run)
     covered = {j for s, n, _ in found for j in range(s, s + n)}
     words = [t.lower for t in run]
     _note_person_words(found, run, words, covered, names)
@@ -470,6 +471,35 @@ def _drop_adjacent_small(found: list[_Found], run: list[Token], names: set[str])
     return [f for f in found if f not in person]
 
 
+# Arabic articles and name particles, as they join the words of one longer name; the
+# assimilated articles ('ad-', 'as-', 'at-') only when hyphenated, since they are English words.
+_NAME_PARTICLES = frozenset("al el il ul ash esh az ez ibn bin bint abu bani beni".split())
+_HYPHENED_ARTICLES = frozenset("ad ed ar er as es at et an en".split())
+
+
+def _drop_fragments(text: str, found: list[_Found], run: list[Token]) -> list[_Found]:
+    """A small place whose name is only the first or last word of a longer name the gazetteer
+    does not know ('Wad al-Noura', 'Umm as-Sahrij'): the article joins its words into one
+    name, so the fragment is not that place. Big places stay ('Aleppo al-Jadida' is Aleppo)."""
+
+    def particle(j: int) -> bool:
+        tok = run[j]
+        return tok.lower in _NAME_PARTICLES or (
+            tok.lower in _HYPHENED_ARTICLES and text[tok.end : tok.end + 1] in _HYPHENS
+        )
+
+    out = []
+    for f in found:
+        s, n, entries = f
+        after = s + n
+        glued_after = after + 1 < len(run) and particle(after) and run[after + 1].is_cap
+        glued_before = s >= 2 and particle(s - 1) and run[s - 2].is_cap
+        if (glued_after or glued_before) and not any(e.prior >= 1e5 for e in entries):
+            continue
+        out.append(f)
+    return out
+
+
 def _note_person_words(
     found: list[_Found], run: list[Token], words: list[str], covered: set[int], names: set[str]
 ) -> None:
@@ -540,14 +570,34 @@ def _mention(
         role = "demonym"
     elif all(e.id in UNIONS for e in entries):
         role = "in-name"  # "the European Union said": an organisation of states
-    weak = all(e.flags & TRANSLIT for e in entries) or (
-        n == 1
-        and k == s
-        and not span[0].is_upper
-        and span[0].lower in index.english_words
-        and all(e.kind == "city" and e.prior < _BIG for e in entries)
+    weak = (
+        all(e.flags & TRANSLIT for e in entries)
+        or (
+            n == 1
+            and k == s
+            and not span[0].is_upper
+            and span[0].lower in index.english_words
+            and all(e.kind == "city" and e.prior < _BIG for e in entries)
+        )
+        or _common_words_name(span, entries, index)
     )
     return Mention(m_start, m_end, text[m_start:m_end], entries, demonym, feature, role, weak)
+
+
+def _common_words_name(
+    span: list[Token], entries: tuple[Entry, ...], index: GazetteerIndex
+) -> bool:
+    """A name made only of common English words ('Red Cross', 'Green Line') that only a small
+    town bears: more often an organisation or a phrase than that town, so it names the town
+    only when the rest of the document supports the town's country."""
+    return (
+        len(span) > 1
+        and all(len(t.text) > 2 and t.lower in index.common_words for t in span)
+        and all(e.kind == "city" and e.population < _SMALL_TOWN for e in entries)
+    )
+
+
+_SMALL_TOWN = 10_000
 
 
 def _role_among_others(

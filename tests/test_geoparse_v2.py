@@ -617,3 +617,34 @@ def test_a_hyphenated_name_with_particles_is_one_name(text, mention, country):
 def test_a_lower_case_word_between_hyphens_outside_a_name_stays_out():
     found = [p["mention"] for p in places("A well-to-do trader left Aleppo for Beirut.")]
     assert found == ["Aleppo", "Beirut"]
+
+
+# Fragments and phrases that only look like small towns.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drones struck Wad al-Safra before dawn, residents said.",
+        "Families fled Tira as-Safra after the shelling.",
+        "Shells fell on Dara el-Safra overnight.",
+    ],
+)
+def test_a_word_of_a_longer_unknown_arabic_name_is_not_a_town(text):
+    assert places(text) == []
+
+
+def test_a_big_place_before_an_article_stays():
+    assert (
+        first("Fighting spread from Aleppo al-Jadida to the old city.", "Aleppo")["country"] == "SY"
+    )
+
+
+def test_an_organisation_of_common_words_is_not_a_small_town():
+    found = [p["mention"] for p in places("Volunteers of the Red Cross reached Tobruk at noon.")]
+    assert found == ["Tobruk"]
+
+
+def test_a_small_town_of_common_words_stays_when_its_country_is_supported():
+    text = "A storm hit Red Cross, a small town in North Carolina, on Monday."
+    assert first(text, "Red Cross")["country"] == "US"
