@@ -83,6 +83,30 @@ def zone_features(
     return features
 
 
+def remote_features(remote: gpd.GeoDataFrame) -> list[dict]:
+    """Low-certainty ground of one date (``geo.control.remote_at``): drawn over the zones as a
+    light hatch that takes no clicks, so the zone beneath still opens its own popup."""
+    features = []
+    for _, r in remote.iterrows():
+        geom = r.geometry
+        if geom is None or geom.is_empty:
+            continue
+        geom = geom.simplify(ZONE_TOLERANCE * 2, preserve_topology=True)
+        actor = text_of(r.get("actor")) or "unknown"
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": round_coords(mapping(geom), 3),
+                "properties": {
+                    "actor": actor,
+                    "_class": f"geo-remote geo-actor-{css_class(actor)}",
+                    "_style": {"stroke": False, "fillOpacity": 1, "interactive": False},
+                },
+            }
+        )
+    return features
+
+
 def front_features(fronts: gpd.GeoDataFrame, names: Mapping[str, str] | None = None) -> list[dict]:
     """Frontline segments of one date."""
     features = []

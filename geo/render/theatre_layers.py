@@ -261,6 +261,13 @@ def shared_layers(theatre_id: str) -> dict[str, Any]:
     return info
 
 
+def control_stage_reach() -> float:
+    """How far from a listed town ground counts as low-certainty (geo.control.REACH_KM)."""
+    from geo import control as control_stage
+
+    return float(control_stage.REACH_KM)
+
+
 def _compute_shared_layers(th: Any) -> dict[str, Any]:
     from geo import control as control_stage
     from geo import maritime as maritime_stage
@@ -283,6 +290,11 @@ def _compute_shared_layers(th: Any) -> dict[str, Any]:
             )
         layers["zones"] += control_render.dated(
             control_render.zone_features(zones, names), d if i else None, after[d]
+        )
+        layers["zones"] += control_render.dated(
+            control_render.remote_features(control_stage.remote_at(th, d)),
+            d if i else None,
+            after[d],
         )
         layers["frontline"] += control_render.dated(
             control_render.front_features(control_stage.frontlines_at(th, d), sides),
@@ -450,7 +462,15 @@ class TheatreLayers:
                             Entry("area", palette.get(actor, "#6b7280"), label)
                             for actor, label in sorted(info["holders"].items())
                         ]
-                        + [Entry("dash", "#6b7280", "dashed edge: contested or besieged")],
+                        + [
+                            Entry("dash", "#6b7280", "dashed edge: contested or besieged"),
+                            Entry(
+                                "hatch",
+                                "#6b7280",
+                                f"hatched: over {control_stage_reach():.0f} km from any listed "
+                                "town, who holds it is not reported",
+                            ),
+                        ],
                         zones,
                     )
                     + tagged([Entry("dash", control_render.FRONT_COLOR, "frontline")], front),
@@ -483,7 +503,7 @@ class TheatreLayers:
                     tagged(events_render.events_legend(info["event_kinds"]), key_of("events")),
                 )
         if "Ground control" in sections:  # actors first, then the line styles
-            sections["Ground control"].sort(key=lambda e: e.symbol == "dash")
+            sections["Ground control"].sort(key=lambda e: e.symbol in ("dash", "hatch"))
         return groups, sections
 
     def held_by_date(self, found: Sequence[Place]) -> dict[str, dict[str, str | None]]:

@@ -192,3 +192,15 @@ def test_measuring_a_distance_loads_every_image_it_needs(browser, built_maps, op
     page.wait_for_timeout(200)
     assert failed == [] and watched.errors == [], (failed, watched.errors)
     page.close()
+
+
+def test_desert_far_from_any_town_is_hatched_and_leaves_clicks_to_the_zone(seed_page):
+    page = seed_page.page
+    got = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.leaflet-pane path.geo-remote')).map(
+            el => [getComputedStyle(el).fill, el.classList.contains('leaflet-interactive')])"""
+    )
+    assert got, "the Libyan desert far from towns is drawn as low-certainty ground"
+    assert all("geo-hatch" in fill and not interactive for fill, interactive in got), got[:3]
+    legend = page.locator("#geo-legend").inner_text()
+    assert "hatched: over 100 km from any listed town" in legend

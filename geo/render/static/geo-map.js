@@ -22,7 +22,30 @@
   // Phones and portrait tablets (768 px): controls fold into buttons, the header is one line.
   GEO.isPhone = function () { return window.innerWidth < 820; };
 
+  // The hatch drawn over low-certainty ground (a pattern any SVG on the page can fill with).
+  function addHatch() {
+    if (document.getElementById('geo-hatch')) { return; }
+    var ns = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('width', '0'); svg.setAttribute('height', '0');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.style.position = 'absolute';
+    var pattern = document.createElementNS(ns, 'pattern');
+    pattern.id = 'geo-hatch';
+    pattern.setAttribute('patternUnits', 'userSpaceOnUse');
+    pattern.setAttribute('width', '9'); pattern.setAttribute('height', '9');
+    pattern.setAttribute('patternTransform', 'rotate(45)');
+    var line = document.createElementNS(ns, 'rect');
+    line.setAttribute('width', '4'); line.setAttribute('height', '9');
+    line.setAttribute('fill', '#ffffff'); line.setAttribute('fill-opacity', '0.75');
+    pattern.appendChild(line);
+    var defs = document.createElementNS(ns, 'defs');
+    defs.appendChild(pattern); svg.appendChild(defs);
+    document.body.appendChild(svg);
+  }
+
   GEO.setupPanes = function (map) {
+    addHatch();
     Object.keys(PANES).forEach(function (name) {
       var pane = map.getPane(name) || map.createPane(name);
       pane.style.zIndex = PANES[name];
@@ -435,6 +458,7 @@
       L.popup(popupOptions()).setLatLng(e.latlng).setContent(div).openOn(map);
     });
     map.addControl(control);
+    map.removeLayer(index);  // the plugin adds its layer to the map: the index is never drawn
     GEO.controls.search = control;
   };
 
