@@ -143,3 +143,21 @@ def test_search_lists_article_words_geonames_names_and_theatre_towns():
     assert got["Sabratha"]["id"] == place.id and got["Sabratha"]["note"] == ""
     assert got["Şabrātah"]["id"] == place.id and got["Sabratah"]["id"] == place.id
     assert got["Sirte"]["id"] is None and "not named in the article" in got["Sirte"]["note"]
+
+
+def test_a_place_named_only_inside_an_organisations_name_is_faint_and_never_framed():
+    guard = places.Place(
+        id="geonames:6254925", name="Kentucky", kind="adm1", country="US", lat=37.5,
+        lon=-85.0, score=1.0, mentions=[{"mention": "Kentucky", "role": "in-name"}],
+    )  # fmt: skip
+    found = [_place("idlib", 36.63, 35.93, 3, "SY"), _place("maarat", 36.68, 35.65, 2, "SY"), guard]
+    assert guard not in framing.ground_places(found, {"SY"})
+    assert guard not in framing.focus_places(found, {"SY"}, "Kentucky National Guard in Idlib")
+    markers, _ = places.place_features(found)
+    faint = next(m for m in markers if m["properties"]["id"] == guard.id)
+    assert "geo-in-name" in faint["properties"]["_class"]
+    assert faint["properties"]["_style"]["fillOpacity"] == 0.0
+    from geo.render.article_map import places_legend
+
+    rows = [e.label for e in places_legend(found, {})]
+    assert any("inside an organisation's name" in r for r in rows)

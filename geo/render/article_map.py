@@ -207,7 +207,7 @@ def map_labels(
     cands: list[labels.Label] = []
     seen: set[str] = set()
     for p in found:
-        if p.is_area:
+        if p.is_area or p.in_name_only:
             continue
         seen.add(p.name.lower())
         cands.append(
@@ -257,6 +257,12 @@ def places_legend(found: list[places.Place], actors: Mapping[str, Mapping[str, A
     if any(places._key(p.control) is None for p in points):
         rows.append(
             legend.Entry("circle", places.UNCONTROLLED, "control unknown or not in a theatre")
+        )
+    if any(p.in_name_only for p in points):
+        rows.append(
+            legend.Entry(
+                "ring", "#9ca3af", "named only inside an organisation's name (drawn faintly)"
+            )
         )
     if any(p.low_confidence for p in found):
         rows.append(legend.Entry("ring", places.UNCONTROLLED, "low-confidence resolution"))

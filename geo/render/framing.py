@@ -51,6 +51,7 @@ def ground_places(found: Sequence[Place], theatre_countries: Collection[str] = (
 
     Countries, continents and seas are used only when the article names no town.
     """
+    found = [p for p in found if not p.in_name_only] or list(found)
     points = [p for p in found if not p.is_area] or list(found)
     if len(points) <= 1:
         return points

@@ -86,6 +86,12 @@ class Place:
         return self.score < settings.LOW_CONFIDENCE
 
     @property
+    def in_name_only(self) -> bool:
+        """Named only inside an organisation's name ("Kentucky National Guard"): the article
+        is not about the place, so the map draws it faintly and never frames or labels it."""
+        return bool(self.mentions) and all(m.get("role") == "in-name" for m in self.mentions)
+
+    @property
     def is_country(self) -> bool:
         return self.kind.lower() in COUNTRY_KINDS
 
@@ -389,6 +395,8 @@ def place_features(
         cls = f"geo-place geo-place-{css_class(place.id)}"
         if place.low_confidence:
             cls += " geo-low"
+        if place.in_name_only:
+            cls += " geo-in-name"
         word = display_name(place)
         props: dict[str, Any] = {
             "name": word if word == place.name else f"{word} ({place.name})",
@@ -427,6 +435,9 @@ def place_features(
             "fillOpacity": 0.85 if not place.low_confidence else 0.25,
             "dashArray": "3 3" if place.low_confidence else None,
         }
+        if place.in_name_only:
+            style.update(radius=4, color=UNCONTROLLED, weight=1, fillOpacity=0.0, opacity=0.5)
+            style["dashArray"] = "1 3"
         props.update(_class=cls, _style=style)
         markers.append(
             {
