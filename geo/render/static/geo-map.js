@@ -389,14 +389,25 @@
   // the theatres' towns. A hit on an article place opens that place's popup; a theatre town
   // gets a short note. Names and notes are set as text, never as markup.
   GEO.placeSearch = function (map, entries) {
-    var index = L.layerGroup();
-    entries.forEach(function (e) {
-      var m = L.circleMarker([e.lat, e.lon], {title: e.t});
-      m.geo = e;
-      index.addLayer(m);
-    });
+    // Records are plain data (no map layer): nothing is drawn or built for them at load.
+    var records = null;
     var control = new L.Control.Search({
-      layer: index, propertyName: 'title', initial: false, marker: false, zoom: 8,
+      sourceData: function (text, callResponse) {
+        callResponse(entries);
+        return {abort: function () {}};
+      },
+      formatData: function (list) {
+        if (!records) {
+          records = {};
+          list.forEach(function (e) {
+            var ll = L.latLng(e.lat, e.lon);
+            ll.layer = {geo: e};
+            records[e.t] = ll;
+          });
+        }
+        return records;
+      },
+      initial: false, marker: false, zoom: 8,
       position: 'topleft', textPlaceholder: 'Search places',
       // One tip per place: its own name when that matches, else the first other name that
       // does; names that start with the typed text first.
@@ -458,7 +469,6 @@
       L.popup(popupOptions()).setLatLng(e.latlng).setContent(div).openOn(map);
     });
     map.addControl(control);
-    map.removeLayer(index);  // the plugin adds its layer to the map: the index is never drawn
     GEO.controls.search = control;
   };
 
