@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from geo.gazetteer.build import (
     ABBREVIATION,
@@ -267,9 +268,48 @@ def _match(
                 for e in _usable(index.lookup_translit(raw), span, index.common_words, dotted)
                 if e.country in TRANSLIT_COUNTRIES
             )
+        if not found and n <= 2 and not span[0].is_upper and _splittable(index, span):
+            found = _usable(_marked(index, key), span, index.common_words, dotted)
         if found:
             return n, found
     return 0, ()
+
+
+_MARK_IN_NAME = re.compile(r"[ʿʾ'’‘`´ʼ]")
+
+
+def _splittable(index: GazetteerIndex, span: list[Token]) -> bool:
+    """Whether a name might be a marked name written without its mark: English words are
+    never ('Royal Street'), so the guesses are asked only of the other words."""
+    return any(
+        len(t.text) >= 4
+        and t.lower not in index.english_words
+        and t.lower not in index.common_words
+        for t in span
+    )
+
+
+@lru_cache(maxsize=20_000)
+def _marked(index: GazetteerIndex, key: str) -> tuple[Entry, ...]:
+    """Places whose name carries an apostrophe, ʼ or ʿ inside a word ('Debre Mark’os',
+    'Ta’izz') written without it ('Debre Markos'): the gazetteer's key splits the word at the
+    mark, so every split of one word is asked (in one query), and a place counts only when its
+    own name, marks dropped, is the article's spelling."""
+    words = key.split()
+    splits = [
+        " ".join([*words[:w], word[:p], word[p:], *words[w + 1 :]])
+        for w, word in enumerate(words)
+        for p in range(1, len(word))
+    ]
+    for split in index.existing_keys(splits):
+        found = tuple(
+            e
+            for e in index.lookup_key(split)
+            if _MARK_IN_NAME.search(e.name) and fold(_MARK_IN_NAME.sub("", e.name)) == key
+        )
+        if found:
+            return found
+    return ()
 
 
 _NATIONAL = frozenset({"country", "continent"})

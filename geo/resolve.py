@@ -484,4 +484,15 @@ def _far_from_the_rest(
             f"{FAR_FROM_OTHERS}: over {FAR_KM:,.0f} km from the article's other places; "
             f"a namesake lies near them: {_label(nearer[0])}"
         )
+    # A small town alone in its country, far from everything else the article names: the word
+    # more likely names a person, a group or a ship ('Fano fighters' in an Ethiopian story).
+    countries = {e.country for e, k in places if k != key}
+    if entry.kind == "city" and entry.population < _FAR_SMALL and entry.country not in countries:
+        return (
+            f"{FAR_FROM_OTHERS}: a small town over {FAR_KM:,.0f} km from the article's other "
+            "places, in a country none of them is in"
+        )
     return None
+
+
+_FAR_SMALL = 100_000

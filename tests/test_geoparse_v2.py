@@ -648,3 +648,30 @@ def test_an_organisation_of_common_words_is_not_a_small_town():
 def test_a_small_town_of_common_words_stays_when_its_country_is_supported():
     text = "A storm hit Red Cross, a small town in North Carolina, on Monday."
     assert first(text, "Red Cross")["country"] == "US"
+
+
+# Names the gazetteer writes with an apostrophe, ʼ or ʿ inside a word.
+
+
+def test_a_marked_name_matches_its_spelling_without_the_mark():
+    text = "Militia fighters entered Debre Markos after a week of clashes."
+    assert first(text, "Debre Markos")["country"] == "ET"
+
+
+def test_a_mark_is_never_guessed_inside_english_words():
+    found = [p["mention"] for p in places("Royal Street in New Orleans was closed for repairs.")]
+    assert "Royal" not in found
+
+
+# A small town far from everything else the article names goes to review.
+
+
+def test_a_far_small_town_alone_in_its_country_is_flagged():
+    p = first("Fano fighters entered Bahir Dar on Friday after heavy clashes.", "Fano")
+    assert p["review"] and p["review"].startswith("far-from-others")
+    assert first("Fano fighters entered Bahir Dar on Friday.", "Bahir Dar")["review"] is None
+
+
+def test_a_small_town_in_a_country_the_article_names_is_not_flagged():
+    text = "Fano, a port on the Adriatic, hosted talks with Italy on migrants."
+    assert first(text, "Fano")["review"] is None

@@ -179,6 +179,17 @@ class GazetteerIndex:
             self._translit_keys = frozenset(r[0] for r in rows)
         return self._translit(key) if key in self._translit_keys else ()
 
+    def existing_keys(self, keys: list[str]) -> list[str]:
+        """Those of ``keys`` that name some place, in one query: many guesses at once cost
+        about as much as one lookup."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self._con.execute(
+            f"SELECT DISTINCT key FROM names WHERE key IN ({marks})", keys
+        ).fetchall()
+        return sorted((r[0] for r in rows), key=keys.index)
+
     def lookup_key(self, key: str) -> tuple[Entry, ...]:
         """Candidates for an already folded key, best prior first."""
         return self._lookup(key)
