@@ -268,6 +268,10 @@ def _match(
                 for e in _usable(index.lookup_translit(raw), span, index.common_words, dotted)
                 if e.country in TRANSLIT_COUNTRIES
             )
+        if not found and n > 1 and _hyphenated(text, span):
+            # 'Pétion-Ville' for the gazetteer's 'Pétionville'
+            joined = fold("".join(t.text for t in span))
+            found = _usable(index.lookup_key(joined), span, index.common_words, dotted)
         if not found and n <= 2 and not span[0].is_upper and _splittable(index, span):
             found = _usable(_marked(index, key), span, index.common_words, dotted)
         if found:
@@ -276,6 +280,13 @@ def _match(
 
 
 _MARK_IN_NAME = re.compile(r"[ʿʾ'’‘`´ʼ]")
+
+
+def _hyphenated(text: str, span: list[Token]) -> bool:
+    """Whether the words of a span are joined by hyphens only."""
+    return bool(text) and all(
+        text[a.end : b.start] in _HYPHENS for a, b in zip(span, span[1:], strict=False)
+    )
 
 
 def _splittable(index: GazetteerIndex, span: list[Token]) -> bool:
@@ -598,8 +609,12 @@ def _mention(
         if kept is None:
             return None  # part of a person's name
         feature, role = kept
-    elif s == seg_lo and before in PERSON_TITLES and not any(e.prior >= _BIG for e in entries):
-        return None  # "envoy Salame"
+    elif (
+        s == seg_lo
+        and (before in PERSON_TITLES or before in _VESSELS)
+        and not any(e.prior >= _BIG for e in entries)
+    ):
+        return None  # "envoy Salame", "the tanker Fano"
     else:
         feature, role = None, "literal"
     m_start, m_end = run[k].start, span[-1].end
@@ -638,6 +653,13 @@ def _common_words_name(
 
 
 _SMALL_TOWN = 10_000
+
+
+# A name right after one of these is a ship's: "the tanker Fano", "the frigate Garibaldi".
+_VESSELS = frozenset(
+    """ship ships vessel vessels boat tanker tankers freighter cargo ferry frigate corvette
+    destroyer cruiser carrier submarine trawler tug yacht dinghy liner steamer""".split()
+)
 
 
 def _role_among_others(

@@ -675,3 +675,14 @@ def test_a_far_small_town_alone_in_its_country_is_flagged():
 def test_a_small_town_in_a_country_the_article_names_is_not_flagged():
     text = "Fano, a port on the Adriatic, hosted talks with Italy on migrants."
     assert first(text, "Fano")["review"] is None
+
+
+def test_a_name_right_after_a_vessel_word_is_a_ship():
+    found = [p["mention"] for p in places("The tanker Fano docked in Tripoli on Tuesday.")]
+    assert found == ["Tripoli"]
+
+
+@pytest.mark.parametrize("written", ["Pétion-Ville", "Petion-Ville"])
+def test_a_hyphenated_spelling_of_a_name_written_as_one_word(written):
+    text = f"Gangs burned homes in Delmas and {written} overnight."
+    assert first(text, written)["name"] == "Pétionville"
