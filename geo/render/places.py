@@ -164,6 +164,18 @@ def sentence_quotes(
     With the article text the sentence is cut around the mention offsets; without it the
     mention row's ``sentence`` is used and the mention found in it.
     """
+    return quotes_and_count(place, text, body_start, sentences)[0]
+
+
+def quotes_and_count(
+    place: Place,
+    text: str | None,
+    body_start: int = 0,
+    sentences: Sentences | None = None,
+    limit: int | None = None,
+) -> tuple[list[str], int]:
+    """The first ``limit`` of ``sentence_quotes`` and how many there are in all: a place named
+    20,000 times is quoted from its first sentences, not marked up 20,000 times."""
     by_sentence: dict[tuple[int, int] | str, list[tuple[int, int]]] = {}
     texts: dict[tuple[int, int] | str, str] = {}
     if sentences is None and text:
@@ -180,8 +192,7 @@ def sentence_quotes(
             if 0 <= i < len(sentences.spans) and sentences.spans[i][1] >= end:
                 s, e = sentences.spans[i]
                 by_sentence.setdefault((s, e), []).append((start - s, end - s))
-                texts[(s, e)] = text[s:e]
-                continue
+                continue  # its text is cut from the article when it is quoted
         sentence = str(row.get("sentence") or "")
         mention = str(row.get("mention") or "")
         at = sentence.find(mention) if mention else -1
@@ -189,10 +200,16 @@ def sentence_quotes(
         spans = by_sentence.setdefault(sentence, [])
         if at >= 0 and (at, at + len(mention)) not in spans:
             spans.append((at, at + len(mention)))
-    quotes = []
+    quotes: list[str] = []
+    total = 0
     for key, spans in by_sentence.items():
-        quotes.append(marked(texts[key], {(a, b, "") for a, b in spans}).strip())
-    return [q for q in quotes if q]
+        sentence = texts[key] if isinstance(key, str) else str(text)[key[0] : key[1]]
+        if not sentence.strip():
+            continue  # marked up, a blank sentence is an empty quote: never shown
+        total += 1
+        if limit is None or len(quotes) < limit:
+            quotes.append(marked(sentence, {(a, b, "") for a, b in spans}).strip())
+    return quotes, total
 
 
 def actor_line(
@@ -262,13 +279,12 @@ def popup_html(
     backers = [_label(b) for b in place.backers if _label(b)]
     if backers:
         parts.append(f'<div class="geo-row">Backed by {esc(", ".join(backers))}</div>')
-    quotes = sentence_quotes(place, text, body_start, sentences)
+    shown, total = quotes_and_count(place, text, body_start, sentences, MAX_QUOTES)
     n = len(place.mentions)
     parts.append(f'<div class="geo-quotes-head">{plural(n, "mention")}</div>')
-    shown = quotes[:MAX_QUOTES]
     parts.append('<ol class="geo-quotes">' + "".join(f"<li>{q}</li>" for q in shown) + "</ol>")
-    if len(quotes) > len(shown):
-        parts.append(f'<div class="geo-row">… and {len(quotes) - len(shown)} more sentences</div>')
+    if total > len(shown):
+        parts.append(f'<div class="geo-row">… and {total - len(shown)} more sentences</div>')
     routes = [_label(r) for r in place.routes if _label(r)]
     if routes:
         parts.append(f'<div class="geo-row">Routes through it: {esc(", ".join(routes))}</div>')

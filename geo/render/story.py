@@ -36,8 +36,10 @@ def story_items(
                 item["places"].append(place.id)
             if mention and mention not in item["marks"]:
                 item["marks"].append(mention)
-    out = []
+    out: list[dict] = []
     for (start, sentence), item in sorted(by_sentence.items(), key=lambda kv: kv[0][0]):
+        if len(out) == MAX_SENTENCES:
+            break  # the rest would be marked up only to be dropped (a text of names has 20,000)
         if not sentence.strip():
             continue
         # Towns first: a click flies to the town the sentence names, not to its country.
@@ -47,7 +49,7 @@ def story_items(
         if said:
             entry["claims"] = said
         out.append(entry)
-    return out[:MAX_SENTENCES]
+    return out
 
 
 def _claims_in(claims: Sequence[Mapping[str, Any]], start: int, length: int) -> list[dict]:
