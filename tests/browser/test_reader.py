@@ -350,3 +350,53 @@ def test_search_finds_mentions_alternate_names_and_theatre_towns(
 
 
 GEO_PLAY_TIMEOUT_MS = 20000  # play lasts at most 8 s plus the page's own work
+
+
+ONE_DATE_ARTICLE = """---
+title: "Fighting reaches Omdurman"
+date: 2024-04-20
+source: Test desk
+slug: one-date
+---
+The army and the Rapid Support Forces fought in Omdurman this week. The RSF still holds Nyala.
+"""
+
+
+def test_a_theatre_with_one_date_shows_that_date_not_a_slider(browser, opener, tmp_path):
+    import csv
+    import os
+    import subprocess
+    import sys
+
+    from geo.theatres.importers import ImportOptions, import_export
+
+    exports = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
+    folder = tmp_path / "theatres" / "sudan-one-date"
+    import_export(exports / "acled-sudan.csv", ImportOptions(source="acled", name="Sudan"), folder)
+    with (folder / "control.csv").open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    last = max(r["date"] for r in rows)
+    with (folder / "control.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(r for r in rows if r["date"] == last)
+    article = tmp_path / "one-date.md"
+    article.write_text(ONE_DATE_ARTICLE, encoding="utf-8")
+    out = tmp_path / "maps"
+    done = subprocess.run(
+        [sys.executable, "-m", "geo", "build", str(article), "--out", str(out)],
+        env=dict(os.environ, GEO_THEATRES=str(folder.parent)),
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+    watched = opener(browser, (out / "one-date.html").as_uri(), SIZES["desktop"])
+    page = watched.page
+    bar = page.locator(".geo-timebar")
+    assert bar.locator("input[type=range]").count() == 0  # one date: no slider, no play
+    assert bar.locator("button.geo-play").count() == 0
+    text = bar.locator("output.geo-time-output").inner_text()
+    assert last in text and "before the article" in text, text
+    assert watched.errors == []
+    page.close()
