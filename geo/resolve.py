@@ -484,10 +484,16 @@ def _far_from_the_rest(
             f"{FAR_FROM_OTHERS}: over {FAR_KM:,.0f} km from the article's other places; "
             f"a namesake lies near them: {_label(nearer[0])}"
         )
-    # A small town alone in its country, far from everything else the article names: the word
-    # more likely names a person, a group or a ship ('Fano fighters' in an Ethiopian story).
+    # A small town alone in its country, far from the places the rest of the article names
+    # together: the word more likely names a person, a group or a ship ('Fano fighters' in a
+    # story of Ethiopian towns). Two far places with nothing else to go by are left alone.
     countries = {e.country for e, k in places if k != key}
-    if entry.kind == "city" and entry.population < _FAR_SMALL and entry.country not in countries:
+    if (
+        entry.kind == "city"
+        and entry.population < _FAR_SMALL
+        and entry.country not in countries
+        and any(_km(a, b) <= FAR_KM for i, a in enumerate(others) for b in others[i + 1 :])
+    ):
         return (
             f"{FAR_FROM_OTHERS}: a small town over {FAR_KM:,.0f} km from the article's other "
             "places, in a country none of them is in"

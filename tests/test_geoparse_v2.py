@@ -667,9 +667,16 @@ def test_a_mark_is_never_guessed_inside_english_words():
 
 
 def test_a_far_small_town_alone_in_its_country_is_flagged():
-    p = first("Fano fighters entered Bahir Dar on Friday after heavy clashes.", "Fano")
+    text = "Fano fighters held Lalibela on Friday and moved toward Bahir Dar."
+    p = first(text, "Fano")
     assert p["review"] and p["review"].startswith("far-from-others")
-    assert first("Fano fighters entered Bahir Dar on Friday.", "Bahir Dar")["review"] is None
+    assert first(text, "Lalibela")["review"] is None
+    assert first(text, "Bahir Dar")["review"] is None
+
+
+def test_two_far_places_with_nothing_else_are_not_flagged():
+    text = "Fano fighters held Lalibela on Friday."
+    assert [p["review"] for p in places(text)] == [None, None]
 
 
 def test_a_small_town_in_a_country_the_article_names_is_not_flagged():
