@@ -70,6 +70,9 @@ def _svg(entry: Entry) -> str:
         "area": f'<rect x="2" y="2" width="14" height="10" fill="{c}" fill-opacity=".35" '
         f'stroke="{c}"/>',
         "line": f'<line x1="1" y1="7" x2="17" y2="7" stroke="{c}" stroke-width="3"/>',
+        "dasharrow": f'<path d="M1 11 Q9 1 16 7" fill="none" stroke="{c}" stroke-width="2" '
+        'stroke-dasharray="3 2"/>'
+        f'<path d="M12 4 L17 7 L12 10 Z" fill="{c}"/>',
         "hatch": f'<rect x="2" y="2" width="14" height="10" fill="{c}" fill-opacity=".35"/>'
         '<path d="M2 8 L8 2 M2 14 L14 2 M8 14 L16 6" stroke="#fff" stroke-width="2"/>',
         "dash": f'<line x1="1" y1="7" x2="17" y2="7" stroke="{c}" stroke-width="2" '

@@ -105,9 +105,22 @@ def support_layer(links: Sequence[Support]) -> FeatureLayer:
 
 def support_legend(links: Sequence[Support], palette: dict[str, str] | None = None) -> list[Entry]:
     """One row per backer and backed side drawn, in the colour the map gives the backer."""
+    from geo.render.palette import FALLBACK
+
     seen: dict[str, Entry] = {}
+    minor: list[str] = []
     for link in links:
         colour = (palette or {}).get(link.backer_key or link.backer, link.color)
+        if palette is not None and colour == FALLBACK:
+            # No distinguishable colour left: one dashed grey row names them all.
+            if link.backer_name not in minor:
+                minor.append(link.backer_name)
+            continue
         text = f"{link.backer_name} backs {link.actor_name}"
         seen.setdefault(text, Entry("arrow", colour, text))
-    return list(seen.values())
+    rows = list(seen.values())
+    if minor:
+        rows.append(
+            Entry("dasharrow", FALLBACK, "other backers (dashed grey): " + ", ".join(minor))
+        )
+    return rows

@@ -204,3 +204,17 @@ def test_desert_far_from_any_town_is_hatched_and_leaves_clicks_to_the_zone(seed_
     assert all("geo-hatch" in fill and not interactive for fill, interactive in got), got[:3]
     legend = page.locator("#geo-legend").inner_text()
     assert "hatched: over 100 km from any listed town" in legend
+
+
+def test_backers_without_a_colour_of_their_own_are_dashed_grey_and_named_in_the_legend(
+    seed_page,
+):
+    page = seed_page.page
+    greys = page.evaluate(
+        """() => Array.from(document.querySelectorAll('path.geo-support'))
+            .filter(e => e.getAttribute('stroke') === GEO.FALLBACK)
+            .map(e => e.getAttribute('stroke-dasharray'))"""
+    )
+    assert greys and all(greys), greys  # every grey arrow is dashed
+    legend = page.locator("#geo-legend").inner_text()
+    assert "other backers (dashed grey): Egypt" in legend, legend

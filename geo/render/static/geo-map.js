@@ -56,6 +56,7 @@
     GEO.map = map;
   };
 
+  GEO.FALLBACK = '#6b7280';  // geo.render.palette.FALLBACK
   GEO.colorOf = function (actor, fallback) {
     return (actor && GEO.palette[actor]) || fallback || '#6b7280';
   };
@@ -83,6 +84,9 @@
         var c = GEO.colorOf(p._actor, s.color);
         if (s.fill !== false) { s.fillColor = c; }
         if (p._stroke !== 'keep') { s.color = c; }
+        // A minor actor the palette had no distinct colour left for: grey, and dashed so it
+        // does not read as "unknown" (the legend's "other backers" row).
+        if (GEO.palette[p._actor] === GEO.FALLBACK && p._arrow) { s.dashArray = '7 5'; }
       }
       s.className = [opts.className || '', p._class || ''].join(' ').trim();
       s.pane = p._pane || pane;
