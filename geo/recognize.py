@@ -272,7 +272,8 @@ def _match(
             # 'Pétion-Ville' for the gazetteer's 'Pétionville'
             joined = fold("".join(t.text for t in span))
             found = _usable(index.lookup_key(joined), span, index.common_words, dotted)
-        if not found and n <= 2 and not span[0].is_upper and _splittable(index, span):
+        whole = i + n == len(run) or not run[i + n].is_cap  # no capitalised word follows
+        if not found and n <= 2 and whole and not span[0].is_upper and _splittable(index, span):
             found = _usable(_marked(index, key), span, index.common_words, dotted)
         if found:
             return n, found
