@@ -112,7 +112,11 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
     m.add_child(header(inputs.title, inputs.date, inputs.source, inputs.url, index_href))
 
     ground = framing.ground_places(found, countries)
-    region = basemap.region_box(framing.focus_bounds(ground + focus, DEFAULT_BOUNDS))
+    drawn = framing.focus_bounds(ground + focus, DEFAULT_BOUNDS)
+    region = basemap.region_box(drawn)
+    # City labels come from the places' own box (whole degrees), not the basemap's coarser
+    # grid: the grid is for sharing one basemap script, and would only add far-off cities.
+    label_region = basemap.region_box(drawn, grid=1)
     base, osm = basemap.add_base_layers(m, region)
 
     order = [a for p in found if (a := places._key(p.control))]
@@ -164,7 +168,7 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
     m.add_child(
         RawScript(
             "GEO.labels({{ this._parent.get_name() }}, {{ this.items }});",
-            items=map_labels(found, theatre, region),
+            items=map_labels(found, theatre, label_region),
         )
     )
     if dates:
