@@ -317,22 +317,28 @@
   // Labels: each carries a bit mask of the zoom levels at which it fits (computed at build
   // time, greedy by importance), so labels never overlap; zooming only toggles classes.
   GEO.labels = function (map, items) {
-    var markers = items.map(function (it) {
-      var m = L.marker([it.lat, it.lon], {
+    // A label's marker is made the first time its zoom shows it and is off the map at other
+    // zooms: a page with hundreds of candidate labels builds only the few dozen in view.
+    var markers = items.map(function () { return null; });
+    function make(it) {
+      return L.marker([it.lat, it.lon], {
         pane: 'labels', interactive: false, keyboard: false,
         icon: L.divIcon({className: 'geo-label geo-label-' + it.kind, iconSize: null,
                          iconAnchor: it.kind === 'country' ? [0, 0] : [-7, 8],
                          html: '<span>' + it.html + '</span>'})
       });
-      m._geoMask = it.zooms;
-      return m;
-    });
-    var layer = L.layerGroup(markers).addTo(map);
+    }
+    var layer = L.layerGroup().addTo(map);
     function update() {
       var z = Math.floor(map.getZoom() + 1e-6);  // laid out per whole zoom: never denser
-      markers.forEach(function (m) {
-        var el = m.getElement();
-        if (el) { el.style.display = (m._geoMask >>> z) & 1 ? '' : 'none'; }
+      items.forEach(function (it, i) {
+        var m = markers[i];
+        if ((it.zooms >>> z) & 1) {
+          if (!m) { m = markers[i] = make(it); }
+          if (!layer.hasLayer(m)) { layer.addLayer(m); }
+        } else if (m && layer.hasLayer(m)) {
+          layer.removeLayer(m);
+        }
       });
     }
     map.on('zoomend', update);
