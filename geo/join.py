@@ -133,27 +133,24 @@ def _stored(theatre: Theatre, name: str, compute):
     The union of a theatre's countries and route belts takes a second or more (projections,
     buffers, the Natural Earth read); ``geo places`` needs it in every new process. The key
     covers the theatre's files, the code above, the Natural Earth source and shapely."""
-    import hashlib
     from pathlib import Path
 
     from geo import settings
-    from geo._io import write_atomic
+    from geo._io import files_fingerprint, fingerprint, write_atomic
+    from geo.gazetteer.naturalearth import source_key
 
     folder = getattr(theatre, "path", None)
     if not folder or not Path(folder).is_dir():
         return compute(theatre)  # a theatre made in memory: nothing to key it by
-    digest = hashlib.sha256(shapely.__version__.encode())
     here = Path(__file__).resolve().parent
-    files = sorted(Path(folder).rglob("*"))
-    for f in [*files, *(here / n for n in _AREA_CODE)]:
-        if f.is_file():
-            digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    atlas = settings.NODE_MODULES / "world-atlas"
-    for f in sorted(atlas.glob("countries-*.json")) if atlas.is_dir() else []:
-        st = f.stat()
-        digest.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    files = [f for f in sorted(Path(folder).rglob("*")) if f.is_file()]
+    key_hash = fingerprint(
+        shapely.__version__,
+        files_fingerprint([*files, *(here / n for n in _AREA_CODE)], lambda p: p.name),
+        source_key("countries-*.json"),
+    )
     stem = re.sub(r"[^A-Za-z0-9_-]", "_", str(theatre.id))
-    path = Path(settings.CACHE_DIR) / "join" / f"{stem}-{name}-{digest.hexdigest()[:20]}.wkb"
+    path = Path(settings.CACHE_DIR) / "join" / f"{stem}-{name}-{key_hash[:20]}.wkb"
     try:
         return shapely.from_wkb(path.read_bytes())
     except (OSError, shapely.errors.GEOSException):

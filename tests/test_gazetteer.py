@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
 from geopy.geocoders.base import Geocoder
 
@@ -81,3 +84,34 @@ def test_truncated_index_is_not_current(tmp_path, gazetteer):
     with copy.open("r+b") as fh:
         fh.truncate(copy.stat().st_size // 2)
     assert not build.index_is_current(copy)
+
+
+def test_natural_earth_copy_is_keyed_by_release_not_mtime(tmp_path, monkeypatch) -> None:
+    """Two installs of the same world-atlas release share one cached copy, and a copy of an
+    earlier release is removed when the new one is written (no copy left per install)."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from geo import settings
+    from geo.gazetteer import naturalearth
+
+    atlas = tmp_path / "node_modules" / "world-atlas"
+    atlas.mkdir(parents=True)
+    for name in ("package.json", "countries-110m.json"):
+        shutil.copy(settings.NODE_MODULES / "world-atlas" / name, atlas / name)
+    monkeypatch.setattr(settings, "NODE_MODULES", tmp_path / "node_modules")
+    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path)
+    stale = tmp_path / "ne-countries-110m-107761-1700000000.parquet"
+    stale.write_bytes(b"old")
+    calls = []
+
+    def read() -> gpd.GeoDataFrame:
+        calls.append(1)
+        return gpd.GeoDataFrame({"name": ["x"]}, geometry=[Point(0, 0)], crs="EPSG:4326")
+
+    first = naturalearth._cached("countries", "110m", read)
+    os.utime(atlas / "countries-110m.json", (1, 1))  # a reinstall: same bytes, new mtime
+    second = naturalearth._cached("countries", "110m", read)
+    assert len(calls) == 1 and list(first["name"]) == list(second["name"]) == ["x"]
+    assert not stale.exists()
+    assert len(list(tmp_path.glob("ne-countries-110m-*.parquet"))) == 1

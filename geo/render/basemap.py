@@ -162,19 +162,16 @@ def basemap_asset(region: tuple[int, ...]) -> tuple[str, Any]:
 
 def _stored_script(key: str) -> Path:
     """Where a basemap script is cached: named by its region and a hash of what makes it."""
-    import hashlib
-
     from geo import settings
+    from geo._io import files_fingerprint, fingerprint
+    from geo.gazetteer.naturalearth import source_key
 
     here = Path(__file__).resolve().parent
-    digest = hashlib.sha256(shapely.__version__.encode())
-    for name in ("basemap.py", "elements.py", "theatre_layers.py", "assets.py"):
-        digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
-    atlas = settings.NODE_MODULES / "world-atlas"
-    for f in sorted(atlas.glob("*.json")) if atlas.is_dir() else []:
-        st = f.stat()
-        digest.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
-    return Path(settings.CACHE_DIR) / "render" / f"{key}-{digest.hexdigest()[:20]}.js"
+    code = [here / n for n in ("basemap.py", "elements.py", "theatre_layers.py", "assets.py")]
+    key_hash = fingerprint(
+        shapely.__version__, files_fingerprint(code, lambda p: p.name), source_key()
+    )
+    return Path(settings.CACHE_DIR) / "render" / f"{key}-{key_hash[:20]}.js"
 
 
 def add_base_layers(
