@@ -514,11 +514,12 @@
   // The story panel: the article's sentences that name places, then the theatres' events by
   // date. Clicking an entry flies to the place (or event) and opens its popup. Collapsed to a
   // button at first; a bottom sheet on phones.
-  function findPlace(id) {
+  // The first feature of a layer (searched through its groups) whose property `key` is `value`.
+  function findFeature(layerName, key, value) {
     var found = null;
-    (GEO.layers.places || L.featureGroup()).eachLayer(function walk(l) {
+    (GEO.layers[layerName] || L.featureGroup()).eachLayer(function walk(l) {
       if (found) { return; }
-      if (l.feature && l.feature.properties && l.feature.properties.id === id) { found = l; }
+      if (l.feature && l.feature.properties && l.feature.properties[key] === value) { found = l; }
       else if (l.eachLayer) { l.eachLayer(walk); }
     });
     return found;
@@ -530,15 +531,6 @@
     GEO.map.once('moveend', function () { layer.openPopup(ll); });
   }
   // The claims a sentence makes, under it; a click opens the claim's own marker.
-  function findClaim(n) {
-    var found = null;
-    (GEO.layers.claims || L.featureGroup()).eachLayer(function walk(l) {
-      if (found) { return; }
-      if (l.feature && l.feature.properties && l.feature.properties._claim === n) { found = l; }
-      else if (l.eachLayer) { l.eachLayer(walk); }
-    });
-    return found;
-  }
   function storyClaims(map, li, claims) {
     var ul = L.DomUtil.create('ul', 'geo-story-claims', li);
     claims.forEach(function (c) {
@@ -550,7 +542,7 @@
       L.DomEvent.on(item, 'click', function (e) {
         L.DomEvent.stop(e);
         if (GEO.layers.claims && !map.hasLayer(GEO.layers.claims)) { map.addLayer(GEO.layers.claims); }
-        openAt(findClaim(c.claim));
+        openAt(findFeature('claims', '_claim', c.claim));
       });
       L.DomEvent.on(item, 'keydown', function (e) {
         if (e.key === 'Enter' || e.key === ' ') { L.DomEvent.stop(e); item.click(); }
@@ -573,7 +565,7 @@
         var li = L.DomUtil.create('li', 'geo-story-item', ol);
         li.innerHTML = it.html;  // escaped in Python, names in <mark>
         li.tabIndex = 0;
-        L.DomEvent.on(li, 'click', function () { openAt(findPlace(it.places[0])); });
+        L.DomEvent.on(li, 'click', function () { openAt(findFeature('places', 'id', it.places[0])); });
         if (it.claims && it.claims.length) { storyClaims(map, li, it.claims); }
       });
       var events = [];
