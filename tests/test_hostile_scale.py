@@ -91,6 +91,27 @@ def test_city_labels_read_the_big_cities_without_the_whole_table():
     assert len(expected) > 1000
 
 
+def test_city_labels_are_kept_in_the_cache_folder(tmp_path, monkeypatch):
+    """A new build process reads the big cities from the cache folder (no 17 MB parse and its
+    memory spike); what it reads is what the parse gave."""
+    from geo import settings
+    from geo.render import labels
+
+    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path)
+    labels._cities.cache_clear()
+    parsed = labels._cities()
+    (stored,) = (tmp_path / "render").glob("cities-*.json")
+    labels._cities.cache_clear()
+    monkeypatch.setattr(labels, "read_cities", lambda reduce: pytest.fail("parsed again"))
+    assert labels._cities() == parsed
+    stored.write_text("not json", encoding="utf-8")  # a damaged copy is parsed again
+    labels._cities.cache_clear()
+    monkeypatch.undo()
+    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path)
+    assert labels._cities() == parsed
+    labels._cities.cache_clear()
+
+
 def test_resolving_grows_with_mentions_not_their_square(gazetteer, monkeypatch):
     """A text naming the same towns thousands of times: the distances resolution computes grow
     in proportion to the mentions (each place is compared with the distinct others once)."""

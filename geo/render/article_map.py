@@ -290,33 +290,44 @@ def render_page(m: folium.Map, name: str = "map") -> tuple[str, list[Asset]]:
     return page, assets
 
 
-def prepare(doc: Any, theatres: bool = True) -> MapInputs:
-    """MapInputs for a document, its places joined with the theatres they fall in."""
+def prepare(doc: Any, theatres: bool = True, *, reuse_rows: bool = False) -> MapInputs:
+    """MapInputs for a document, its places joined with the theatres they fall in.
+
+    ``reuse_rows``: the document is the caller's to give away (a build reading a file), so its
+    place rows are completed in place rather than copied (a text naming places 20,000 times
+    would otherwise hold every row twice at the peak)."""
     from geo.render import theatre_layers
 
     inputs = inputs_from_document(doc)
     if not theatres:
         return inputs
-    inputs.rows = per_place(inputs.rows, lambda rows: enrich_rows(rows, inputs.date))
+    enrich = lambda rows: enrich_rows(rows, inputs.date)  # noqa: E731
+    inputs.rows = per_place(inputs.rows, enrich, in_place=reuse_rows)
     layers = theatre_layers.layers_for(inputs.rows, inputs.date)
     if layers is not None:
         inputs.theatre = layers
         inputs.actors = theatre_layers.actors_of(layers.theatres)
         named = layers.theatres
-        inputs.rows = per_place(inputs.rows, lambda rows: theatre_layers.with_names(rows, named))
+        # the rows are this function's own by now: copied above, or given away
+        inputs.rows = per_place(
+            inputs.rows, lambda rows: theatre_layers.with_names(rows, named), in_place=True
+        )
     return inputs
 
 
 PLACE_KEY = ("id", "lat", "lon", "kind")
 
 
-def per_place(rows: list[dict], stage: Callable[[list[dict]], list[dict]]) -> list[dict]:
+def per_place(
+    rows: list[dict], stage: Callable[[list[dict]], list[dict]], *, in_place: bool = False
+) -> list[dict]:
     """``stage`` run on the first mention of each place, what it adds or changes given to
     every mention of that place (the same objects, not copies).
 
     A text may name Tripoli 20,000 times: the joins cost per place, and the map must not hold
     20,000 copies of what they say about it (issue 17). Later mentions of a place drop their
-    alternatives, which the map takes from the first."""
+    alternatives, which the map takes from the first. ``in_place`` completes the given row
+    dicts instead of returning new ones (only for rows nobody else holds)."""
     first: dict[tuple, int] = {}
     for i, row in enumerate(rows):
         first.setdefault(tuple(row.get(k) for k in PLACE_KEY), i)
@@ -328,7 +339,12 @@ def per_place(rows: list[dict], stage: Callable[[list[dict]], list[dict]]) -> li
     out = []
     for i, row in enumerate(rows):
         key = tuple(row.get(k) for k in PLACE_KEY)
-        if first[key] == i:
+        if in_place:
+            if first[key] != i:
+                row.pop("alternatives", None)
+            row.update(added[key])
+            out.append(row)
+        elif first[key] == i:
             out.append(row | added[key])
         else:
             out.append({k: v for k, v in row.items() if k != "alternatives"} | added[key])

@@ -257,7 +257,7 @@ def render_article(name: str, data: bytes, slug: str) -> dict[str, Any]:
     from geo.render import article_map, claims, tables
     from geo.render.places import group_places
 
-    inputs = article_map.prepare(places_from_article(decode_article(data, name)))
+    inputs = article_map.prepare(places_from_article(decode_article(data, name)), reuse_rows=True)
     inputs.slug = slug
     release_freed()  # each stage drops what it built; the next starts from what is kept
     m = article_map.build_map(inputs)

