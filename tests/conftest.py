@@ -78,3 +78,20 @@ def offline_chromium() -> Callable[..., OfflineVisit]:
             return pool.submit(_visit, url, look, allowed).result()
 
     return open_offline
+
+
+@pytest.fixture
+def contradicting_maps(tmp_path: Path) -> Path:
+    """Maps built from one article whose claim the Libya data contradicts (the GNA held
+    Tripoli throughout; a capture by the LNA disagrees): the folder, page `contradicts`."""
+    from geo.render.build import build
+
+    article = tmp_path / "contradicts.md"
+    article.write_text(
+        "---\ntitle: Contradiction\ndate: 2020-06-10\n---\n"
+        "Haftar's forces seized Tripoli on Monday, a spokesman claimed.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "maps"
+    assert build([article], out, progress=False).ok
+    return out

@@ -122,20 +122,11 @@ def test_hostile_articles_give_claims_or_one_error(path):
         assert c["sentence"]
 
 
-def test_review_csv_lists_claims_the_theatre_data_contradicts(tmp_path):
+def test_review_csv_lists_claims_the_theatre_data_contradicts(contradicting_maps):
     import csv
     import io
 
-    from geo.render.build import build
-
-    article = tmp_path / "contradicts.md"
-    article.write_text(
-        "---\ntitle: Contradiction\ndate: 2020-06-10\n---\n"
-        "Haftar's forces seized Tripoli on Monday, a spokesman claimed.\n",
-        encoding="utf-8",
-    )
-    out = tmp_path / "maps"
-    assert build([article], out, progress=False).ok
+    out = contradicting_maps
     rows = list(csv.DictReader(io.StringIO((out / "contradicts.review.csv").read_text())))
     flagged = [r for r in rows if r["kind"].startswith("claim:")]
     assert len(flagged) == 1

@@ -90,18 +90,8 @@ def test_a_claim_popup_runs_nothing_from_the_article(browser, opener, tmp_path):
     page.close()
 
 
-def test_a_claim_the_theatre_data_contradicts_is_marked(browser, opener, tmp_path):
-    from geo.render.build import build
-
-    # In the theatre data the GNA held Tripoli throughout; a capture by the LNA disagrees.
-    article = tmp_path / "contradicts.md"
-    article.write_text(
-        "---\ntitle: Contradiction\ndate: 2020-06-10\n---\n"
-        "Haftar's forces seized Tripoli on Monday, a spokesman claimed.\n",
-        encoding="utf-8",
-    )
-    out = tmp_path / "maps"
-    assert build([article], out, progress=False).ok
+def test_a_claim_the_theatre_data_contradicts_is_marked(browser, opener, contradicting_maps):
+    out = contradicting_maps
     watched = opener(browser, (out / "contradicts.html").as_uri())
     page = watched.page
     assert page.locator(".geo-claim-disagrees").count() == 1
