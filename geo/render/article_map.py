@@ -301,8 +301,9 @@ def prepare(doc: Any, theatres: bool = True, *, reuse_rows: bool = False) -> Map
     inputs = inputs_from_document(doc)
     if not theatres:
         return inputs
-    enrich = lambda rows: enrich_rows(rows, inputs.date)  # noqa: E731
-    inputs.rows = per_place(inputs.rows, enrich, in_place=reuse_rows)
+    inputs.rows = per_place(
+        inputs.rows, lambda rows: enrich_rows(rows, inputs.date), in_place=reuse_rows
+    )
     layers = theatre_layers.layers_for(inputs.rows, inputs.date)
     if layers is not None:
         inputs.theatre = layers
