@@ -46,7 +46,7 @@ from geo.gazetteer.words import TRANSLIT_COUNTRIES
 log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 # Flags on a name row.
 PRIMARY, ACRONYM, DEMONYM, ALTERNATE = 1, 2, 4, 8
@@ -573,6 +573,9 @@ def build_index(path: Path) -> Path:
             "INSERT INTO translit VALUES (?,?,?)",
             ((k, i, f) for (k, i), f in rows.translit.items()),
         )
+        # A place's names by place (the map's search lists each place's alternate names);
+        # without it every lookup scans the whole names table (~0.05 s per place).
+        con.execute("CREATE INDEX names_by_place ON names (idx)")
         con.executemany(
             "INSERT INTO meta VALUES (?,?)",
             [
