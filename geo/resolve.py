@@ -101,7 +101,11 @@ class _Context:
 
 
 def _score(
-    c: Entry, ctx: _Context, container: Entry | None = None, state_cue: bool = False
+    c: Entry,
+    ctx: _Context,
+    container: Entry | None = None,
+    state_cue: bool = False,
+    holds: Entry | None = None,
 ) -> float:
     s = c.log_prior
     if c.country:
@@ -120,6 +124,8 @@ def _score(
             s += NEAR_WEIGHT  # the same district: Thornhill beside Dewsbury, not near Cardiff
     if container is not None and _inside(c, container):
         s += CONTAINED_WEIGHT
+    if holds is not None and c.id == holds.id:
+        s += CONTAINED_WEIGHT  # the area a place written before it lies in
     if state_cue and c.kind == "region":
         s += STATE_CUE_WEIGHT
     site_country = theatre_sites().get(c.id)
@@ -209,19 +215,37 @@ def _key(m: Mention) -> str:
     return m.candidates[0].id if m.demonym else m.text.lower()
 
 
-def _containers(mentions: list[Mention], first: list[tuple[Entry, float, str]], text: str):
-    """For each mention, the state or country written right after it ('Gainesville, Va.')."""
+def _containers(
+    mentions: list[Mention], first: list[tuple[Entry, float, str]], text: str
+) -> tuple[list[Entry | None], list[Entry | None]]:
+    """For each mention, the state or country written right after it ('Gainesville, Va.'),
+    and for each mention that is such a container, the area it then names ('Ithaca, New
+    York' is the state of New York, not its city). One sense per document: a name written
+    once with its state ('Parkland, Florida') keeps that state where it is written alone."""
     out: list[Entry | None] = [None] * len(mentions)
+    held: list[Entry | None] = [None] * len(mentions)
     if not text:
-        return out
+        return out, held
     for i in range(len(mentions) - 1):
         a, b = mentions[i], mentions[i + 1]
         if b.start - a.end > 4 or not _BETWEEN_CONTAINED.fullmatch(text[a.end : b.start]):
             continue
         entry = first[i + 1][0]
-        if entry.kind in ("country", "region") or any(c.id == entry.id for c in a.candidates):
-            out[i] = entry  # 'Gainesville, Va.'; 'Washington, D.C.' names the city itself
-    return out
+        if any(c.id == entry.id for c in a.candidates):
+            out[i] = entry  # 'Washington, D.C.' names the city itself
+            continue
+        areas = [c for c in b.candidates if c.kind in ("country", "region")]
+        holding = [c for c in areas if _inside(first[i][0], c)]
+        if holding:
+            out[i] = held[i + 1] = holding[0]  # 'Ithaca, New York': the state that holds it
+        elif entry.kind in ("country", "region"):
+            out[i] = entry  # 'Gainesville, Va.'
+    by_key: dict[str, Entry] = {}
+    for m, c in zip(mentions, out, strict=True):
+        if c is not None and c.kind in ("country", "region"):
+            by_key.setdefault(_key(m), c)  # 'Washington, D.C.' says nothing of 'Washington'
+    out = [c if c is not None else by_key.get(_key(m)) for m, c in zip(mentions, out, strict=True)]
+    return out, held
 
 
 def _state_cue(m: Mention, text: str) -> bool:
@@ -324,13 +348,13 @@ def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> l
         probs = softmax([c.log_prior for c in cs])
         best = max(range(len(cs)), key=lambda i: (probs[i], -i))
         first.append((cs[best], probs[best], _key(m)))
-    containers = _containers(mentions, first, text)
+    containers, held = _containers(mentions, first, text)
     cues = [_state_cue(m, text) for m in mentions]
     # Then with the context of the pass before, twice: the second pass settles the towns a
     # county or a homonym needs ('Red Oak' and 'Clarinda' in Iowa before 'Montgomery County').
     context = first
     for _ in range(CONTEXT_PASSES):
-        scored = _scored(mentions, cands, context, containers, cues)
+        scored = _scored(mentions, cands, context, containers, held, cues)
         context = [
             (cands[n][order[0]], probs[order[0]], _key(mentions[n]))
             for n, order, scores, probs, ctx in scored
@@ -399,6 +423,7 @@ def _scored(
     cands: list[tuple[Entry, ...]],
     context: list[tuple[Entry, float, str]],
     containers: list[Entry | None],
+    held: list[Entry | None],
     cues: list[bool],
 ) -> list[_Scored]:
     """Each mention's candidates scored in the context of the others' current choices:
@@ -409,7 +434,7 @@ def _scored(
         key = _key(m)
         if key not in contexts:
             contexts[key] = _context(context, key)
-        scores = [_score(c, contexts[key], containers[n], cues[n]) for c in cs]
+        scores = [_score(c, contexts[key], containers[n], cues[n], held[n]) for c in cs]
         order = sorted(range(len(cs)), key=lambda i: (-scores[i], cs[i].id))
         out.append((n, order, scores, softmax(scores), contexts[key]))
     return out

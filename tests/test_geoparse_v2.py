@@ -693,3 +693,24 @@ def test_a_name_right_after_a_vessel_word_is_a_ship():
 def test_a_hyphenated_spelling_of_a_name_written_as_one_word(written):
     text = f"Gangs burned homes in Delmas and {written} overnight."
     assert first(text, written)["name"] == "Pétionville"
+
+
+def test_the_name_after_a_town_and_a_comma_is_the_state_that_holds_it():
+    # 'New York' after a town of that state is the state, not its city.
+    text = "Firefighters in Ithaca, New York, were called to a barn fire."
+    assert first(text, "New York")["kind"] == "region"
+    # A list of cities is no container: the town is not in the state of that name.
+    text = "The band played Chicago, Washington, New York and Miami this spring."
+    assert first(text, "New York")["kind"] == "city"
+
+
+def test_a_name_written_once_with_its_state_keeps_it_when_written_alone():
+    # The first mention gives the state; the bare mention later means the same town.
+    text = (
+        "A storm hit Parkland, Florida, on Sunday. Schools in Parkland stayed shut, and "
+        "Tacoma sent a repair crew."
+    )
+    towns = [p for p in places(text) if p["mention"] == "Parkland"]
+    assert len(towns) == 2
+    assert {p["id"] for p in towns} == {towns[0]["id"]}
+    assert km(towns[1]["lat"], towns[1]["lon"], 26.31, -80.24) < 30
