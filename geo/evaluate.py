@@ -211,15 +211,17 @@ def gold_mentions(index, article: GoldArticle) -> list:
     it ('Northern Syria' -> Syria, 'Kilburn Estate' -> Kilburn). A span with no candidate is
     kept: the resolver places it at the article's main place, as it would for a reader."""
     from geo.gazetteer.build import DEMONYM
-    from geo.recognize import Mention, match_span
+    from geo.recognize import Mention, match_span_part
 
     out = []
     for t in sorted(article.toponyms, key=lambda t: t.start):
         if not t.is_gold:
             continue
-        candidates = match_span(index, article.text, t.start, t.end)
+        candidates, part = match_span_part(index, article.text, t.start, t.end)
         demonym = bool(candidates) and all(e.flags & DEMONYM for e in candidates)
-        role = "demonym" if demonym else "literal"
+        # A place inside a longer name ('Carnegie Library') is read as the recogniser reads
+        # a place inside an organisation's name.
+        role = "in-name" if part else "demonym" if demonym else "literal"
         text = article.text[t.start : t.end]
         out.append(Mention(t.start, t.end, text, candidates, demonym, None, role))
     return out

@@ -720,9 +720,17 @@ def _in_organisation(
 def match_span(index: GazetteerIndex, text: str, start: int, end: int) -> tuple[Entry, ...]:
     """Candidates for a span known to name a place (a gold span): its whole name as the
     recogniser would match it, else the longest place name inside it."""
+    return match_span_part(index, text, start, end)[0]
+
+
+def match_span_part(
+    index: GazetteerIndex, text: str, start: int, end: int
+) -> tuple[tuple[Entry, ...], bool]:
+    """``match_span``'s candidates, and whether they name only a part of the span (the
+    place inside 'Carnegie Library' or 'Kilburn Estate', not the span's own place)."""
     tokens = [t for t in _tokens(text, start, end) if t.lower != "the"]
     if not tokens:
-        return ()
+        return (), False
     key = fold(" ".join(t.text for t in tokens))
     dotted = text[end - 1 : end] == "." or text[end : end + 1] == "."
     found = _usable(index.lookup_key(key), tokens, index.common_words, dotted)
@@ -744,4 +752,5 @@ def match_span(index: GazetteerIndex, text: str, start: int, end: int) -> tuple[
                 continue  # 'Royal Street' is not a town called Street
             if n > best[0] and entries:
                 best = (n, entries)
-    return best[1]
+        return best[1], bool(best[1])
+    return found, False

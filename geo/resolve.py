@@ -29,6 +29,7 @@ from pathlib import Path
 from geo import settings
 from geo.gazetteer.build import PRIMARY
 from geo.gazetteer.index import Entry
+from geo.gazetteer.words import REGION_SUFFIXES
 from geo.recognize import Mention
 
 COUNTRY_WEIGHT = 6.0
@@ -311,6 +312,26 @@ def _strays(out: list[Resolution]) -> list[Resolution]:
     return strays
 
 
+def _named_after(m: Mention) -> bool:
+    """Whether the mention is a place's name inside a longer name (an organisation's, a
+    building's, a feature's: 'Carnegie Library', 'Stonewall Golf Club', 'Elysian Fields'),
+    as opposed to the place itself or its region ('Idlib Province')."""
+    return m.role == "in-name" or (m.feature is not None and m.feature not in REGION_SUFFIXES)
+
+
+def _far_in_name(e: Entry, others: list[Entry]) -> bool:
+    """'the Carnegie Library', 'Stonewall Golf Club' in a story of other towns: a building or a
+    feature named after a person or a far village lies in the story's town, so a small town
+    of that name over NEAR_KM from every other place, in a state or province the story does
+    not name, is not meant ('San Marcos' in a story that names California is)."""
+    if e.kind != "city" or e.population >= _FAR_SMALL:
+        return False
+    a1 = _admin1_of(e)
+    return min(_km(e, o) for o in others) > NEAR_KM and (
+        a1 is None or all(_admin1_of(o) != a1 for o in others)
+    )
+
+
 def _stray(r: Resolution, resolved: list[Resolution], main: Entry) -> bool:
     """A street named after a place far from the article's other places ('Hampton Avenue' in
     an article about Toronto), or a town of under 30,000 people over FAR_KM from the article's
@@ -330,6 +351,8 @@ def _stray(r: Resolution, resolved: list[Resolution], main: Entry) -> bool:
         return False
     if r.mention.feature in _STREETS:
         return min(_km(e, o) for o in others) > NEAR_KM
+    if _named_after(r.mention) and _far_in_name(e, others):
+        return True
     if e.kind != "city" or e.population >= _SMALL or _km(e, main) <= FAR_KM:
         return False
     # Its country counts only through a place near the main one, or a big one.

@@ -105,3 +105,22 @@ def test_resolution_only_from_the_command_line(tmp_path, gazetteer):
         check=True,
     )
     assert json.loads(out.stdout)["gold_toponyms"] == 3
+
+
+def test_gold_span_named_after_a_place_inside_it_is_read_as_in_name(gazetteer):
+    from geo.evaluate import gold_mentions
+    from geo.gazetteer.index import open_index
+
+    text = "Crowds filled Bozeman and the Carnegie Library on Monday."
+    start = text.index("Carnegie Library")
+    gold = GoldArticle(
+        text,
+        (
+            GoldToponym(14, 21, "Bozeman", 45.68, -111.04, True),
+            GoldToponym(start, start + 16, "Carnegie Library", 45.68, -111.04, True),
+        ),
+    )
+    town, library = gold_mentions(open_index(), gold)
+    assert town.role == "literal"
+    assert library.role == "in-name"
+    assert any(c.name == "Carnegie" for c in library.candidates)

@@ -714,3 +714,26 @@ def test_a_name_written_once_with_its_state_keeps_it_when_written_alone():
     assert len(towns) == 2
     assert {p["id"] for p in towns} == {towns[0]["id"]}
     assert km(towns[1]["lat"], towns[1]["lon"], 26.31, -80.24) < 30
+
+
+def test_a_building_named_after_a_far_small_town_lies_in_the_story_s_town():
+    # Carnegie, Pennsylvania is a small town 2,400 km away: the library is in the story's town.
+    text = (
+        "Volunteers met at the Carnegie Library in Bozeman on Tuesday. The Bozeman Daily "
+        "Chronicle said Gallatin County officials and Belgrade residents came too."
+    )
+    library = first(text, "Carnegie")
+    assert library["review"].startswith("not-in-gazetteer")
+    assert km(library["lat"], library["lon"], 45.68, -111.04) < 50
+    # A place inside an organisation's name near the story's places keeps its place.
+    assert first(text, "Bozeman")["review"] is None
+
+
+def test_a_place_in_a_name_stays_when_the_story_names_its_state():
+    text = (
+        "Reporters in Sacramento and Fresno said a student of the California State "
+        "University at San Marcos won the prize."
+    )
+    p = first(text, "San Marcos")
+    assert p["review"] is None
+    assert km(p["lat"], p["lon"], 33.14, -117.17) < 30
