@@ -232,7 +232,9 @@ def _usable(
             e = replace(e, flags=e.flags | OUTRANKED)
         if upper:
             if e.flags & ACRONYM and (
-                e.kind in _ACRONYM_KINDS or e.id.startswith("geo:") or e.population >= 1e6
+                e.kind in _ACRONYM_KINDS
+                or e.id.startswith("geo:")
+                or (e.population >= 1e6 and _abbreviates(letters, e.name))
             ):
                 keep.append(e)
         elif e.flags & ACRONYM and not e.flags & ~ACRONYM & (PRIMARY | DEMONYM):
@@ -242,6 +244,16 @@ def _usable(
         else:
             keep.append(e)
     return tuple(keep)
+
+
+def _abbreviates(letters: str, name: str) -> bool:
+    """Whether capitals stand for a city as news abbreviates it: two letters ('LA', 'HK'), or
+    the initials of its words ('NYC', 'HCMC'). GeoNames gives big cities their airport codes
+    as other names ('CAN' Guangzhou, 'SIN' Singapore, 'ADD' Addis Ababa, 'TNA' Jinan), and
+    those are words, acronyms of something else, or initials of other bodies in the news."""
+    if len(letters) <= 2:
+        return True
+    return letters.lower() == "".join(w[0] for w in fold(name).split() if w)
 
 
 def _match(

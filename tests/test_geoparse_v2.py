@@ -737,3 +737,21 @@ def test_a_place_in_a_name_stays_when_the_story_names_its_state():
     p = first(text, "San Marcos")
     assert p["review"] is None
     assert km(p["lat"], p["lon"], 33.14, -117.17) < 30
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "YOU CAN ADD YOUR NAME TO THE LIST BEFORE MAY.",
+        "The TNA backed the motion, and an NGO in Colombo watched.",
+        "She holds an MBA and once worked for the GRU, the court heard.",
+    ],
+)
+def test_airport_codes_of_big_cities_are_not_their_names(text):
+    # GeoNames lists 'CAN', 'ADD', 'TNA', 'NGO', 'MBA' and 'GRU' among big cities' other names.
+    assert all(p["kind"] != "city" or p["name"] == "Colombo" for p in places(text))
+
+
+def test_initials_of_a_big_city_still_name_it():
+    p = first("Flooding closed roads across HCMC on Friday.", "HCMC")
+    assert p["name"] == "Ho Chi Minh City"
