@@ -250,6 +250,14 @@ def _walk(element: Element) -> list[Element]:
     return out
 
 
+@lru_cache(maxsize=256)
+def _offline(url: str) -> tuple[Asset, tuple[Asset, ...]]:
+    """``resolve_url`` and the stylesheet's dependencies, once per URL and process: every page
+    links the same few files, and reading a stylesheet for its ``url(...)``s is not free."""
+    asset = resolve_url(url)
+    return asset, tuple(css_dependencies(asset))
+
+
 def localize(root: Element) -> list[Asset]:
     """Point every element's ``default_js``/``default_css`` at ``assets/...``; return the assets.
 
@@ -270,9 +278,9 @@ def localize(root: Element) -> list[Asset]:
                 if not re.match(r"^(https?:)?//", url):
                     rewritten.append((name, url))
                     continue
-                asset = resolve_url(url)
+                asset, deps = _offline(url)
                 assets[asset.relpath] = asset
-                for dep in css_dependencies(asset):
+                for dep in deps:
                     assets[dep.relpath] = dep
                 rewritten.append((name, asset.relpath))
             setattr(element, attr, rewritten)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Okabe–Ito (without black, kept for lines and text), then Tol "muted" for maps with many actors.
 COLOURS = (
@@ -51,8 +52,11 @@ def _lab(hex_colour: str) -> tuple[float, float, float]:
     return (116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz))
 
 
+@lru_cache(maxsize=4096)
 def delta_e(c1: str, c2: str) -> float:
-    """CIEDE2000 colour difference between two hex colours (about 2.3 is just noticeable)."""
+    """CIEDE2000 colour difference between two hex colours (about 2.3 is just noticeable).
+
+    Memoised: every map compares the same few colours of one fixed list."""
     l1, a1, b1 = _lab(c1)
     l2, a2, b2 = _lab(c2)
     c1_ = math.hypot(a1, b1)

@@ -310,7 +310,11 @@ def radius(mentions: int) -> float:
 
 def _water_shape(place: Place, km: float) -> BaseGeometry:
     """The water within ``km`` of a sea's point: a circle less the 1:50m land inside it."""
-    circle = Point(place.lon, place.lat).buffer(km / 111.0, 32)
+    return _water_at(place.lon, place.lat, km)
+
+
+def _water_at(lon: float, lat: float, km: float) -> BaseGeometry:
+    circle = Point(lon, lat).buffer(km / 111.0, 32)
     from geo.render.basemap import land_union
 
     near = land_union("50m").intersection(circle.envelope)
@@ -372,6 +376,34 @@ def place_shape(place: Place) -> BaseGeometry | None:
     return None
 
 
+def area_geometry(place: Place) -> dict | None:
+    """The GeoJSON geometry (rounded) drawn for an area place, None for a marker: once per
+    shape and process, since a corpus names the same countries and seas on page after page."""
+    if place.is_country and place.country:
+        return _area_geometry(("country", str(place.country)))
+    if place.kind.lower() in ("continent", "cont"):
+        code = CONTINENTS.get(place.name.lower())
+        return _area_geometry(("continent", code)) if code else None
+    km = place.sea_radius_km
+    if km:
+        return _area_geometry(("sea", place.lon, place.lat, km))
+    return None
+
+
+@lru_cache(maxsize=512)
+def _area_geometry(key: tuple) -> dict | None:
+    if key[0] == "country":
+        shape = naturalearth.country_shape(key[1], "50m")
+        shape = unwrap_antimeridian(_simplified(shape)) if shape is not None else None
+    elif key[0] == "continent":
+        shape = continent_shape(key[1])
+    else:
+        shape = _water_at(*key[1:])
+    if shape is None or shape.is_empty:
+        return None
+    return round_coords(mapping(shape), 3)
+
+
 def actor_color(control: Any, actors: Mapping[str, Mapping[str, Any]]) -> str:
     """The actor's colour from theatre data ('colour' or 'color'), grey when unknown."""
     key = _key(control)
@@ -422,8 +454,8 @@ def place_features(
         }
         if held and place.id in held:
             props["_held"] = dict(held[place.id])
-        shape = place_shape(place)
-        if shape is not None and not shape.is_empty:
+        geometry = area_geometry(place)
+        if geometry is not None:
             hue = SEA_COLOR if place.sea_radius_km else COUNTRY_COLOR
             continent = place.kind.lower() == "continent"
             style = {
@@ -438,7 +470,7 @@ def place_features(
             areas.append(
                 {
                     "type": "Feature",
-                    "geometry": round_coords(mapping(shape), 3),
+                    "geometry": geometry,
                     "properties": props,
                 }
             )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from geo.render.places import Place, display_name
@@ -59,23 +60,25 @@ def search_entries(found: Sequence[Place], theatres: Sequence[Any] = ()) -> list
         if not p.is_area:
             for alt in _alternates(p.id):
                 add(alt, {**entry, **other})
+    for name, entry in _town_entries(tuple(theatres)):
+        add(name, entry)
+    return sorted(out.values(), key=lambda e: e["t"].lower())
+
+
+@lru_cache(maxsize=32)
+def _town_entries(theatres: tuple[Any, ...]) -> tuple[tuple[str, dict], ...]:
+    """(name, entry) of the theatres' towns, once per process: every map of them lists them."""
     # A town is listed under the theatre it lies in (Afrin under Syria, not under Libya, whose
     # data names it as the home of fighters flown there).
     towns = [(th, t) for th in theatres for _, t in th.places.iterrows()]
     towns.sort(key=lambda pair: pair[1].get("country") not in pair[0].countries)
+    out = []
     for th, t in towns:
         g = t.geometry
         name = str(t.get("name") or "")
         if g is None or g.is_empty or g.geom_type != "Point" or not name:
             continue
         label = th.id.replace("-", " ").title()
-        add(
-            name,
-            {
-                "id": None,
-                "lat": round(g.y, 5),
-                "lon": round(g.x, 5),
-                "note": f"town of the {label} theatre, not named in the article",
-            },
-        )
-    return sorted(out.values(), key=lambda e: e["t"].lower())
+        note = f"town of the {label} theatre, not named in the article"
+        out.append((name, {"id": None, "lat": round(g.y, 5), "lon": round(g.x, 5), "note": note}))
+    return tuple(out)

@@ -508,20 +508,14 @@ class TheatreLayers:
 
     def held_by_date(self, found: Sequence[Place]) -> dict[str, dict[str, str | None]]:
         """Place id -> {date: actor holding it}, for every theatre date (places recolour)."""
-        from geo import control as control_stage
-
         out: dict[str, dict[str, str | None]] = {}
         for th in self.theatres:
             inside = [p for p in found if p.country in th.countries and not p.is_area]
             if not inside:
                 continue
-            points = [(p.lon, p.lat) for p in inside]
-            for d in shared_layers(th.id)["dates"]:
-                # the memoised lookup: a corpus asks for the same towns at the same dates
-                held = control_stage.control_lookup(th, d, points)
-                for p, answer in zip(inside, held, strict=True):
-                    actor = answer[1] if answer is not None else None
-                    out.setdefault(p.id, {})[d] = None if actor is None else str(actor)
+            dates = shared_layers(th.id)["dates"]
+            for p, held in zip(inside, _held_at(th, [(p.lon, p.lat) for p in inside]), strict=True):
+                out.setdefault(p.id, {}).update(zip(dates, held, strict=True))
         return out
 
     def dates(self) -> list[str]:
@@ -530,6 +524,30 @@ class TheatreLayers:
         return sorted(
             {d for th in self.theatres if th.id in ids for d in shared_layers(th.id)["dates"]}
         )
+
+
+_HELD: dict[tuple[Any, float, float], tuple[str | None, ...]] = {}
+
+
+def _held_at(theatre: Any, points: Sequence[tuple[float, float]]) -> list[tuple[str | None, ...]]:
+    """For each (lon, lat) point, the actor holding it at each of the theatre's dates.
+
+    Kept per theatre and point for the process: a corpus names the same towns again and again,
+    and the answer depends on the theatre's data only, not on the article."""
+    from geo import control as control_stage
+
+    missing = list(dict.fromkeys(pt for pt in points if (theatre, *pt) not in _HELD))
+    if missing:
+        columns = [
+            [None if a is None or a[1] is None else str(a[1]) for a in answers]
+            for answers in (
+                control_stage.control_lookup(theatre, d, missing)
+                for d in shared_layers(theatre.id)["dates"]
+            )
+        ]
+        for i, pt in enumerate(missing):
+            _HELD[(theatre, *pt)] = tuple(col[i] for col in columns)
+    return [_HELD[(theatre, *pt)] for pt in points]
 
 
 def relevance(theatre: Any, rows: Sequence[Mapping[str, Any]], date: str | None) -> set[str]:
