@@ -240,7 +240,7 @@ def _containers(
         if holding:
             out[i] = held[i + 1] = holding[0]  # 'Ithaca, New York': the state that holds it
         elif entry.kind in ("country", "region"):
-            out[i] = entry  # 'Gainesville, Va.'
+            out[i] = held[i + 1] = entry  # 'Gainesville, Va.'
     by_key: dict[str, Entry] = {}
     for m, c in zip(mentions, out, strict=True):
         if c is not None and c.kind in ("country", "region"):
@@ -381,12 +381,12 @@ def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> l
         context = [
             (cands[n][order[0]], probs[order[0]], _key(mentions[n]))
             for n, order, scores, probs, ctx in scored
-            if _stands(mentions[n], cands[n][order[0]], scores[order[0]], ctx)
+            if _stands(mentions[n], cands[n][order[0]], scores[order[0]], ctx, held[n])
         ]
     chosen = [
         (n, order, scores, probs)
         for n, order, scores, probs, ctx in scored
-        if _stands(mentions[n], cands[n][order[0]], scores[order[0]], ctx)
+        if _stands(mentions[n], cands[n][order[0]], scores[order[0]], ctx, held[n])
     ]
     out: list[Resolution] = []
     # Each place once: a text that names the same towns thousands of times must not compare
@@ -463,12 +463,35 @@ def _scored(
     return out
 
 
-def _stands(m: Mention, best: Entry, score: float, ctx: _Context) -> bool:
+def _stands(
+    m: Mention, best: Entry, score: float, ctx: _Context, after_place: Entry | None = None
+) -> bool:
     """Whether a mention's best candidate is worth reporting at all."""
     if score < MIN_SCORE and not m.demonym and _one_word(m):
         return False  # a name of several words ('Tal Abyad') is specific enough
+    if _postal_code(m, best) and after_place is None and not _state_named(best, ctx):
+        # 'CT' (Central Time, a scan), 'CO2', 'voter ID', 'PA' (press agency): a state's two
+        # capitals name it after a town ('Hartford, CT') or where the story names the state
+        # or a place in it.
+        return False
     # 'The Man who came to dinner': a word, nothing supports the place.
     return not (m.weak and not ctx.shares.get(best.country or "", 0.0))
+
+
+def _state_named(region: Entry, ctx: _Context) -> bool:
+    """Whether the story's other places support a state or province: one of them lies in it,
+    or they lie in its country and in no other state of it (a town the gazetteer knows no
+    province of)."""
+    own = _admin1_of(region)
+    if own is not None and ctx.admin1.get(own):
+        return True
+    country = region.country or ""
+    return bool(ctx.shares.get(country)) and not any(c == country for c, _ in ctx.admin1)
+
+
+def _postal_code(m: Mention, best: Entry) -> bool:
+    """A state's or province's two-letter code ('CT', 'BC'), written as the code."""
+    return len(m.text) == 2 and m.text.isupper() and best.kind == "region" and bool(best.country)
 
 
 # Why a resolution went to review: the reason starts with one of these codes.

@@ -755,3 +755,31 @@ def test_airport_codes_of_big_cities_are_not_their_names(text):
 def test_initials_of_a_big_city_still_name_it():
     p = first("Flooding closed roads across HCMC on Friday.", "HCMC")
     assert p["name"] == "Ho Chi Minh City"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gates open in Mobile at 9 a.m. CT on Saturday, Alabama officials said.",
+        "A London bus emits less CO2 per rider than a car, Camden councillors said.",
+        "Voters in Ohio and Texas now need a photo ID at the polls.",
+    ],
+)
+def test_two_capitals_name_a_state_only_with_support(text):
+    assert all(p["kind"] != "region" or len(p["mention"]) > 2 for p in places(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "name"),
+    [
+        ("A barn burned near Hartford, CT on Monday night.", "CT", "Connecticut"),
+        (
+            "Crews from Nelson and Castlegar joined the BC wildfire service.",
+            "BC",
+            "British Columbia",
+        ),
+        ("Stamford schools closed; CT officials blamed the storm.", "CT", "Connecticut"),
+    ],
+)
+def test_two_capitals_after_a_town_or_beside_its_towns_name_the_state(text, code, name):
+    assert first(text, code)["name"] == name
