@@ -462,7 +462,7 @@ def _mentions_in_run(
     found = _drop_fragments(text, found, run)
     covered = {j for s, n, _ in found for j in range(s, s + n)}
     words = [t.lower for t in run]
-    _note_person_words(found, run, words, covered, names)
+    _note_person_words(found, run, words, covered, names, index.english_words)
     out = []
     for f in found:
         m = _mention(index, text, run, words, covered, before, f)
@@ -518,7 +518,13 @@ def _places_in(index: GazetteerIndex, text: str, run: list[Token]) -> list[_Foun
 
 
 def _is_small(f: _Found) -> bool:
-    return f[1] == 1 and not any(e.prior >= 1e5 for e in f[2])
+    """A one-word small place, which may be a person's name; a demonym never is ('Syrian
+    Kurdish', 'Iraqi Kurdish')."""
+    return (
+        f[1] == 1
+        and not any(e.prior >= 1e5 for e in f[2])
+        and not all(e.flags & DEMONYM for e in f[2])
+    )
 
 
 def _drop_adjacent_small(found: list[_Found], run: list[Token], names: set[str]) -> list[_Found]:
@@ -565,12 +571,19 @@ def _drop_fragments(text: str, found: list[_Found], run: list[Token]) -> list[_F
 
 
 def _note_person_words(
-    found: list[_Found], run: list[Token], words: list[str], covered: set[int], names: set[str]
+    found: list[_Found],
+    run: list[Token],
+    words: list[str],
+    covered: set[int],
+    names: set[str],
+    english: frozenset[str] = frozenset(),
 ) -> None:
     """Capitalised words no place explains, in a part of the run with no organisation or
     feature word, make a person's name: its words (and its small places) go into ``names``.
     Each part between 'and'/'or' on its own: in 'Zuwara and Garabulli' an unknown second
-    name says nothing about the first."""
+    name says nothing about the first. Frequent English words alone make no person's name
+    after a place ('The Allendale Woman's Club', 'Nenagh Municipal District'); before one,
+    they may be a first name ('Charles Barkley')."""
     small = {s for s, n, es in found if _is_small((s, n, es))}
     lo = 0
     for hi in [j for j, w in enumerate(words) if w in SPLITTERS] + [len(run)]:
@@ -581,7 +594,12 @@ def _note_person_words(
             words[j] in ORG_HEADS or words[j] in FEATURE_SUFFIXES for j in part
         ):
             continue
-        if any(j not in covered for j in caps) and not all(j in covered for j in caps):
+        unknown = [j for j in caps if j not in covered]
+        if unknown and min(unknown) > min(covered & set(part), default=hi):
+            if all(words[j] in english for j in unknown):
+                continue  # a place, then words: 'The Allendale Woman's Club'
+
+        if unknown and len(unknown) < len(caps):
             names.update(words[j] for j in caps if j not in covered or j in small)
 
 

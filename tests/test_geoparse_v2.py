@@ -783,3 +783,28 @@ def test_two_capitals_name_a_state_only_with_support(text):
 )
 def test_two_capitals_after_a_town_or_beside_its_towns_name_the_state(text, code, name):
     assert first(text, code)["name"] == name
+
+
+def test_a_town_before_common_words_is_no_surname_later():
+    # 'Allendale Woman' is the start of a club's name, not a person called Allendale.
+    text = (
+        "The Allendale Woman's Club held its spring sale on Friday. Shops in Allendale "
+        "closed early, and Ramsey sent volunteers."
+    )
+    towns = [p for p in places(text) if p["mention"] == "Allendale"]
+    assert towns and all(p["country"] == "US" for p in towns)
+
+
+def test_a_demonym_beside_another_is_not_a_person_s_name():
+    text = (
+        "Turkish troops pushed into a Syrian Kurdish enclave on Monday. Kurdish fighters "
+        "held the town of Afrin."
+    )
+    kurdish = [p for p in places(text) if p["mention"] == "Kurdish"]
+    assert len(kurdish) == 2
+    assert all(p["role"] == "demonym" for p in kurdish)
+
+
+def test_a_first_name_that_is_an_english_word_still_makes_a_person():
+    text = "Basketball analyst Charles Barkley spoke in Atlanta. Barkley said he was angry."
+    assert [p["mention"] for p in places(text)] == ["Atlanta"]
