@@ -197,16 +197,29 @@ def _rendered_element(template: str | None = None, template_name: str | None = N
     return _RenderedText(template)
 
 
+@functools.lru_cache(maxsize=256)
+def _camelify(name: str) -> str:
+    """branca's element-name-to-variable step, once per name: templates ask every element for
+    its name again and again (``get_name`` redoes it character by character each time)."""
+    from branca.utilities import _camelify as camelify
+
+    return camelify(name)
+
+
 @contextlib.contextmanager
 def rendered_as_text() -> Iterator[None]:
-    """While a page renders, keep each macro's output as text instead of recompiling it."""
+    """While a page renders, keep each macro's output as text instead of recompiling it, and
+    name elements from a memo (the same names as branca's)."""
     import branca.element as branca_element
 
+    original = branca_element._camelify
     branca_element.Element = _rendered_element  # type: ignore[misc,assignment]
+    branca_element._camelify = _camelify
     try:
         yield
     finally:
         branca_element.Element = Element  # type: ignore[misc]
+        branca_element._camelify = original
 
 
 LEAFLET_DECORATOR = (

@@ -67,45 +67,89 @@ def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def _placed(label: Label, zoom: int) -> tuple[tuple[float, float, float, float], tuple]:
-    """A label's box at a zoom and the 256-pixel cells it touches: once per process, since
-    every map of a region lays out the same towns, cities and countries."""
+    """A label's box at a zoom and the 256-pixel cells it touches."""
     box = _box(label, zoom)
     cells = {(int(cx // 256), int(cy // 256)) for cx in (box[0], box[2]) for cy in (box[1], box[3])}
     return box, tuple(cells)
 
 
+Placed = tuple[float, float, float, float, tuple]  # box (x0, y0, x1, y1) and its cells
+
+
+def _at_zoom(label: Label, zoom: int) -> tuple[Placed | None]:
+    """The label's box and cells at one zoom, None where its kind is not shown there."""
+    if (label.kind == "country" and zoom > COUNTRY_MAX_ZOOM) or (label.kind == "city" and zoom < 4):
+        return (None,)
+    box, cells = _placed(label, zoom)
+    return ((*box, cells),)
+
+
+@lru_cache(maxsize=1 << 14)
+def _all_zooms(label: Label) -> tuple[Placed | None, ...]:
+    """The label's box and cells at every zoom of ``ZOOMS``, once per process: every map of a
+    region lays out the same towns, cities and countries."""
+    return tuple(_at_zoom(label, zoom)[0] for zoom in ZOOMS)
+
+
+def _order(label: Label) -> tuple:
+    return (-label.importance, label.text, label.lon, label.lat)
+
+
 def layout(labels: Sequence[Label], zooms: Iterable[int] = ZOOMS) -> list[tuple[Label, int]]:
-    """Each label with the bit mask of zoom levels at which it fits, most important first."""
-    ordered = sorted(labels, key=lambda lb: (-lb.importance, lb.text, lb.lon, lb.lat))
+    """Each label with the bit mask of zoom levels at which it fits, most important first.
+
+    Greedy per zoom: a label is kept when its box touches no box already kept in the cells its
+    corners fall in (the loops are written out: this runs for some 300 labels at 13 zooms on
+    every map)."""
+    ordered = sorted(labels, key=_order)
+    placed = [_all_zooms(label) for label in ordered]
     masks = [0] * len(ordered)
+    gap = GAP_PX
+    first = ZOOMS[0]
     for zoom in zooms:
-        kept: dict[tuple[int, int], list[tuple[float, ...]]] = {}
-        for i, label in enumerate(ordered):
-            if label.kind == "country" and zoom > COUNTRY_MAX_ZOOM:
+        at = zoom - first
+        rows = placed
+        if not 0 <= at < len(ZOOMS):  # a zoom the cache does not hold
+            rows, at = [_at_zoom(label, zoom) for label in ordered], 0
+        bit = 1 << zoom
+        kept: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+        for i, spots in enumerate(rows):
+            spot = spots[at]
+            if spot is None:
                 continue
-            if label.kind == "city" and zoom < 4:
-                continue
-            box, cells = _placed(label, zoom)
-            if any(_overlaps(box, other) for c in cells for other in kept.get(c, ())):
-                continue
+            x0, y0, x1, y1, cells = spot
+            hit = False
             for c in cells:
-                kept.setdefault(c, []).append(box)
-            masks[i] |= 1 << zoom
+                for a0, b0, a1, b1 in kept.get(c, ()):
+                    if not (x1 + gap <= a0 or a1 + gap <= x0 or y1 + gap <= b0 or b1 + gap <= y0):
+                        hit = True
+                        break
+                if hit:
+                    break
+            if hit:
+                continue
+            box = (x0, y0, x1, y1)
+            for c in cells:
+                if c in kept:
+                    kept[c].append(box)
+                else:
+                    kept[c] = [box]
+            masks[i] |= bit
     return [(label, mask) for label, mask in zip(ordered, masks, strict=True) if mask]
+
+
+@lru_cache(maxsize=1 << 14)
+def _item(label: Label) -> tuple[str, float, float, str]:
+    return esc(label.text), round(label.lat, 4), round(label.lon, 4), label.kind
 
 
 def label_items(labels: Sequence[Label]) -> list[dict]:
     """The page's label data: escaped text, position, kind and zoom mask."""
-    return [
-        {
-            "html": esc(label.text),
-            "lat": round(label.lat, 4),
-            "lon": round(label.lon, 4),
-            "kind": label.kind,
-            "zooms": mask,
-        }
-        for label, mask in layout(labels)
-    ]
+    out = []
+    for label, mask in layout(labels):
+        html, lat, lon, kind = _item(label)
+        out.append({"html": html, "lat": lat, "lon": lon, "kind": kind, "zooms": mask})
+    return out
 
 
 def read_cities(reduce: Callable[[dict], Any]) -> list:
@@ -170,12 +214,17 @@ def _cities() -> tuple[tuple[str, float, float, int], ...]:
 
 def city_labels(region: tuple[float, float, float, float]) -> list[Label]:
     """Big cities (GeoNames) inside ``region`` (west, south, east, north), by population."""
+    return list(_city_labels(tuple(region)))
+
+
+@lru_cache(maxsize=256)
+def _city_labels(region: tuple[float, ...]) -> tuple[Label, ...]:
     west, south, east, north = region
-    return [
+    return tuple(
         Label(name, lon, lat, "city", 10 + min(40.0, pop / 250_000))
         for name, lon, lat, pop in _cities()
         if west <= lon <= east and south <= lat <= north
-    ]
+    )
 
 
 @lru_cache(maxsize=1)
@@ -196,9 +245,14 @@ def _countries() -> tuple[tuple[str, float, float, float], ...]:
 
 def country_labels(region: tuple[float, float, float, float]) -> list[Label]:
     """Country names (Natural Earth) whose label point lies in ``region``, biggest first."""
+    return list(_country_labels(tuple(region)))
+
+
+@lru_cache(maxsize=64)
+def _country_labels(region: tuple[float, ...]) -> tuple[Label, ...]:
     west, south, east, north = region
-    return [
+    return tuple(
         Label(name, lon, lat, "country", 5 + min(20.0, math.sqrt(area)))
         for name, lon, lat, area in _countries()
         if west <= lon <= east and south <= lat <= north
-    ]
+    )

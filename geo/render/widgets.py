@@ -8,6 +8,7 @@ than online tiles), so those two are written here against the same pinned plugin
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import folium
 from branca.element import MacroElement
@@ -99,10 +100,27 @@ class OfflineMiniMap(JSCSSMixin, MacroElement):
     def __init__(self, features: Sequence[dict]) -> None:
         super().__init__()
         self._name = "OfflineMiniMap"
-        from geo.render.theatre_layers import SharedScript, shared_asset
+        from geo.render.theatre_layers import SharedScript
 
         # The same world outline on every page: one shared script, not 26 KB per page.
-        self.add_child(SharedScript(shared_asset("minimap", {"land": list(features)}, "minimap")))
+        self.add_child(SharedScript(_minimap_asset(tuple(features))))
+
+
+_MINIMAP_ASSETS: dict[int, tuple[tuple[dict, ...], Any]] = {}
+
+
+def _minimap_asset(features: tuple[dict, ...]) -> Any:
+    """The minimap script asset, serialised and hashed once per process for the same features
+    (``basemap.minimap_features`` hands every page the same tuple)."""
+    from geo.render.theatre_layers import shared_asset
+
+    held = _MINIMAP_ASSETS.get(id(features))
+    if held is not None and held[0] is features:
+        return held[1]
+    asset = shared_asset("minimap", {"land": list(features)}, "minimap")
+    _MINIMAP_ASSETS.clear()
+    _MINIMAP_ASSETS[id(features)] = (features, asset)
+    return asset
 
 
 def add_tools(m: folium.Map) -> None:
