@@ -808,3 +808,16 @@ def test_a_demonym_beside_another_is_not_a_person_s_name():
 def test_a_first_name_that_is_an_english_word_still_makes_a_person():
     text = "Basketball analyst Charles Barkley spoke in Atlanta. Barkley said he was angry."
     assert [p["mention"] for p in places(text)] == ["Atlanta"]
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        ("Polk County Sheriff Ann Hale thanked deputies in Bartow.", "Polk County"),
+        ("Tarrant County Commissioner Roy Diaz voted no in Fort Worth.", "Tarrant County"),
+        ("The Benue State Commissioner for Health toured Makurdi.", "Benue"),
+    ],
+)
+def test_a_county_or_state_before_a_local_official_s_title_is_the_place(text, mention):
+    p = first(text, mention)
+    assert p["role"] == "literal"

@@ -87,7 +87,10 @@ PERSON_TITLES = frozenset(
     chancellor ambassador envoy spokesman spokeswoman spokesperson leader dictator judge
     justice pastor rev reverend father brother sister officer sergeant sgt
     premier vice deputy foreign defence defense interior finance coach manager director
-    ceo chairman chairwoman founder professor prof dean hon""".split()
+    ceo chairman chairwoman founder professor prof dean hon sheriff executive commissioner
+    commissioners clerk coroner auditor treasurer assessor prosecutor supervisor supervisors
+    administrator councillor councilman councilwoman alderman superintendent constable
+    magistrate""".split()
 )
 
 ORG_HEADS = frozenset(
