@@ -57,6 +57,7 @@ class MapInputs:
     rows: list[dict]
     actors: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     theatre: Any = None  # theatre layers (see geo.render.theatre_layers) when available
+    claims: list[dict] | None = None  # the article's claims, once read (the map and review.csv)
 
 
 def inputs_from_document(doc: Any) -> MapInputs:

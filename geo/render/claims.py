@@ -213,16 +213,24 @@ def claims_legend(
     return rows
 
 
+def article_claims(inputs: Any) -> list[dict]:
+    """The article's claims, read once: the map and its review.csv both need them, and reading
+    them (sentences, triggers, theatre checks) costs more than drawing them."""
+    from geo.claims import claims_for
+
+    if not inputs.text:
+        return []
+    if getattr(inputs, "claims", None) is None:
+        inputs.claims = claims_for(inputs.text, inputs.rows, inputs.date, inputs.body_start)
+    return inputs.claims
+
+
 def add_claims(
     m: Any, inputs: Any, actors: Mapping[str, Mapping[str, Any]], groups: dict, sections: dict
 ) -> list[dict]:
     """Read the article's claims and add their layer and legend to the map, if there are any;
     ``actors`` carry the map's colours. Returns the claims (for the story panel)."""
-    from geo.claims import claims_for
-
-    if not inputs.text:
-        return []
-    claims = claims_for(inputs.text, inputs.rows, inputs.date, inputs.body_start)
+    claims = article_claims(inputs)
     if not claims:
         return []
     layer = claims_layer(claims, actors, spread_for(inputs.rows))
@@ -235,12 +243,8 @@ def add_claims(
 def review_rows(inputs: Any) -> list[dict]:
     """Rows for the map's review.csv: each claim the theatre data contradicts, with its
     sentence, so an editor checks the article against the data (or the data against it)."""
-    from geo.claims import claims_for
-
-    if not inputs.text:
-        return []
     rows = []
-    for c in claims_for(inputs.text, inputs.rows, inputs.date, inputs.body_start):
+    for c in article_claims(inputs):
         if c["theatre_check"] != "disagrees":
             continue
         rows.append(
