@@ -15,17 +15,17 @@ from functools import lru_cache
 import geopandas as gpd
 import pandas as pd
 import shapely
-from pyproj import CRS, Geod, Transformer
+from pyproj import CRS, Geod
 from shapely.geometry import MultiPoint
 
 from geo.dates import parse_day
 from geo.errors import TheatreDataError
 from geo.gazetteer import naturalearth
 from geo.theatres import Theatre
+from geo.theatres.state import Answer, TheatreState, state_of
 
 GEOD = Geod(ellps="WGS84")
 RESOLUTION = "10m"  # Natural Earth scale for the country outline
-COAST_KM = 5.0  # a point this close outside the outline still belongs to the nearest cell
 REACH_KM = 100.0  # ground farther than this from the town of its cell is low-certainty
 
 CELL_COLUMNS = [
@@ -265,54 +265,25 @@ def frontlines_at(theatre: Theatre, date: str | dt.date | None) -> gpd.GeoDataFr
     return fronts[FRONT_COLUMNS]
 
 
-Answer = tuple  # (place, actor, side, status, certainty, as_of) of one cell
 POINT_COLUMNS = ["place", "actor", "side", "status", "certainty", "as_of"]
 
 
-@lru_cache(maxsize=64)
-def cell_tree(theatre: Theatre, day: dt.date) -> tuple[shapely.STRtree, list[Answer], Transformer]:
-    """The cells of one recorded date in an STRtree (equal-area metres), each cell's answer,
-    and the lon/lat -> metres transform: one tree query answers a whole batch of points."""
-    table, crs, _, _, clipped = projected_cells(theatre, day)
-    answers = [
-        tuple(None if pd.isna(v) else v for v in row) + (str(day),)
-        for row in zip(
-            table["place"], table["actor"], table["side"], table["status"], table["certainty"],
-            strict=True,
-        )
-    ]  # fmt: skip
-    return shapely.STRtree(clipped), answers, Transformer.from_crs(4326, crs, always_xy=True)
-
-
-_LOOKUP_MEMO: dict[tuple[Theatre, dt.date, float, float], Answer | None] = {}
-
-
 def control_lookup(
-    theatre: Theatre, date: str | dt.date | None, points: Sequence[tuple[float, float]]
+    theatre: Theatre | TheatreState,
+    date: str | dt.date | None,
+    points: Sequence[tuple[float, float]],
 ) -> list[Answer | None]:
     """The cell holding each (lon, lat) point at ``date``: one place or a million.
 
     The cell a point lies in, or the nearest one within ``COAST_KM`` (ports and gazetteer points
-    sit just off the coastline); None farther out or before the theatre's first date. Answers
-    are memoised per recorded date: a corpus names the same towns again and again.
+    sit just off the coastline); None farther out or before the theatre's first date. Answered
+    by the theatre's compiled state (``geo.theatres.state``), memoised per recorded date.
     """
-    day = as_of(theatre, date)
+    state = state_of(theatre)
+    day = state.as_of(to_date(date))
     if day is None or not len(points):
         return [None] * len(points)
-    keys = [(float(x), float(y)) for x, y in points]
-    missing = list(dict.fromkeys(k for k in keys if (theatre, day, *k) not in _LOOKUP_MEMO))
-    if missing:
-        tree, answers, to_metres = cell_tree(theatre, day)
-        xs, ys = to_metres.transform([x for x, _ in missing], [y for _, y in missing])
-        hit_point, hit_cell = tree.query_nearest(
-            shapely.points(xs, ys), max_distance=COAST_KM * 1000, all_matches=True
-        )
-        first: dict[int, int] = {}  # equidistant cells (a point on a border): the first listed
-        for i, c in zip(hit_point.tolist(), hit_cell.tolist(), strict=True):
-            first[i] = min(c, first.get(i, c))
-        for i, key in enumerate(missing):
-            _LOOKUP_MEMO[(theatre, day, *key)] = answers[first[i]] if i in first else None
-    return [_LOOKUP_MEMO[(theatre, day, *k)] for k in keys]
+    return state.control(day, [(float(x), float(y)) for x, y in points])
 
 
 def control_of_points(

@@ -7,84 +7,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from functools import lru_cache
 
 import geopandas as gpd
-import pandas as pd
 import shapely
 from shapely.geometry import Point
 
 from geo.control import to_date
-from geo.maritime import aeqd_crs
 from geo.routes import route_waypoints
 from geo.theatres import Theatre
-
-NEAR_KM = 25.0
+from geo.theatres.state import state_of
 
 
 def backers_of(theatre: Theatre, actor: str | None, date: str | dt.date | None) -> list[str]:
     """Ids of the actors backing ``actor`` at ``date`` (all recorded backers when no date)."""
-    if not actor:
-        return []
-    day = to_date(date)
-    rows = theatre.backers[theatre.backers["backs"] == actor]
-    out = []
-    for _, r in rows.iterrows():
-        if _active(r, day) and r["backer"] not in out:
-            out.append(r["backer"])
-    return out
-
-
-def _active(row: pd.Series, day: dt.date | None) -> bool:
-    """True when a dated row (start, optional end) is in force on ``day`` (always without one)."""
-    if day is None:
-        return True
-    end = row["end"]
-    return row["start"] <= day and (end is None or pd.isna(end) or day <= end)
+    return state_of(theatre).backers_of(actor, to_date(date))
 
 
 def country_roles(
     theatre: Theatre, iso2: str | None, date: str | dt.date | None
 ) -> tuple[list[str], list[str]]:
     """What a country is in this theatre: (roles as text, actor ids its state backs)."""
-    if not iso2:
-        return [], []
-    day = to_date(date)
-    roles, backs = [], []
-    if iso2 in theatre.countries:
-        roles.append(f"theatre ({theatre.id})")
-    for actor, kind, backing in _backing_by_country(theatre).get(iso2, ()):
-        for b in backing:
-            if not _active(b, day):
-                continue
-            if kind == "state":
-                roles.append(f"backer of {b['backs']} ({theatre.id})")
-                if b["backs"] not in backs:
-                    backs.append(b["backs"])
-            else:
-                roles.append(f"home of {actor}, backing {b['backs']} ({theatre.id})")
-    return roles, backs
-
-
-@lru_cache(maxsize=16)
-def _backing_by_country(theatre: Theatre) -> dict[str, list[tuple[str, str, list]]]:
-    """Per theatre, once: country -> [(actor id, kind, its backer rows)], in data order (each
-    country place of each article would otherwise filter both tables again)."""
-    out: dict[str, list[tuple[str, str, list]]] = {}
-    for _, a in theatre.actors.iterrows():
-        rows = [b for _, b in theatre.backers[theatre.backers["backer"] == a["id"]].iterrows()]
-        out.setdefault(a["country"], []).append((a["id"], a["kind"], rows))
-    return out
-
-
-def _near(place: Point, geoms: Sequence) -> list[float]:
-    """Distances in km from ``place`` to each geometry (azimuthal equidistant on the place)."""
-    if not len(geoms):
-        return []
-    crs = aeqd_crs(place.x, place.y)
-    projected = gpd.GeoSeries(list(geoms), crs=4326).to_crs(crs)
-    return [d / 1000 for d in projected.distance(Point(0, 0))]
+    return state_of(theatre).country_roles(iso2, to_date(date))
 
 
 @lru_cache(maxsize=16)
@@ -111,48 +55,13 @@ def route_surfaces(theatre: Theatre) -> list:
 
 def route_roles(theatre: Theatre, place: Point) -> list[dict]:
     """Routes within NEAR_KM of a place, with the role of the nearest waypoint (else transit)."""
-    return [{"route": r, "role": role} for r, role in _route_roles_at(theatre, place.x, place.y)]
-
-
-@lru_cache(maxsize=8192)
-def _route_roles_at(theatre: Theatre, x: float, y: float) -> tuple[tuple[str, str], ...]:
-    """``route_roles`` at (x, y), once per process: articles name the same towns again and
-    again, and each new point costs a projection."""
-    place = Point(x, y)
-    route_ids, surfaces, wp_route, wp_role, wp_geom = _route_index(theatre)
-    with_line = [i for i, g in enumerate(surfaces) if g is not None]
-    dists = _near(place, wp_geom + [surfaces[i] for i in with_line])
-    wp_km, line_km = dists[: len(wp_geom)], dict(zip(with_line, dists[len(wp_geom) :], strict=True))
-    out = []
-    for n, rid in enumerate(route_ids):
-        near = [(d, role) for d, r, role in zip(wp_km, wp_route, wp_role, strict=True) if r == rid]
-        near = [x for x in near if x[0] <= NEAR_KM]
-        if near:
-            out.append((rid, min(near)[1]))
-        elif line_km.get(n, float("inf")) <= NEAR_KM:
-            out.append((rid, "transit"))
-    return tuple(out)
+    found = state_of(theatre).route_roles(place.x, place.y)
+    return [{"route": r, "role": role} for r, role in found]
 
 
 def events_near(theatre: Theatre, place: Point, date: str | dt.date | None) -> list[str]:
     """Ids of the theatre's events within NEAR_KM of a place, on or before ``date``."""
-    ev = theatre.events
-    if ev.empty:
-        return []
-    day = to_date(date)
-    km = _event_km(theatre, place.x, place.y)
-    days = ev["date"]
-    return [
-        eid
-        for eid, d, when in zip(ev["id"], km, days, strict=True)
-        if d <= NEAR_KM and (day is None or when <= day)
-    ]
-
-
-@lru_cache(maxsize=8192)
-def _event_km(theatre: Theatre, x: float, y: float) -> tuple[float, ...]:
-    """Distances in km from (x, y) to every event of the theatre, once per process."""
-    return tuple(_near(Point(x, y), theatre.events.geometry))
+    return state_of(theatre).events_near(place.x, place.y, to_date(date))
 
 
 EVENT_COLUMNS = [

@@ -17,39 +17,26 @@ corpus); ``join`` for one article, with routes, events and roles added (``geo.fi
 from __future__ import annotations
 
 import datetime as dt
-import re
+import math
+import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
-import pandas as pd
 import shapely
-from shapely.geometry import Point
 
-from geo.control import (
-    Answer,
-    as_of,
-    cell_tree,
-    control_lookup,
-    frontlines_at,
-    theatre_shape,
-    zones_at,
-)
-from geo.fields import (
-    NEAR_KM,
-    backers_of,
-    country_roles,
-    events_at,
-    events_near,
-    route_roles,
-    route_surfaces,
-)
-from geo.maritime import aeqd_crs, maritime_at
-from geo.routes import route_legs
-from geo.theatres import Theatre, load_all
+from geo.dates import parse_day
+from geo.errors import TheatreDataError
+from geo.theatres.state import Answer, TheatreState, load_states, state_of
 from geo.vocab import AREA_KINDS
+
+if TYPE_CHECKING:  # the GeoDataFrame API imports geopandas when it is asked for, not before
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from geo.theatres import Theatre
+
 
 PLACE_FIELDS = ("name", "lat", "lon", "kind", "id", "country")
 # The theatre fields every place gets (the GeoDataFrame columns ``join`` adds), in order.
@@ -63,10 +50,14 @@ RECORD_FIELDS = (
     "control", "control_status", "control_as_of", "backers", "routes", "route_roles", "events",
     "roles",
 )  # fmt: skip
+XY = tuple[float, float]
 
 
 def places_frame(places: gpd.GeoDataFrame | Sequence[dict]) -> gpd.GeoDataFrame:
     """Places as a GeoDataFrame in EPSG:4326, one point (or None) per row."""
+    import geopandas as gpd
+    import pandas as pd
+
     if isinstance(places, gpd.GeoDataFrame):
         gdf = places.copy()
         if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
@@ -81,95 +72,73 @@ def places_frame(places: gpd.GeoDataFrame | Sequence[dict]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=4326), crs=4326)
 
 
+def _number(value: Any) -> float | None:
+    """A coordinate as a float; None, NaN and pandas' NA are no coordinate."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _xy(record: dict) -> XY | None:
+    lat, lon = _number(record.get("lat")), _number(record.get("lon"))
+    return None if lat is None or lon is None else (lon, lat)
+
+
 def place_point(record: dict) -> Point | None:
     """A place record's point (lon, lat), or None when it has no coordinates."""
-    lat, lon = record.get("lat"), record.get("lon")
-    if lat is None or lon is None or pd.isna(lat) or pd.isna(lon):
-        return None
-    return Point(float(lon), float(lat))
+    xy = _xy(record)
+    return None if xy is None else shapely.Point(*xy)
 
 
 def _kind(value: Any) -> str:
-    return str(value) if value is not None and not pd.isna(value) else "unknown"
+    return str(value) if isinstance(value, str) or _number(value) is not None else "unknown"
+
+
+def _day(date: Any) -> dt.date | None:
+    try:
+        return parse_day(date)
+    except ValueError as exc:
+        raise TheatreDataError(str(exc)) from None
+
+
+def _is_frame(places: Any) -> bool:
+    gpd = sys.modules.get("geopandas")  # not imported: it cannot be a GeoDataFrame
+    return gpd is not None and isinstance(places, gpd.GeoDataFrame)
+
+
+def _located(places: gpd.GeoDataFrame | Sequence[dict]) -> tuple[list, list[str], list]:
+    """(points as (lon, lat) or None, kinds, countries) of records or a GeoDataFrame."""
+    if _is_frame(places):
+        gdf = places_frame(places)
+        xy = [None if g is None or g.is_empty else (g.x, g.y) for g in gdf.geometry]
+        return xy, [_kind(k) for k in gdf["kind"]], list(gdf["country"])
+    return (
+        [_xy(p) for p in places],
+        [_kind(p.get("kind")) for p in places],
+        [p.get("country") for p in places],
+    )
 
 
 # --------------------------------------------------------------------------- the one rule
 
 
-@lru_cache(maxsize=16)
-def theatre_area(theatre: Theatre):
-    """Where a place makes this theatre apply: its countries, and land and sea routes ±25 km.
-
-    Prepared once for fast point tests; kept on disk for the next process (``_stored``)."""
-    area = _stored(theatre, "area", _theatre_area)
-    shapely.prepare(area)
-    return area
+def _pool(theatres: Iterable[Theatre | TheatreState] | None) -> list[TheatreState]:
+    return load_states() if theatres is None else [state_of(t) for t in theatres]
 
 
-def _theatre_area(theatre: Theatre):
-    parts = [theatre_shape(theatre)]
-    for surface in route_surfaces(theatre):
-        if surface is not None:
-            crs = aeqd_crs(*surface.centroid.coords[0])
-            belt = gpd.GeoSeries([surface], crs=4326).to_crs(crs).buffer(NEAR_KM * 1000)
-            parts.append(belt.to_crs(4326).iloc[0])
-    return shapely.union_all(parts)
+def theatre_area(theatre: Theatre | TheatreState):
+    """Where a place makes this theatre apply: its countries, and land and sea routes ±25 km
+    (prepared, from the theatre's compiled state)."""
+    return state_of(theatre).area
 
 
-@lru_cache(maxsize=16)
-def _prepared_shape(theatre: Theatre):
-    shape = _stored(theatre, "shape", theatre_shape)
-    shapely.prepare(shape)
-    return shape
-
-
-# The code that derives the stored theatre geometries (with the theatre's files, their key).
-_AREA_CODE = ("join.py", "control.py", "fields.py", "routes.py", "maritime.py")
-
-
-def _stored(theatre: Theatre, name: str, compute):
-    """A theatre geometry from the cache folder (WKB, exact), or computed and stored there.
-
-    The union of a theatre's countries and route belts takes a second or more (projections,
-    buffers, the Natural Earth read); ``geo places`` needs it in every new process. The key
-    covers the theatre's files, the code above, the Natural Earth source and shapely."""
-    from pathlib import Path
-
-    from geo import settings
-    from geo._io import files_fingerprint, fingerprint, write_atomic
-    from geo.gazetteer.naturalearth import source_key
-
-    folder = getattr(theatre, "path", None)
-    if not folder or not Path(folder).is_dir():
-        return compute(theatre)  # a theatre made in memory: nothing to key it by
-    here = Path(__file__).resolve().parent
-    files = [f for f in sorted(Path(folder).rglob("*")) if f.is_file()]
-    key_hash = fingerprint(
-        shapely.__version__,
-        files_fingerprint([*files, *(here / n for n in _AREA_CODE)], lambda p: p.name),
-        source_key("countries-*.json"),
-    )
-    stem = re.sub(r"[^A-Za-z0-9_-]", "_", str(theatre.id))
-    path = Path(settings.CACHE_DIR) / "join" / f"{stem}-{name}-{key_hash[:20]}.wkb"
-    try:
-        return shapely.from_wkb(path.read_bytes())
-    except (OSError, shapely.errors.GEOSException):
-        pass
-    geom = compute(theatre)
-    try:
-        write_atomic(path, shapely.to_wkb(geom))
-    except OSError:
-        pass  # a read-only cache only costs time
-    return geom
-
-
-def warm(theatres: Iterable[Theatre] | None = None) -> None:
-    """Load the theatres and build what the join looks up, once per process (before a fork)."""
-    for theatre in theatres if theatres is not None else load_all():
-        theatre_area(theatre)
-        _prepared_shape(theatre)
-        for day in theatre.dates:
-            cell_tree(theatre, day)
+def warm(theatres: Iterable[Theatre | TheatreState] | None = None) -> None:
+    """Load the theatres' states and their control trees, once per process (before a fork)."""
+    for state in _pool(theatres):
+        for day in state.dates:
+            state.control(day, [])
 
 
 def _points(geoms: Iterable) -> list:
@@ -179,117 +148,131 @@ def _points(geoms: Iterable) -> list:
 def active_theatres(
     places: gpd.GeoDataFrame | Sequence[dict], theatres: Iterable[Theatre] | None = None
 ) -> list[Theatre]:
-    """The theatres that apply to an article with these places (see ``_applying``)."""
-    if isinstance(places, gpd.GeoDataFrame):
-        points, kinds = list(places.geometry), list(places["kind"])
-    else:
-        points, kinds = [place_point(p) for p in places], [p.get("kind") for p in places]
-    pool = list(theatres) if theatres is not None else load_all()
-    return _applying(points, kinds, pool)
+    """The loaded theatres that apply to an article with these places (see ``_applying``)."""
+    given = list(theatres) if theatres is not None else None
+    xy, kinds, _ = _located(places)
+    return _loaded(_applying(xy, kinds, _pool(given)), given)
 
 
-def _applying(points: Sequence[Point | None], kinds: Sequence[Any], pool: list[Theatre]) -> list:
+def _loaded(states: Sequence[TheatreState], given: Sequence | None) -> list[Theatre]:
+    """The Theatre objects (tables) of these states: the caller's own, else loaded."""
+    from geo.theatres import load_theatre
+
+    own = {id(state_of(t)): t for t in given or () if not isinstance(t, TheatreState)}
+    return [own.get(id(s)) or load_theatre(s.path) for s in states]
+
+
+def _applying(xy: Sequence[XY | None], kinds: Sequence[str], pool: list[TheatreState]) -> list:
     """The one rule: a theatre applies when one of the article's sites (towns, ports, islands)
     lies in its ``theatre_area``; its areas (countries, seas) count only when it names no site,
     so a Libyan article naming Syria as where fighters came from brings no Syrian front."""
-    located = [(g, _kind(k)) for g, k in zip(points, kinds, strict=True)]
-    located = [(g, k) for g, k in located if g is not None and not g.is_empty]
-    pts = [g for g, k in located if k not in AREA_KINDS] or [g for g, _ in located]
+    located = [(p, k) for p, k in zip(xy, kinds, strict=True) if p is not None]
+    pts = [p for p, k in located if k not in AREA_KINDS] or [p for p, _ in located]
     if not pts:
         return []
-    return [t for t in pool if shapely.covers(theatre_area(t), pts).any()]
+    geoms = shapely.points(pts)
+    return [s for s in pool if shapely.covers(s.area, geoms).any()]
+
+
+Doc = tuple[Sequence[Any], Sequence[Any], Sequence[Any], Any]  # points, kinds, countries, date
 
 
 def control_many(
-    docs: Sequence[tuple[Sequence[Point | None], Sequence[Any], Sequence[Any], Any]],
-    theatres: Iterable[Theatre] | None = None,
-) -> list[list[tuple[Theatre, Answer] | None]]:
+    docs: Sequence[Doc], theatres: Iterable[Theatre | TheatreState] | None = None
+) -> list[list[tuple[TheatreState, Answer] | None]]:
     """For each article (points, kinds, countries, date): the theatre and control cell holding
-    each place, or None. One bulk lookup per theatre and recorded date for the whole batch."""
-    pool = list(theatres) if theatres is not None else load_all()
-    out: list[list[tuple[Theatre, Answer] | None]] = [[None] * len(d[0]) for d in docs]
+    each place, or None. One bulk lookup per theatre and recorded date for the whole batch.
+    Points are shapely points or (lon, lat) pairs."""
+    pool = _pool(theatres)
+    located = []
+    for points, kinds, countries, date in docs:
+        xy = [_point_xy(g) for g in points]
+        located.append((xy, [_kind(k) for k in kinds], list(countries), _day(date)))
+    return _control(located, pool)
+
+
+def _point_xy(g: Any) -> XY | None:
+    if g is None:
+        return None
+    if isinstance(g, tuple):
+        return (float(g[0]), float(g[1]))
+    return None if g.is_empty else (g.x, g.y)
+
+
+def _control(
+    docs: Sequence[tuple[list, list[str], list, dt.date | None]], pool: list[TheatreState]
+) -> list[list[tuple[TheatreState, Answer] | None]]:
+    out: list[list[tuple[TheatreState, Answer] | None]] = [[None] * len(d[0]) for d in docs]
     # (theatre, recorded date) -> [(doc, place, point)], theatres in load order
-    wanted: dict[tuple[Theatre, dt.date], list[tuple[int, int, Point]]] = {}
-    for d, (points, kinds, countries, date) in enumerate(docs):
-        sites = [
-            i
-            for i, g in enumerate(points)
-            if g is not None and not g.is_empty and _kind(kinds[i]) not in AREA_KINDS
-        ]
+    wanted: dict[tuple[int, dt.date], list[tuple[int, int, XY]]] = {}
+    for d, (xy, kinds, countries, day) in enumerate(docs):
+        sites = [i for i, p in enumerate(xy) if p is not None and kinds[i] not in AREA_KINDS]
         if not sites:
             continue
-        for theatre in _applying(points, kinds, pool):
-            day = as_of(theatre, date)
-            if day is None:
+        for state in _applying(xy, kinds, pool):
+            recorded = state.as_of(day)
+            if recorded is None:
                 continue
-            inside = shapely.covers(_prepared_shape(theatre), [points[i] for i in sites])
-            for i, covered in zip(sites, inside, strict=True):
+            inside = shapely.covers(state.shape, shapely.points([xy[i] for i in sites]))
+            for i, covered in zip(sites, inside.tolist(), strict=True):
                 # a site of the theatre's own countries just off the coastline still gets a cell
-                if covered or countries[i] in theatre.countries:
-                    wanted.setdefault((theatre, day), []).append((d, i, points[i]))
-    for theatre in pool:
-        for (t, day), where in wanted.items():
-            if t is not theatre:
-                continue
-            found = control_lookup(theatre, day, [(p.x, p.y) for _, _, p in where])
-            for (d, i, _), answer in zip(where, found, strict=True):
-                if answer is not None and answer[1] is not None:
-                    out[d][i] = (theatre, answer)
+                if covered or countries[i] in state.countries:
+                    wanted.setdefault((pool.index(state), recorded), []).append((d, i, xy[i]))
+    for (n, recorded), where in sorted(wanted.items(), key=lambda kv: kv[0][0]):
+        found = pool[n].control(recorded, [p for _, _, p in where])
+        for (d, i, _), answer in zip(where, found, strict=True):
+            if answer is not None and answer[1] is not None:
+                out[d][i] = (pool[n], answer)
     return out
 
 
 # --------------------------------------------------------------------------- one article
 
 
-def _fields(gdf: gpd.GeoDataFrame, date: Any, active: list[Theatre]) -> dict[str, list]:
-    """The ``ADDED`` columns for these places from the applying theatres."""
-    n = len(gdf)
-    cols: dict[str, list] = {c: [None] * n for c in _SCALAR}
-    for c in ADDED[len(_SCALAR) :]:
-        cols[c] = [[] for _ in range(n)]
-    kinds = [_kind(k) for k in gdf["kind"]]
-    points = list(gdf.geometry)
-    held = control_many([(points, kinds, list(gdf["country"]), date)], active)[0]
+def _fields(
+    xy: list[XY | None], kinds: list[str], countries: list, date: Any, active: list[TheatreState]
+) -> list[dict[str, Any]]:
+    """The ``ADDED`` fields of each place from the applying theatres."""
+    day = _day(date)
+    rows: list[dict[str, Any]] = [
+        dict.fromkeys(_SCALAR) | {c: [] for c in ADDED[len(_SCALAR) :]} for _ in xy
+    ]
+    held = _control([(xy, kinds, countries, day)], active)[0]
     backer_memo: dict[tuple[str, str], list[str]] = {}
-    for i, hit in enumerate(held):
+    for row, hit in zip(rows, held, strict=True):
         if hit is None:
             continue
-        theatre, (town, actor, _, status, certainty, day) = hit
-        for c, v in zip(_SCALAR, (theatre.id, actor, status, certainty, day, town), strict=True):
-            cols[c][i] = v
-        if (theatre.id, actor) not in backer_memo:
-            backer_memo[(theatre.id, actor)] = backers_of(theatre, actor, date)
-        cols["backers"][i] = list(backer_memo[(theatre.id, actor)])
-    sites = [i for i, g in enumerate(points) if g is not None and not g.is_empty]
-    sites = [i for i in sites if kinds[i] not in AREA_KINDS]
-    for theatre in active:
-        memo: dict[tuple[float, float], tuple[list, list]] = {}
+        state, (town, actor, _, status, certainty, as_of) = hit
+        row.update(zip(_SCALAR, (state.id, actor, status, certainty, as_of, town), strict=True))
+        if (state.id, actor) not in backer_memo:
+            backer_memo[(state.id, actor)] = state.backers_of(actor, day)
+        row["backers"] = list(backer_memo[(state.id, actor)])
+    sites = [i for i, p in enumerate(xy) if p is not None and kinds[i] not in AREA_KINDS]
+    for state in active:
         for i in sites:
-            point = points[i]
-            key = (round(point.x, 6), round(point.y, 6))  # an article names the same town often
-            if key not in memo:
-                memo[key] = (route_roles(theatre, point), events_near(theatre, point, date))
-            near, events = [dict(r) for r in memo[key][0]], list(memo[key][1])
+            x, y = xy[i]  # type: ignore[misc]
+            near, events = state.route_roles(x, y), state.events_near(x, y, day)
+            row = rows[i]
             if near or events:
-                cols["theatre"][i] = cols["theatre"][i] or theatre.id
-            cols["route_roles"][i] += near
-            cols["routes"][i] += [r["route"] for r in near if r["route"] not in cols["routes"][i]]
-            cols["events"][i] += events
-        country_memo: dict[str, tuple[list[str], list[str]]] = {}
+                row["theatre"] = row["theatre"] or state.id
+            row["routes"] += [r for r, _ in near if r not in row["routes"]]
+            row["route_roles"] += [{"route": r, "role": role} for r, role in near]
+            row["events"] += events
         for i, kind in enumerate(kinds):
             if kind == "country":
-                iso2 = gdf["country"].iloc[i]
-                if iso2 not in country_memo:
-                    country_memo[iso2] = country_roles(theatre, iso2, date)
-                roles, backs = country_memo[iso2]
-                cols["roles"][i] += roles
-                cols["backs"][i] += [b for b in backs if b not in cols["backs"][i]]
-                if roles and cols["theatre"][i] is None:
-                    cols["theatre"][i] = theatre.id
-    return cols
+                roles, backs = state.country_roles(countries[i], day)
+                row = rows[i]
+                row["roles"] += roles
+                row["backs"] += [b for b in backs if b not in row["backs"]]
+                if roles and row["theatre"] is None:
+                    row["theatre"] = state.id
+    return rows
 
 
 def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+    import pandas as pd
+
     frames = [f for f in frames if not f.empty]
     if not frames:
         return gpd.GeoDataFrame(geometry=[], crs=4326)
@@ -299,42 +282,68 @@ def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
 @lru_cache(maxsize=16)
 def _sea_area(theatre: Theatre):
     """The envelope of the theatre's maritime items: a place there makes them relevant."""
+    from geo.maritime import maritime_at
+
     sea = maritime_at(theatre)
     return sea.union_all().envelope if len(sea) else shapely.Polygon()
 
 
 @dataclass
 class Joined:
-    """One article's places joined with the theatres that apply to it at its date."""
+    """One article's places joined with the theatres that apply to it at its date: the fields
+    as plain records (``rows``); the GeoDataFrame and map layers made only when asked for."""
 
-    theatres: list[Theatre]
-    places: gpd.GeoDataFrame  # the input columns plus ``ADDED``
+    states: list[TheatreState]
+    rows: list[dict[str, Any]]  # the ``ADDED`` fields of each place
     date: str | dt.date | None
+    source: Any = None  # the places as given (records or a GeoDataFrame)
+    given: list | None = field(default=None, repr=False)  # the caller's theatres, if any
+
+    @cached_property
+    def theatres(self) -> list[Theatre]:
+        """The applying theatres' tables (``geo.theatres.Theatre``), loaded when first asked."""
+        return _loaded(self.states, self.given)
+
+    @cached_property
+    def places(self) -> gpd.GeoDataFrame:
+        """The input places as a GeoDataFrame with the ``ADDED`` columns."""
+        import pandas as pd
+
+        gdf = places_frame(self.source)
+        for c in ADDED:  # object dtype keeps None as None (a string dtype would make it NaN)
+            gdf[c] = pd.Series([r[c] for r in self.rows], index=gdf.index, dtype=object)
+        return gdf
 
     def records(self, records: Sequence[dict]) -> list[dict]:
         """``records`` (the places joined) with the JSON-ready ``RECORD_FIELDS`` added; the
         input records are not modified."""
-        out = []
-        for rec, (_, row) in zip(records, self.places.iterrows(), strict=True):
-            out.append(dict(rec) | {c: row[c] for c in RECORD_FIELDS})
-        return out
+        return [
+            dict(rec) | {c: row[c] for c in RECORD_FIELDS}
+            for rec, row in zip(records, self.rows, strict=True)
+        ]
 
     @cached_property
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """Every map layer at the date: places (joined), zones, frontlines, routes (legs split
         by control), events and maritime, from the theatres that apply."""
+        from geo.control import frontlines_at, zones_at
+        from geo.fields import events_at
+        from geo.maritime import maritime_at
+        from geo.routes import route_legs
+
         date, places, active = self.date, self.places, self.theatres
         # Ground layers only for theatres a place falls in: a route's far end (Afrin, where the
         # fighters Turkey moved to Libya were recruited) does not bring Libya's zones along.
         pts = _points(places.geometry)
-        grounded = [t for t in active if any(theatre_shape(t).covers(p) for p in pts)]
+        shapes = {id(t): s.shape for t, s in zip(active, self.states, strict=True)}
+        grounded = [t for t in active if any(shapes[id(t)].covers(p) for p in pts)]
         at_sea = [t for t in active if t in grounded or any(_sea_area(t).covers(p) for p in pts)]
         layers = {"places": places}
         layers["zones"] = _concat([zones_at(t, date) for t in grounded])
         layers["frontlines"] = _concat([frontlines_at(t, date) for t in grounded])
         # Elsewhere only what touches the places: the routes they lie on, events near them.
-        on_routes = {r for rs in places["routes"] for r in rs}
-        near_events = {e for es in places["events"] for e in es}
+        on_routes = {r for row in self.rows for r in row["routes"]}
+        near_events = {e for row in self.rows for e in row["events"]}
 
         def keep(frame: gpd.GeoDataFrame, t: Theatre, col: str, ids: set[str]) -> gpd.GeoDataFrame:
             return frame if t in grounded else frame[frame[col].isin(ids)]
@@ -350,7 +359,7 @@ class Joined:
 def join(
     places: gpd.GeoDataFrame | Sequence[dict],
     date: str | dt.date | None,
-    theatres: Iterable[Theatre] | None = None,
+    theatres: Iterable[Theatre | TheatreState] | None = None,
 ) -> Joined:
     """Join an article's places with the theatres that apply to it, at ``date``.
 
@@ -359,12 +368,11 @@ def join(
     is an ISO date, ``datetime.date`` or None (no control then; backers, routes and events are
     not time-filtered). ``theatres``: those to consider, all bundled ones by default.
     """
-    gdf = places_frame(places)
-    active = active_theatres(gdf, theatres)
-    cols = _fields(gdf, date, active)
-    for c in ADDED:  # object dtype keeps None as None (a string dtype would turn it into NaN)
-        gdf[c] = pd.Series(cols[c], index=gdf.index, dtype=object)
-    return Joined(active, gdf, date)
+    given = list(theatres) if theatres is not None else None
+    xy, kinds, countries = _located(places)
+    active = _applying(xy, kinds, _pool(given))
+    rows = _fields(xy, kinds, countries, date, active)
+    return Joined(active, rows, date, places, given)
 
 
 def enrich(

@@ -25,11 +25,12 @@ __all__ = [
 
 
 def theatres_for(places: Sequence[dict], theatres: Sequence | None = None) -> list:
-    """The theatres whose countries hold one of the article's places."""
+    """The theatres whose countries hold one of the article's places (of ``theatres``, else
+    every theatre's compiled state, ``geo.theatres.state``)."""
     if theatres is None:
-        from geo.theatres import load_all
+        from geo.theatres.state import load_states
 
-        theatres = load_all()
+        theatres = load_states()
     countries = {p.get("country") for p in places}
     return [t for t in theatres if countries & set(t.countries)]
 
@@ -41,15 +42,16 @@ def claims_for(
     body_start: int = 0,
     theatres: Sequence | None = None,
 ) -> list[dict]:
-    """The article's claims with exactly ``FIELDS``, actors and checks from its theatres."""
-    from geo.claims.actors import theatre_aliases
+    """The article's claims with exactly ``FIELDS``, actors and checks from its theatres
+    (their compiled states: no theatre tables are read to check a claim)."""
     from geo.claims.check import check_claim
     from geo.claims.sea import offshore
+    from geo.theatres.state import state_of
 
-    active = theatres_for(places, theatres)
+    active = [state_of(t) for t in theatres_for(places, theatres)]
     aliases: dict[str, str] = {}
-    for theatre in active:
-        for alias, actor in theatre_aliases(theatre).items():
+    for state in active:
+        for alias, actor in state.aliases.items():
             aliases.setdefault(alias, actor)
     country = {p["start"]: p.get("country") for p in places if isinstance(p.get("start"), int)}
     out = []

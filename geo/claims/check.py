@@ -16,28 +16,24 @@ from geo.claims.dates import parse_article_date
 CHECKED_KINDS = frozenset({"capture", "withdrawal"})
 
 
-def _side(theatre, actor: str) -> str | None:
-    if actor not in theatre.actors.index:
+def _side(state, actor: str) -> str | None:
+    """The side of a theatre actor (its own id when it has none); None for an unknown actor."""
+    if actor not in state.sides:
         return None
-    side = theatre.actors.at[actor, "side"]
+    side = state.sides[actor]
     return side if isinstance(side, str) and side else actor
 
 
-def _holder(theatre, day: dt.date, lon: float, lat: float) -> str | None:
-    """The side holding the point at the first recorded date on or after ``day``."""
-    import geopandas as gpd
-    from shapely.geometry import Point
-
-    from geo.control import control_of_points
-
-    later = [d for d in theatre.dates if d >= day]
+def _holder(state, day: dt.date, lon: float, lat: float) -> str | None:
+    """The side holding the point at the first recorded date on or after ``day`` (the
+    theatre's compiled state answers, as it does for ``geo places``)."""
+    later = [d for d in state.dates if d >= day]
     if not later:
         return None
-    found = control_of_points(theatre, later[0], gpd.GeoSeries([Point(lon, lat)], crs=4326))
-    row = found.iloc[0]
-    if row["actor"] is None:
+    answer = state.control(later[0], [(lon, lat)])[0]
+    if answer is None or answer[1] is None:
         return None
-    return _side(theatre, row["actor"])
+    return _side(state, answer[1])
 
 
 def check_claim(

@@ -17,9 +17,9 @@ REACH_KM = 60.0  # a coast farther than this from the place is not the one the a
 
 @lru_cache(maxsize=64)
 def _shape(iso2: str):
-    from geo.gazetteer.naturalearth import country_shape
+    from geo.outlines import country_outline  # WKB per country: no geopandas to read one
 
-    return country_shape(iso2)
+    return country_outline(iso2)
 
 
 def offshore(lat: float, lon: float, country: str | None) -> tuple[float, float] | None:

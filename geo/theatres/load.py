@@ -14,10 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
-import pandas as pd
 from shapely.geometry import MultiPoint, Point
 
 from geo.errors import GeoError
@@ -25,6 +23,10 @@ from geo.theatres._csv import _ISO2, _SLUG, Col, _check_refs, _check_unique, _fa
 from geo.theatres._maritime import _maritime
 from geo.theatres._yaml import _key_line, _read_yaml
 from geo.vocab import AREA_KINDS, CERTAINTY, MODES, ROLES, STATUS
+
+if TYPE_CHECKING:  # the tables are pandas; the join reads compiled states (geo.theatres.state)
+    import geopandas as gpd
+    import pandas as pd
 
 THEATRES_DIR = Path(__file__).resolve().parent
 
@@ -161,6 +163,18 @@ REQUIRED_FILES = ("theatre.yaml", "sources.csv", "actors.csv", "places.csv", "co
 THEATRE_KEYS = ("id", "name", "countries", "description")
 
 
+def _frame() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame()
+
+
+def _geoframe() -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame()
+
+
 @dataclass(eq=False)  # compared and hashed by identity: derived layers are cached per object
 class Theatre:
     """One theatre's validated tables; geometry is EPSG:4326 lon/lat."""
@@ -170,15 +184,15 @@ class Theatre:
     countries: tuple[str, ...]
     path: Path
     description: str = ""
-    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
-    actors: pd.DataFrame = field(default_factory=pd.DataFrame)
-    places: gpd.GeoDataFrame = field(default_factory=gpd.GeoDataFrame)
-    control: pd.DataFrame = field(default_factory=pd.DataFrame)
-    backers: pd.DataFrame = field(default_factory=pd.DataFrame)
-    events: gpd.GeoDataFrame = field(default_factory=gpd.GeoDataFrame)
-    routes: pd.DataFrame = field(default_factory=pd.DataFrame)
-    waypoints: pd.DataFrame = field(default_factory=pd.DataFrame)
-    figures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sources: pd.DataFrame = field(default_factory=_frame)
+    actors: pd.DataFrame = field(default_factory=_frame)
+    places: gpd.GeoDataFrame = field(default_factory=_geoframe)
+    control: pd.DataFrame = field(default_factory=_frame)
+    backers: pd.DataFrame = field(default_factory=_frame)
+    events: gpd.GeoDataFrame = field(default_factory=_geoframe)
+    routes: pd.DataFrame = field(default_factory=_frame)
+    waypoints: pd.DataFrame = field(default_factory=_frame)
+    figures: pd.DataFrame = field(default_factory=_frame)
     maritime: list[dict] = field(default_factory=list)
 
     @property
@@ -221,6 +235,9 @@ def _places_frame(path: Path, rows: list[_Row], resolve: Resolver) -> gpd.GeoDat
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise _fail(path, row.line, "lat", f"({lat}, {lon}) is not a WGS84 coordinate")
         records.append({**{k: v for k, v in row.items()}, "lat": lat, "lon": lon, "gazetteer": gid})
+    import geopandas as gpd
+    import pandas as pd
+
     frame = pd.DataFrame.from_records(records)
     return gpd.GeoDataFrame(
         frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=4326
@@ -259,6 +276,9 @@ def _load_cached(folder: str, signature: tuple = ()) -> Theatre:
 
 
 def _load(folder: Path, resolve: Resolver) -> Theatre:
+    import geopandas as gpd
+    import pandas as pd
+
     for name in REQUIRED_FILES:
         if not (folder / name).is_file():
             raise _fail(folder / name, None, None, "is missing (every theatre needs it)")
