@@ -22,9 +22,11 @@ import csv
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from geo import settings
 from geo.gazetteer.build import PRIMARY
@@ -94,11 +96,62 @@ def _admin1_of(e: Entry) -> tuple[str, str] | None:
     return (e.country, e.admin1) if e.admin1 else None
 
 
+class _Spread:
+    """Places, each with the name it was written under, in a grid over the unit sphere: what
+    lies within some distance of a place is asked of the places in its cell and the cells
+    around it (a cell as wide as that distance's chord), not of every place of a text that
+    may name thousands."""
+
+    def __init__(self, places: list[tuple[Entry, str]]) -> None:
+        self.places = places
+        self.names = Counter(k for _, k in places)
+        self._grids: dict[float, tuple[float, dict[tuple[int, int, int], list[int]]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    @staticmethod
+    def _cell(e: Entry, size: float) -> tuple[int, int, int]:
+        lat, lon = math.radians(e.lat), math.radians(e.lon)
+        x, y, z = math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)
+        return math.floor(x / size), math.floor(y / size), math.floor(z / size)
+
+    def band(self, c: Entry, km: float) -> Iterator[int]:
+        """Positions of the places that may lie within ``km`` of ``c`` (a superset)."""
+        if km not in self._grids:
+            size = 2.0 * math.sin(min(km / (2 * _EARTH_KM), math.pi / 2)) * 1.001 + 1e-9
+            grid: dict[tuple[int, int, int], list[int]] = {}
+            for i, (e, _) in enumerate(self.places):
+                grid.setdefault(self._cell(e, size), []).append(i)
+            self._grids[km] = (size, grid)
+        size, grid = self._grids[km]
+        x, y, z = self._cell(c, size)
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for dz in (-1, 0, 1):
+                    yield from grid.get((x + dx, y + dy, z + dz), ())
+
+    def near(self, c: Entry, km: float) -> Iterator[Entry]:
+        return (self.places[i][0] for i in self.band(c, km))
+
+    def others(self, name: str) -> int:
+        """How many places were written under another name."""
+        return len(self.places) - self.names[name]
+
+    def within(self, c: Entry, km: float, leave_out: str, skip: int = -1) -> bool:
+        """Whether a place written under another name than ``leave_out`` (and not at position
+        ``skip``) lies within ``km`` of ``c``."""
+        return any(
+            i != skip and self.places[i][1] != leave_out and _km(c, self.places[i][0]) <= km
+            for i in self.band(c, km)
+        )
+
+
 @dataclass
 class _Context:
-    shares: dict[str, float]
-    admin1: dict[tuple[str, str], float]
-    anchors: list[Entry]
+    shares: _Shares
+    admin1: _Shares
+    anchors: _Spread
 
 
 def _score(
@@ -116,7 +169,11 @@ def _score(
         s += ADMIN1_WEIGHT * ctx.admin1.get(a1, 0.0)
     if c.kind not in _BROAD and ctx.anchors:
         nearest = min(
-            (_km(a, c) for a in ctx.anchors if a.name != c.name and a.kind not in _BROAD),
+            (
+                _km(a, c)
+                for a in ctx.anchors.near(c, NEAR_KM)
+                if a.name != c.name and a.kind not in _BROAD
+            ),
             default=NEAR_KM,
         )
         if nearest < NEAR_KM:
@@ -180,32 +237,78 @@ def _inside(c: Entry, container: Entry) -> bool:
     return a1 is not None and _admin1_of(c) == a1 and container.kind == "region"
 
 
-def _context(chosen: list[tuple[Entry, float, str]], leave_out: str) -> _Context:
-    """Country and admin-1 shares and anchor places of the other names in the document.
+class _Shares:
+    """Each country's (or state's) share of the document's confident mentions, less one
+    name's own: the document's sums and that name's are added up once, so a text of
+    thousands of distinct names costs a lookup per name, not a pass over the text."""
+
+    __slots__ = ("_all", "_own", "_total", "_names", "_leave_out")
+
+    def __init__(
+        self, all_: dict, own: dict, total: float, names: dict[Any, set[str]], leave_out: str
+    ) -> None:
+        self._all, self._own, self._total = all_, own, total
+        self._names, self._leave_out = names, leave_out
+
+    def get(self, key, default: float = 0.0) -> float:
+        if key not in self._all or not self._total:
+            return default
+        return (self._all[key] - self._own.get(key, 0.0)) / self._total
+
+    def __iter__(self) -> Iterator:
+        """The countries (or states) of the other names' places."""
+        return (k for k, names in self._names.items() if names - {self._leave_out})
+
+
+class _Contexts:
+    """The context of each name in the document: every other name's current choice.
 
     A name's own mentions are left out, so that 'Tripoli' said three times does not vote for
     the Libyan Tripoli in an article about Lebanon.
     """
-    shares: dict[str, float] = {}
-    admin1: dict[tuple[str, str], float] = {}
-    anchors: list[Entry] = []
-    total = 0.0
-    for entry, conf, key in chosen:
-        if key == leave_out:
-            continue
-        if entry.country:
-            shares[entry.country] = shares.get(entry.country, 0) + conf
-            total += conf
-            a1 = _admin1_of(entry)
-            if a1:
-                admin1[a1] = admin1.get(a1, 0) + conf
-        if conf >= 0.8 and entry.kind not in _BROAD:
-            anchors.append(entry)
-    if total:
-        shares = {k: v / total for k, v in shares.items()}
-        admin1 = {k: v / total for k, v in admin1.items()}
-    seen: dict[str, Entry] = {a.id: a for a in anchors}
-    return _Context(shares, admin1, list(seen.values())[:200])
+
+    def __init__(self, chosen: list[tuple[Entry, float, str]]) -> None:
+        self.shares: dict[str, float] = {}
+        self.admin1: dict[tuple[str, str], float] = {}
+        self.total = 0.0
+        self.names: tuple[dict, dict] = ({}, {})  # country or state -> the names in it
+        # name -> (its country sums, its admin-1 sums, [its total])
+        self.own: dict[str, tuple[dict, dict, list[float]]] = {}
+        self.anchors: dict[str, tuple[Entry, set[str]]] = {}  # id -> (place, names), in order
+        for entry, conf, key in chosen:
+            own = self.own.setdefault(key, ({}, {}, [0.0]))
+            if entry.country:
+                self.shares[entry.country] = self.shares.get(entry.country, 0) + conf
+                self.names[0].setdefault(entry.country, set()).add(key)
+                own[0][entry.country] = own[0].get(entry.country, 0) + conf
+                self.total += conf
+                own[2][0] += conf
+                a1 = _admin1_of(entry)
+                if a1:
+                    self.admin1[a1] = self.admin1.get(a1, 0) + conf
+                    self.names[1].setdefault(a1, set()).add(key)
+                    own[1][a1] = own[1].get(a1, 0) + conf
+            if conf >= 0.8 and entry.kind not in _BROAD:
+                self.anchors.setdefault(entry.id, (entry, set()))[1].add(key)
+
+    def leaving_out(self, key: str) -> _Context:
+        """Country and admin-1 shares and anchor places (the first 200) of the other names."""
+        countries, admin1, (own_total,) = self.own.get(key, ({}, {}, [0.0]))
+        total = self.total - own_total
+        anchors = []
+        for entry, keys in self.anchors.values():
+            if keys != {key}:
+                anchors.append(entry)
+                if len(anchors) == _MAX_ANCHORS:
+                    break
+        return _Context(
+            _Shares(self.shares, countries, total, self.names[0], key),
+            _Shares(self.admin1, admin1, total, self.names[1], key),
+            _Spread([(a, a.name) for a in anchors]),
+        )
+
+
+_MAX_ANCHORS = 200
 
 
 def _one_word(m: Mention) -> bool:
@@ -301,12 +404,24 @@ def _strays(out: list[Resolution]) -> list[Resolution]:
     if main is None:
         return []
     distinct = list({(r.entry.id if r.entry else None, r.mention.text): r for r in out}.values())
+    others = _Spread(
+        [(r.entry, r.mention.text) for r in distinct if r.entry and r.entry.kind not in _BROAD]
+    )
+    # Its country counts only through a place near the main one, or a big one.
+    support: dict[str | None, set[str]] = {}
+    states: dict[tuple[str, str], set[str]] = {}
+    for o, text in others.places:
+        if o.kind != "city" or o.population >= _SMALL or _km(o, main) <= FAR_KM:
+            support.setdefault(o.country, set()).add(text)
+        a1 = _admin1_of(o)
+        if a1 is not None:
+            states.setdefault(a1, set()).add(text)
     verdicts: dict[tuple, bool] = {}
     strays = []
     for r in out:
         asked = (r.entry.id if r.entry else None, r.mention.text, r.mention.feature)
         if asked not in verdicts:
-            verdicts[asked] = _stray(r, distinct, main)
+            verdicts[asked] = _stray(r, others, support, states, main)
         if verdicts[asked]:
             strays.append(r)
     return strays
@@ -319,48 +434,43 @@ def _named_after(m: Mention) -> bool:
     return m.role == "in-name" or (m.feature is not None and m.feature not in REGION_SUFFIXES)
 
 
-def _far_in_name(e: Entry, others: list[Entry]) -> bool:
+def _far_in_name(e: Entry, text: str, others: _Spread, states: dict) -> bool:
     """'the Carnegie Library', 'Stonewall Golf Club' in a story of other towns: a building or a
     feature named after a person or a far village lies in the story's town, so a small town
     of that name over NEAR_KM from every other place, in a state or province the story does
-    not name, is not meant ('San Marcos' in a story that names California is)."""
+    not name, is not meant ('San Marcos' in a story that names California is). ``states``:
+    the names written for the other places in each state or province."""
     if e.kind != "city" or e.population >= _FAR_SMALL:
         return False
     a1 = _admin1_of(e)
-    return min(_km(e, o) for o in others) > NEAR_KM and (
-        a1 is None or all(_admin1_of(o) != a1 for o in others)
+    return not others.within(e, NEAR_KM, text) and (
+        a1 is None or not states.get(a1, set()) - {text}
     )
 
 
-def _stray(r: Resolution, resolved: list[Resolution], main: Entry) -> bool:
+def _stray(
+    r: Resolution,
+    others: _Spread,
+    support: dict[str | None, set[str]],
+    states: dict[tuple[str, str], set[str]],
+    main: Entry,
+) -> bool:
     """A street named after a place far from the article's other places ('Hampton Avenue' in
     an article about Toronto), or a town of under 30,000 people over FAR_KM from the article's
     main place whose country nothing near that place supports ('Peel' of the Isle of Man among
     Toronto, Mississauga and Brampton; 'Rockingham' and 'Cheshire' of New England in a list of
     English race tracks): the gazetteer does not hold the place meant; the article's own town
     is the better guess, for a person to check."""
-    e = r.entry
-    if e is None or e.kind in _BROAD:
-        return False
-    others = [
-        o.entry
-        for o in resolved
-        if o.entry is not None and o.mention.text != r.mention.text and o.entry.kind not in _BROAD
-    ]
-    if not others:
+    e, text = r.entry, r.mention.text
+    if e is None or e.kind in _BROAD or not others.others(text):
         return False
     if r.mention.feature in _STREETS:
-        return min(_km(e, o) for o in others) > NEAR_KM
-    if _named_after(r.mention) and _far_in_name(e, others):
+        return not others.within(e, NEAR_KM, text)
+    if _named_after(r.mention) and _far_in_name(e, text, others, states):
         return True
     if e.kind != "city" or e.population >= _SMALL or _km(e, main) <= FAR_KM:
         return False
-    # Its country counts only through a place near the main one, or a big one.
-    return not any(
-        o.country == e.country
-        and (o.kind != "city" or o.population >= _SMALL or _km(o, main) <= FAR_KM)
-        for o in others
-    )
+    return not support.get(e.country, set()) - {text}
 
 
 def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> list[Resolution]:
@@ -397,6 +507,10 @@ def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> l
             for n, order, _, _ in chosen
         }.values()
     )
+    countries: dict[str | None, set[str]] = {}
+    for e, k in places:
+        countries.setdefault(e.country, set()).add(k)
+    spread = _Spread([(e, k) for e, k in places if e.kind not in _BROAD])
     reviews: dict[tuple, str | None] = {}
     for n, order, _scores, probs in chosen:
         m, cs = mentions[n], cands[n]
@@ -405,7 +519,7 @@ def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> l
         alts = tuple((cs[i], round(probs[i], 4)) for i in order[1:4])
         asked = (cs[best].id, _key(m), tuple(c.id for c in cs))
         if asked not in reviews:
-            reviews[asked] = _far_from_the_rest(cs[best], cs, _key(m), places)
+            reviews[asked] = _far_from_the_rest(cs[best], cs, _key(m), spread, countries)
         review = reviews[asked]
         if review:
             score = min(score, round(settings.LOW_CONFIDENCE * 0.98, 4))
@@ -451,15 +565,23 @@ def _scored(
 ) -> list[_Scored]:
     """Each mention's candidates scored in the context of the others' current choices:
     (mention number, candidate order, scores, softmax shares, context)."""
+    document = _Contexts(context)
     contexts: dict[str, _Context] = {}
+    # A name said again with the same candidates and neighbours scores the same: a text that
+    # names a few towns thousands of times scores each of them once.
+    done: dict[tuple, tuple[list[int], list[float], list[float]]] = {}
     out: list[_Scored] = []
     for n, (m, cs) in enumerate(zip(mentions, cands, strict=True)):
         key = _key(m)
         if key not in contexts:
-            contexts[key] = _context(context, key)
-        scores = [_score(c, contexts[key], containers[n], cues[n], held[n]) for c in cs]
-        order = sorted(range(len(cs)), key=lambda i: (-scores[i], cs[i].id))
-        out.append((n, order, scores, softmax(scores), contexts[key]))
+            contexts[key] = document.leaving_out(key)
+        asked = (key, cs, containers[n], cues[n], held[n])
+        if asked not in done:
+            scores = [_score(c, contexts[key], containers[n], cues[n], held[n]) for c in cs]
+            order = sorted(range(len(cs)), key=lambda i: (-scores[i], cs[i].id))
+            done[asked] = (order, scores, softmax(scores))
+        order, scores, probs = done[asked]
+        out.append((n, order, scores, probs, contexts[key]))
     return out
 
 
@@ -521,35 +643,38 @@ def main_place(entries: list[Entry]) -> Entry | None:
     if not counts:
         return None
     distinct = list({e.id: e for e in entries if e.id in counts}.values())
+    spread = _Spread([(e, e.id) for e in distinct])
 
     def support(e: Entry) -> tuple[int, float]:
-        near = sum(counts[o.id] for o in distinct if _km(e, o) < _MAIN_PLACE_KM)
+        near = sum(
+            counts[o.id] for o in spread.near(e, _MAIN_PLACE_KM) if _km(e, o) < _MAIN_PLACE_KM
+        )
         return near, e.log_prior
 
     return max(distinct, key=support)
 
 
 def _far_from_the_rest(
-    entry: Entry, candidates: list[Entry] | tuple[Entry, ...], key: str, places
+    entry: Entry,
+    candidates: list[Entry] | tuple[Entry, ...],
+    key: str,
+    places: _Spread,
+    countries: dict[str | None, set[str]],
 ) -> str | None:
     """A reason to review a place that lies over FAR_KM from every other place of the
-    document while another candidate of the same name lies near one of them."""
-    if entry.kind in _BROAD:
-        return None
-    others = [e for e, k in places if k != key and e.kind not in _BROAD]
-    if not others:
-        return None
+    document while another candidate of the same name lies near one of them.
 
-    def nearest(c: Entry) -> float:
-        return min(_km(c, o) for o in others)
-
-    if nearest(entry) <= FAR_KM:
+    ``places`` are the document's places but the broad ones (countries, seas), each with the
+    name it was written under; ``countries``, the names written for places in each country."""
+    if entry.kind in _BROAD or not places.others(key):
+        return None
+    if places.within(entry, FAR_KM, key):
         return None
     # A namesake by its own name: 'Alaska' is also an old name of a village in West Virginia.
     nearer = [
         c for c in candidates if c.id != entry.id and c.kind not in _BROAD and c.flags & PRIMARY
     ]
-    nearer = [c for c in nearer if nearest(c) <= FAR_KM]
+    nearer = [c for c in nearer if places.within(c, FAR_KM, key)]
     if nearer:
         return (
             f"{FAR_FROM_OTHERS}: over {FAR_KM:,.0f} km from the article's other places; "
@@ -558,12 +683,14 @@ def _far_from_the_rest(
     # A small town alone in its country, far from the places the rest of the article names
     # together: the word more likely names a person, a group or a ship ('Fano fighters' in a
     # story of Ethiopian towns). Two far places with nothing else to go by are left alone.
-    countries = {e.country for e, k in places if k != key}
     if (
         entry.kind == "city"
         and entry.population < _FAR_SMALL
-        and entry.country not in countries
-        and any(_km(a, b) <= FAR_KM for i, a in enumerate(others) for b in others[i + 1 :])
+        and not countries.get(entry.country, set()) - {key}
+        and any(
+            k != key and places.within(a, FAR_KM, key, skip=i)
+            for i, (a, k) in enumerate(places.places)
+        )
     ):
         return (
             f"{FAR_FROM_OTHERS}: a small town over {FAR_KM:,.0f} km from the article's other "

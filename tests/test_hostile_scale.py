@@ -135,3 +135,48 @@ def test_resolving_grows_with_mentions_not_their_square(gazetteer, monkeypatch):
     (small, small_km), (large, large_km) = counts
     assert large > 4 * small
     assert large_km <= 1.5 * (large / small) * max(small_km, 1)
+
+
+def distinct_names_text(index, count: int, seed: int = 3) -> str:
+    """``count`` distinct town names from all over the world, comma-separated: every mention a
+    new place, the shape where comparing each place with every other one is quadratic."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{index.path}?mode=ro", uri=True)
+    try:
+        names = sorted(
+            {
+                name
+                for (name,) in con.execute(
+                    "SELECT name FROM places WHERE kind = 'city' AND population >= 15000"
+                )
+                if name.isalpha()
+            }
+        )
+    finally:
+        con.close()
+    rng = random.Random(seed)
+    return ", ".join(rng.sample(names, count))
+
+
+def test_resolving_distinct_places_grows_with_them_not_their_square(gazetteer, monkeypatch):
+    """A text naming thousands of different towns: resolution (context, the main place,
+    strays, far places) compares each place with the places near it, not with every other
+    one. Near places grow with the sample's density here, so the bound is against the square
+    (comparing all pairs took over 3 distances per pair)."""
+    from geo import recognize, resolve
+
+    calls = {"n": 0}
+    km = resolve._km
+
+    def counting(a, b):
+        calls["n"] += 1
+        return km(a, b)
+
+    monkeypatch.setattr(resolve, "_km", counting)
+    text = distinct_names_text(gazetteer, 2000)
+    mentions = recognize.find_mentions(gazetteer, text, 0, len(text))
+    resolved = resolve.resolve_mentions(mentions, text=text)
+    assert len(mentions) > 1900
+    assert len({r.entry.id for r in resolved}) > 1000
+    assert calls["n"] < len(mentions) ** 2 / 10
