@@ -224,8 +224,8 @@ def _usable(
             keep.append(e)  # 'D.C.', 'U.K.': written as an abbreviation on purpose
             continue
         alternate_only = not e.flags & (PRIMARY | DEMONYM)
-        if alternate_only and e.kind == "city" and word:
-            continue  # 'Man' is not Amman, 'Part' not Perth
+        if alternate_only and e.kind == "city" and word and not (upper and e.flags & ACRONYM):
+            continue  # 'Man' is not Amman, 'Part' not Perth; 'NYC' is New York City
         if alternate_only and e.kind == "city" and e.population < 100 * best_primary:
             # 'Venice' is the Italian city before a place that also answers to that name,
             # unless that place is far bigger; the article may still choose it ('Palmyra').

@@ -821,3 +821,20 @@ def test_a_first_name_that_is_an_english_word_still_makes_a_person():
 def test_a_county_or_state_before_a_local_official_s_title_is_the_place(text, mention):
     p = first(text, mention)
     assert p["role"] == "literal"
+
+
+def test_a_big_city_s_initials_are_its_name_even_when_a_frequent_word():
+    assert first("Crowds in NYC cheered the parade.", "NYC")["name"] == "New York City"
+
+
+def test_an_australian_state_s_two_capitals_among_its_towns():
+    text = "Beaches near Rockingham and Mandurah closed after the spill; WA officials apologised."
+    p = first(text, "WA")
+    assert (p["country"], p["name"]) == ("AU", "Western Australia")
+    text = "Ferries from Seattle and Tacoma were late, WA officials said."
+    assert first(text, "WA")["country"] == "US"
+
+
+def test_a_city_before_a_church_title_is_the_city():
+    p = first("The Manila Archbishop Jose Cruz led the vigil.", "Manila")
+    assert p["country"] == "PH"

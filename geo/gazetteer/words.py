@@ -90,7 +90,7 @@ PERSON_TITLES = frozenset(
     ceo chairman chairwoman founder professor prof dean hon sheriff executive commissioner
     commissioners clerk coroner auditor treasurer assessor prosecutor supervisor supervisors
     administrator councillor councilman councilwoman alderman superintendent constable
-    magistrate""".split()
+    magistrate archbishop bishop cardinal rabbi mufti patriarch metropolitan""".split()
 )
 
 ORG_HEADS = frozenset(
