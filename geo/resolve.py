@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -378,7 +378,8 @@ def resolve_mentions(
     if not unknown and not strays:
         return out
     stray = {id(r) for r in strays}
-    focus = main_place([r.entry for r in out if r.entry is not None and id(r) not in stray])
+    kept = [r for r in out if r.entry is not None and id(r) not in stray]
+    focus = main_place([r.entry for r in kept if r.entry], [r.score for r in kept])
     if focus is None:
         return out
     score = round(settings.LOW_CONFIDENCE * 0.5, 4)
@@ -400,7 +401,8 @@ def _strays(out: list[Resolution]) -> list[Resolution]:
     """The resolutions ``_stray`` picks out (the gazetteer most likely lacks their place),
     each distinct place and name judged once: a text naming the same towns thousands of times
     must not compare every mention with every other."""
-    main = main_place([r.entry for r in out if r.entry is not None])
+    placed = [r for r in out if r.entry is not None]
+    main = main_place([r.entry for r in placed if r.entry], [r.score for r in placed])
     if main is None:
         return []
     distinct = list({(r.entry.id if r.entry else None, r.mention.text): r for r in out}.values())
@@ -635,21 +637,33 @@ def _low_score_reason(entry: Entry, score: float, alts: tuple[tuple[Entry, float
     return f"{LOW_SCORE}: {score:.2f}, little in the article supports {_label(entry)}"
 
 
-def main_place(entries: list[Entry]) -> Entry | None:
+def main_place(entries: list[Entry], scores: list[float] | None = None) -> Entry | None:
     """The article's main place: of its towns (and airfields, islands, counties), the one with
-    the most of the article's resolved places within 100 km, each mention counted; the bigger
-    place on a tie. A street or a building the gazetteer does not know is most likely there."""
-    counts = Counter(e.id for e in entries if e.kind in _LOCAL_KINDS)
+    the most of the article's resolved places within 100 km, each mention counted by its
+    confidence (three unsure 'Franklin's do not outweigh one sure town), plus the mentions of
+    the state or province it lies in; the bigger place on a tie. A street or a building the
+    gazetteer does not know is most likely there."""
+    weights = scores if scores is not None else [1.0] * len(entries)
+    counts: dict[str, float] = defaultdict(float)
+    states: dict[tuple[str, str], float] = defaultdict(float)
+    for e, w in zip(entries, weights, strict=True):
+        if e.kind in _LOCAL_KINDS:
+            counts[e.id] += w
+        elif e.kind == "region" and e.id.startswith("admin1:"):
+            a1 = _admin1_of(e)
+            if a1:
+                states[a1] += w
     if not counts:
         return None
     distinct = list({e.id: e for e in entries if e.id in counts}.values())
     spread = _Spread([(e, e.id) for e in distinct])
 
-    def support(e: Entry) -> tuple[int, float]:
+    def support(e: Entry) -> tuple[float, float]:
         near = sum(
             counts[o.id] for o in spread.near(e, _MAIN_PLACE_KM) if _km(e, o) < _MAIN_PLACE_KM
         )
-        return near, e.log_prior
+        a1 = _admin1_of(e)
+        return round(near + (states[a1] if a1 else 0.0), 6), e.log_prior
 
     return max(distinct, key=support)
 

@@ -838,3 +838,23 @@ def test_an_australian_state_s_two_capitals_among_its_towns():
 def test_a_city_before_a_church_title_is_the_city():
     p = first("The Manila Archbishop Jose Cruz led the vigil.", "Manila")
     assert p["country"] == "PH"
+
+
+def test_the_main_place_weighs_sure_towns_and_the_state_named(gazetteer):
+    from geo.gazetteer.index import open_index
+    from geo.resolve import main_place
+
+    index = open_index()
+
+    def one(name: str, country: str, admin1: str) -> object:
+        return next(e for e in index.lookup(name, country=country, limit=25) if e.admin1 == admin1)
+
+    franklin = one("Franklin", "US", "Tennessee")
+    shreveport = one("Shreveport", "US", "Louisiana")
+    louisiana = one("Louisiana", "US", "Louisiana")
+    entries = [franklin, franklin, franklin, shreveport, louisiana]
+    # Three unsure readings of a common town name do not outweigh one sure town in the
+    # state the story names.
+    assert main_place(entries, [0.24, 0.24, 0.24, 1.0, 1.0]) == shreveport
+    # Every mention sure: the most-named town.
+    assert main_place(entries[:4]) == franklin
