@@ -290,21 +290,29 @@ class _Contexts:
                     own[1][a1] = own[1].get(a1, 0) + conf
             if conf >= 0.8 and entry.kind not in _BROAD:
                 self.anchors.setdefault(entry.id, (entry, set()))[1].add(key)
+        # Most names leave the first anchors as they are: those share one set of anchors (a
+        # set per name held 200 anchors for each of thousands of distinct names).
+        first = list(self.anchors.values())[:_MAX_ANCHORS]
+        self.sole = {next(iter(keys)) for _, keys in first if len(keys) == 1}
+        self.first = _Spread([(a, a.name) for a, _ in first])
 
     def leaving_out(self, key: str) -> _Context:
         """Country and admin-1 shares and anchor places (the first 200) of the other names."""
         countries, admin1, (own_total,) = self.own.get(key, ({}, {}, [0.0]))
         total = self.total - own_total
-        anchors = []
-        for entry, keys in self.anchors.values():
-            if keys != {key}:
-                anchors.append(entry)
-                if len(anchors) == _MAX_ANCHORS:
-                    break
+        anchors = self.first
+        if key in self.sole:
+            kept = []
+            for entry, keys in self.anchors.values():
+                if keys != {key}:
+                    kept.append(entry)
+                    if len(kept) == _MAX_ANCHORS:
+                        break
+            anchors = _Spread([(a, a.name) for a in kept])
         return _Context(
             _Shares(self.shares, countries, total, self.names[0], key),
             _Shares(self.admin1, admin1, total, self.names[1], key),
-            _Spread([(a, a.name) for a in anchors]),
+            anchors,
         )
 
 

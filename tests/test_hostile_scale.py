@@ -180,3 +180,27 @@ def test_resolving_distinct_places_grows_with_them_not_their_square(gazetteer, m
     assert len(mentions) > 1900
     assert len({r.entry.id for r in resolved}) > 1000
     assert calls["n"] < len(mentions) ** 2 / 10
+
+
+def test_names_share_their_context_anchors(gazetteer, monkeypatch):
+    """Each distinct name has its own context, but the anchor places in it are shared by every
+    name that does not alone put a place among them: a text of thousands of names held 200
+    anchors for each."""
+    from geo import recognize, resolve
+
+    made = {"n": 0}
+    spread = resolve._Spread
+
+    class Counting(spread):
+        def __init__(self, places):
+            made["n"] += 1
+            super().__init__(places)
+
+    monkeypatch.setattr(resolve, "_Spread", Counting)
+    text = distinct_names_text(gazetteer, 2000)
+    mentions = recognize.find_mentions(gazetteer, text, 0, len(text))
+    resolve.resolve_mentions(mentions, text=text)
+    passes = resolve.CONTEXT_PASSES
+    # Per pass: the shared anchors and one set per name alone among the first 200; then the
+    # places of the far-place, stray and main-place checks.
+    assert made["n"] <= passes * (1 + resolve._MAX_ANCHORS) + 10 < len(mentions)
