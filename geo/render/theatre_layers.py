@@ -535,13 +535,15 @@ def _held_at(theatre: Any, points: Sequence[tuple[float, float]]) -> list[tuple[
     Kept per theatre and point for the process: a corpus names the same towns again and again,
     and the answer depends on the theatre's data only, not on the article."""
     from geo import control as control_stage
+    from geo.theatres.state import state_of
 
     missing = list(dict.fromkeys(pt for pt in points if (theatre, *pt) not in _HELD))
     if missing:
+        state = state_of(theatre)  # once, not once a date: finding it checks the theatre's files
         columns = [
             [None if a is None or a[1] is None else str(a[1]) for a in answers]
             for answers in (
-                control_stage.control_lookup(theatre, d, missing)
+                control_stage.control_lookup(state, d, missing)
                 for d in shared_layers(theatre.id)["dates"]
             )
         ]
