@@ -219,28 +219,37 @@ def map_labels(
             labels.Label(places.display_name(p), p.lon, p.lat, "place", 1000 + len(p.mentions))
         )
     for th in theatre.theatres if theatre is not None else []:
-        for name, x, y in _theatre_towns(th):
-            if name.lower() in seen:
-                continue
-            seen.add(name.lower())
-            cands.append(labels.Label(name, x, y, "town", 100))
-    for c in labels.city_labels(region):
-        if c.text.lower() not in seen:
-            seen.add(c.text.lower())
-            cands.append(c)
+        for key, label in _theatre_towns(th):
+            if key not in seen:
+                seen.add(key)
+                cands.append(label)
+    for key, label in _keyed(labels.city_labels, region):
+        if key not in seen:
+            seen.add(key)
+            cands.append(label)
     cands += labels.country_labels((-180, -85, 180, 85))
     return labels.label_items(cands)
 
 
 @lru_cache(maxsize=16)
-def _theatre_towns(th: Any) -> tuple[tuple[str, float, float], ...]:
-    """(name, lon, lat) of a theatre's towns, once per process (every map of it labels them)."""
+def _theatre_towns(th: Any) -> tuple[tuple[str, labels.Label], ...]:
+    """(lower-case name, label) of a theatre's towns, once per process (every map of it labels
+    them)."""
     towns = []
     for _, t in th.places.iterrows():
         g = t.geometry
         if g is not None and not g.is_empty and g.geom_type == "Point":
-            towns.append((str(t.get("name") or ""), g.x, g.y))
+            name = str(t.get("name") or "")
+            towns.append((name.lower(), labels.Label(name, g.x, g.y, "town", 100)))
     return tuple(towns)
+
+
+@lru_cache(maxsize=256)
+def _keyed(
+    find: Callable[[Any], list[labels.Label]], region: tuple
+) -> tuple[tuple[str, labels.Label], ...]:
+    """(lower-case text, label) of the labels ``find`` gives for a region, once per region."""
+    return tuple((label.text.lower(), label) for label in find(region))
 
 
 def places_legend(found: list[places.Place], actors: Mapping[str, Mapping[str, Any]]) -> list:
