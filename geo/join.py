@@ -28,7 +28,7 @@ import shapely
 
 from geo.dates import parse_day
 from geo.errors import TheatreDataError
-from geo.theatres.state import Answer, TheatreState, load_states, state_of
+from geo.theatres.state import Answer, TheatreState, load_states, state_of, theatre_of
 from geo.vocab import AREA_KINDS
 
 if TYPE_CHECKING:  # the GeoDataFrame API imports geopandas when it is asked for, not before
@@ -156,10 +156,8 @@ def active_theatres(
 
 def _loaded(states: Sequence[TheatreState], given: Sequence | None) -> list[Theatre]:
     """The Theatre objects (tables) of these states: the caller's own, else loaded."""
-    from geo.theatres import load_theatre
-
     own = {id(state_of(t)): t for t in given or () if not isinstance(t, TheatreState)}
-    return [own.get(id(s)) or load_theatre(s.path) for s in states]
+    return [own.get(id(s)) or theatre_of(s) for s in states]
 
 
 def _applying(xy: Sequence[XY | None], kinds: Sequence[str], pool: list[TheatreState]) -> list:

@@ -284,7 +284,7 @@ def test_a_theatre_state_is_cached_until_its_files_change(gazetteer, tmp_path):
 
     folder = tmp_path / f"syria{tmp_path.name.replace('_', '')}"
     shutil.copytree(ROOT / "geo" / "theatres" / "syria", folder)
-    pattern = f"{folder.name}-state-*.pickle"
+    pattern = f"{folder.name}-*-state-*.pickle"
     cache = settings.CACHE_DIR / "join"
     try:
         state = state_for_folder(folder)

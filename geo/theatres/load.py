@@ -10,6 +10,7 @@ name and resolved through the gazetteer, so a typo fails here rather than landin
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -258,14 +259,18 @@ def load_theatre(folder: str | Path, resolver: Resolver | None = None) -> Theatr
     return _load(folder, resolver)
 
 
-def _signature(folder: Path) -> tuple:
-    """Names, sizes and times of a folder's files: a re-imported theatre is loaded afresh."""
+def _signature(folder: Path | str) -> tuple:
+    """Names, sizes and times of a folder's files: a re-imported theatre is loaded afresh.
+    Checked at every join, so one directory scan and one stat per file."""
     try:
-        return tuple(
-            (p.name, s.st_size, s.st_mtime_ns)
-            for p in sorted(folder.iterdir())
-            if p.is_file() and (s := p.stat())
-        )
+        with os.scandir(folder) as entries:
+            return tuple(
+                sorted(
+                    (e.name, s.st_size, s.st_mtime_ns)
+                    for e in entries
+                    if e.is_file() and (s := e.stat())
+                )
+            )
     except OSError:
         return ()
 
@@ -488,9 +493,21 @@ def _multi(points: list[Point]):
 
 def theatre_roots() -> list[Path]:
     """Where theatres are found: the bundled ones first, then the user's (``settings.THEATRES``)."""
+    return [Path(r) for r in _roots(*_roots_env())]
+
+
+def _roots_env() -> tuple[str | None, ...]:
+    """The variables ``settings.theatre_dirs`` reads: the roots change only with them."""
+    env = os.environ
+    return env.get("GEO_THEATRES"), env.get("XDG_DATA_HOME"), env.get("HOME")
+
+
+@lru_cache(maxsize=8)
+def _roots(*_env: str | None) -> tuple[str, ...]:
+    """The roots as text, once per value of the variables they come from."""
     from geo import settings
 
-    return [THEATRES_DIR, *settings.theatre_dirs()]
+    return tuple(str(r) for r in [THEATRES_DIR, *settings.theatre_dirs()])
 
 
 def theatre_folders(root: Path | None = None) -> list[Path]:
@@ -499,11 +516,22 @@ def theatre_folders(root: Path | None = None) -> list[Path]:
     A theatre id found twice keeps its first folder (bundled before user), so a user copy
     cannot silently replace curated data.
     """
-    roots = [root] if root is not None else theatre_roots()
-    seen: dict[str, Path] = {}
-    for base in roots:
-        for folder in sorted(p.parent for p in base.glob("*/theatre.yaml")):
-            seen.setdefault(folder.name, folder)
+    return [Path(f) for f in _folders(root)]
+
+
+def _folders(root: Path | str | None = None) -> list[str]:
+    """``theatre_folders`` as text: asked at every join, so one directory scan per root."""
+    seen: dict[str, str] = {}
+    for base in [str(root)] if root is not None else _roots(*_roots_env()):
+        try:
+            with os.scandir(base) as entries:
+                names = sorted(e.name for e in entries if e.is_dir())
+        except OSError:
+            continue
+        for name in names:
+            folder = os.path.join(base, name)
+            if name not in seen and os.path.isfile(os.path.join(folder, "theatre.yaml")):
+                seen[name] = folder
     return list(seen.values())
 
 

@@ -185,7 +185,11 @@ class TheatreState:
             lon0, lat0 = float(f"{x:.4f}"), float(f"{y:.4f}")
             found = []
             for eid, when, points in self.events:
-                close = [p for p in points if haversine_km(lon0, lat0, *p) <= NEAR_KM + 1]
+                close = [
+                    p
+                    for p in points
+                    if abs(p[1] - lat0) < 0.3 and haversine_km(lon0, lat0, *p) <= NEAR_KM + 1
+                ]
                 if any(_geodesic_km(lon0, lat0, *p) <= NEAR_KM for p in close):
                     found.append((eid, when))
             self._memo[key] = found
@@ -343,18 +347,23 @@ def _key(folder: Path) -> str:
 
 
 def _cache_path(folder: Path, key: str) -> Path:
+    """``join/<theatre>-<where>-state-<key>.pickle``: ``where`` is the theatre folder and this
+    package's location, so two installs sharing a cache folder keep a copy each, and a new key
+    replaces only the copies of the same install's same folder."""
     from geo import settings
+    from geo._io import fingerprint
 
+    where = fingerprint(str(folder.resolve()), str(Path(__file__).resolve().parent))[:8]
     stem = re.sub(r"[^A-Za-z0-9_-]", "_", folder.name)
-    return Path(settings.CACHE_DIR) / "join" / f"{stem}-state-{key[:20]}.pickle"
+    return Path(settings.CACHE_DIR) / "join" / f"{stem}-{where}-state-{key[:20]}.pickle"
 
 
-def state_for_folder(folder: Path) -> TheatreState:
+def state_for_folder(folder: Path | str) -> TheatreState:
     """A theatre folder's state: from the cache when its key matches, else compiled (from
     ``load_theatre``) and stored atomically, older copies of the same theatre removed."""
     from geo.theatres.load import _signature
 
-    return _state_for_folder(str(Path(folder).resolve()), _signature(Path(folder)))
+    return _state_for_folder(str(folder), _signature(folder))
 
 
 @lru_cache(maxsize=16)
@@ -385,24 +394,41 @@ def _state_for_folder(folder: str, signature: tuple = ()) -> TheatreState:
 
 @lru_cache(maxsize=16)
 def _compiled(theatre: Theatre) -> TheatreState:
-    return compile_state(theatre)
+    state = compile_state(theatre)
+    state._memo["theatre"] = theatre
+    return state
 
 
-def state_of(theatre: Theatre | TheatreState) -> TheatreState:
-    """The state of a loaded theatre: from its folder's cache when it was read from its files
-    as they are (``load_theatre``'s default), else compiled from the object itself."""
-    if isinstance(theatre, TheatreState):
-        return theatre
+@lru_cache(maxsize=64)
+def _state_of_theatre(theatre: Theatre) -> TheatreState:
+    """Once per loaded theatre (its tables do not change): its folder's cached state when it
+    was read from its files as they are (``load_theatre``'s default), else compiled from it."""
     from geo.theatres.load import load_theatre
 
     folder = Path(theatre.path) if theatre.path else None
     if folder is not None and folder.is_dir() and load_theatre(folder) is theatre:
-        return state_for_folder(folder)
+        state = state_for_folder(folder)
+        state._memo.setdefault("theatre", theatre)
+        return state
     return _compiled(theatre)
+
+
+def state_of(theatre: Theatre | TheatreState) -> TheatreState:
+    """The compiled state of a theatre (a state is its own)."""
+    return theatre if isinstance(theatre, TheatreState) else _state_of_theatre(theatre)
+
+
+def theatre_of(state: TheatreState) -> Theatre:
+    """The loaded tables a state was compiled from (``load_theatre`` of its folder, once)."""
+    if "theatre" not in state._memo:
+        from geo.theatres.load import load_theatre
+
+        state._memo["theatre"] = load_theatre(state.path)
+    return state._memo["theatre"]
 
 
 def load_states(root: Path | None = None) -> list[TheatreState]:
     """Every theatre's state (bundled and the user's), in ``theatre_folders`` order."""
-    from geo.theatres.load import theatre_folders
+    from geo.theatres.load import _folders
 
-    return [state_for_folder(folder) for folder in theatre_folders(root)]
+    return [state_for_folder(folder) for folder in _folders(root)]
