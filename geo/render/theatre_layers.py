@@ -150,7 +150,13 @@ def support_links(theatre: Any, date: str | None) -> list[support_render.Support
 
 
 def actors_of(theatres: Sequence[Any]) -> dict[str, dict[str, Any]]:
-    """Actor id -> {name, colour, side} across the theatres."""
+    """Actor id -> {name, colour, side} across the theatres (the caller's own copy)."""
+    return {aid: dict(info) for aid, info in _actors(tuple(theatres)).items()}
+
+
+@lru_cache(maxsize=32)
+def _actors(theatres: tuple[Any, ...]) -> dict[str, dict[str, Any]]:
+    """``actors_of``, read from the theatres' tables once per process, not once per page."""
     out: dict[str, dict[str, Any]] = {}
     for th in theatres:
         for aid, a in th.actors.iterrows():
@@ -165,9 +171,9 @@ def actors_of(theatres: Sequence[Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def with_names(rows: list[dict], theatres: Sequence[Any]) -> list[dict]:
-    """Rows whose backer and route ids carry display names ({id, name} dicts) for popups."""
-    actors = actors_of(theatres)
+@lru_cache(maxsize=32)
+def _route_and_event_names(theatres: tuple[Any, ...]) -> tuple[dict[str, str], dict[str, str]]:
+    """(route id -> name, event id -> "date: title") across the theatres, once per process."""
     route_names: dict[str, str] = {}
     event_names: dict[str, str] = {}
     for th in theatres:
@@ -176,6 +182,13 @@ def with_names(rows: list[dict], theatres: Sequence[Any]) -> list[dict]:
         for _, ev in th.events.iterrows():
             title = text_of(ev.get("title")) or str(ev["id"])
             event_names.setdefault(str(ev["id"]), f"{text_of(ev.get('date')) or ''}: {title}")
+    return route_names, event_names
+
+
+def with_names(rows: list[dict], theatres: Sequence[Any]) -> list[dict]:
+    """Rows whose backer and route ids carry display names ({id, name} dicts) for popups."""
+    actors = _actors(tuple(theatres))
+    route_names, event_names = _route_and_event_names(tuple(theatres))
     out = []
     for row in rows:
         new = dict(row)
@@ -555,21 +568,7 @@ def _held_at(theatre: Any, points: Sequence[tuple[float, float]]) -> list[tuple[
 def relevance(theatre: Any, rows: Sequence[Mapping[str, Any]], date: str | None) -> set[str]:
     """The layer keys of a theatre that touch the article: its places, its theatre, its date."""
     on = {"zones", "frontline"}
-    backers = {str(b) for b in theatre.backers["backer"]} if len(theatre.backers) else set()
-    backer_countries = (
-        {
-            text_of(theatre.actors.loc[b].get("country"))
-            for b in backers
-            if b in theatre.actors.index
-        }
-        - set(theatre.countries)
-        - {None}
-    )
-    backer_names = {
-        (text_of(theatre.actors.loc[b].get("name")) or "").lower()
-        for b in backers
-        if b in theatre.actors.index
-    } - {""}
+    backer_countries, backer_names, gazetteer_ids, events = _relevance_facts(theatre)
     # A backer counts when the article names it, or its country, in a sentence about force.
     military = {
         str(r.get("name"))
@@ -586,27 +585,50 @@ def relevance(theatre: Any, rows: Sequence[Mapping[str, Any]], date: str | None)
     kinds = {str(r.get("kind") or "").lower() for r in rows}
     if kinds & {"sea", "ocean", "gulf", "bay", "strait", "island"}:
         on.update({"maritime", "routes"})
-    if len(theatre.events):
+    if events:
         ids = {str(r.get("id")) for r in rows}
-        gaz = theatre.places.get("gazetteer")
-        at_places = set()
-        if gaz is not None:
-            for pid, g in gaz.items():
-                if str(g) in ids:
-                    at_places.add(str(pid))
+        at_places = {pid for g, pid in gazetteer_ids if g in ids}
         day = day_or_none(date)
-        for _, ev in theatre.events.iterrows():
-            when = day_or_none(ev.get("date"))
-            places = (
-                set(str(ev.get("places") or "").split(";"))
-                if not isinstance(ev.get("places"), list)
-                else set(ev.get("places"))
-            )
+        for when, places in events:
             near = day is not None and when is not None and 0 <= (day - when).days <= 60
             if near or (places & at_places and (day is None or (when and when <= day))):
                 on.add("events")
                 break
     return on
+
+
+@lru_cache(maxsize=16)
+def _relevance_facts(theatre: Any) -> tuple[set, set, tuple, tuple]:
+    """What ``relevance`` reads from a theatre's tables, once per process: its backers'
+    countries (outside the theatre) and lower-case names, (gazetteer id, place id) of its
+    places, and (date, place ids) of its events."""
+    backers = {str(b) for b in theatre.backers["backer"]} if len(theatre.backers) else set()
+    backer_countries = (
+        {
+            text_of(theatre.actors.loc[b].get("country"))
+            for b in backers
+            if b in theatre.actors.index
+        }
+        - set(theatre.countries)
+        - {None}
+    )
+    backer_names = {
+        (text_of(theatre.actors.loc[b].get("name")) or "").lower()
+        for b in backers
+        if b in theatre.actors.index
+    } - {""}
+    gaz = theatre.places.get("gazetteer")
+    gazetteer_ids = tuple((str(g), str(pid)) for pid, g in gaz.items()) if gaz is not None else ()
+    events = tuple(
+        (
+            day_or_none(ev.get("date")),
+            set(str(ev.get("places") or "").split(";"))
+            if not isinstance(ev.get("places"), list)
+            else set(ev.get("places")),
+        )
+        for _, ev in theatre.events.iterrows()
+    )
+    return backer_countries, backer_names, gazetteer_ids, events
 
 
 def concerns(theatre: Any, rows: Sequence[Mapping[str, Any]]) -> bool:
