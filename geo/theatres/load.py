@@ -472,9 +472,10 @@ def _check_distinct_points(path: Path, control: list[_Row], places_gdf: gpd.GeoD
     """Control cells are drawn around places: two places at one point on one date cannot both
     hold."""
     at_point: dict[tuple, tuple[str, int]] = {}
+    # each place's point once (indexing the frame per control row cost 0.3 s for Libya)
+    xy = {pid: (round(g.x, 5), round(g.y, 5)) for pid, g in places_gdf.geometry.items()}
     for r in control:
-        g = places_gdf.geometry[r["place"]]
-        key = (r["date"], round(g.x, 5), round(g.y, 5))
+        key = (r["date"], *xy[r["place"]])
         if key in at_point and at_point[key][0] != r["place"]:
             other, other_line = at_point[key]
             raise _fail(
