@@ -37,10 +37,11 @@ Answer = tuple  # (place, actor, side, status, certainty, as_of) of one cell
 
 @dataclass
 class Cells:
-    """One recorded date: the clipped Voronoi cells (equal-area metres) and their answers."""
+    """One recorded date: the clipped Voronoi cells (equal-area metres, as WKB: a process
+    decodes only the dates it asks about) and their answers."""
 
     laea: tuple[float, float]  # the projection's centre (lon, lat)
-    cells: list
+    wkb: list[bytes]
     answers: list[Answer]
 
 
@@ -89,7 +90,7 @@ class TheatreState:
         key = ("tree", day)
         if key not in self._memo:
             cells = self.cells[day]
-            self._memo[key] = (shapely.STRtree(cells.cells), Laea(*cells.laea))
+            self._memo[key] = (shapely.STRtree(shapely.from_wkb(cells.wkb)), Laea(*cells.laea))
         return self._memo[key]
 
     def control(self, day: dt.date, points: Sequence[tuple[float, float]]) -> list[Answer | None]:
@@ -226,7 +227,7 @@ def compile_state(theatre: Theatre) -> TheatreState:
             strict=True,
         )  # fmt: skip
         answers = [tuple(_plain(v) for v in row) + (str(day),) for row in rows]
-        cells[day] = Cells(centre, list(clipped), answers)
+        cells[day] = Cells(centre, [shapely.to_wkb(c) for c in clipped], answers)
     route_ids, surfaces, wp_route, wp_role, wp_geom = _route_index(theatre)
     index = {r: n for n, r in enumerate(route_ids)}
     waypoints = tuple(
