@@ -5,6 +5,8 @@
   markers in one process (geoparsing included, as a user would have to; the folium part alone
   is printed too). Targets: 2 workers <= 2x plain folium; 2 workers >= 1.7x one worker.
 - Output folder size per article.
+- One page's steps: CPU per article of each (geoparse, join, labels, claims, page HTML...) in
+  one warm process.
 - Seed map: cold build time, page HTML and HTML + assets size, load-to-idle in headless
   chromium with the network blocked (median of 5).
 - ``geo build`` on an unchanged tree, as a fresh process (median of 3).
@@ -28,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -242,6 +245,72 @@ def build_scaling(count: int) -> None:
         )
 
 
+PAGE_STAGES = (
+    # (module, class or "", function, label): the steps of one page; each is looked up by name
+    # where it is called, so wrapping it times every call
+    ("geo.places", "", "places_from_article", "geoparse (places_from_article)"),
+    ("geo.render.article_map", "", "prepare", "join and map inputs (prepare)"),
+    ("geo.render.article_map", "", "build_map", "map (build_map), of which"),
+    ("geo.render.article_map", "", "map_labels", "  labels"),
+    ("geo.render.claims", "", "add_claims", "  claims read and drawn"),
+    ("geo.render.theatre_layers", "TheatreLayers", "held_by_date", "  holders by date"),
+    ("geo.render.places", "", "places_layer", "  places layer"),
+    ("geo.render.search", "", "search_entries", "  search entries"),
+    ("geo.render.theatre_layers", "TheatreLayers", "add_to", "  theatre layers, legend rows"),
+    ("geo.render.basemap", "", "add_base_layers", "  base layers"),
+    ("geo.render.article_map", "", "render_page", "page HTML (render_page)"),
+    ("geo.render.claims", "", "review_rows", "review rows"),
+)
+
+
+def page_stages(count: int = 60) -> None:
+    """CPU per article of each step of ``geo.render.build.render_task`` in one warm process
+    (the caches a build worker holds after its first pages), by ``time.process_time``."""
+    import importlib
+    from collections import Counter
+
+    from geo.render import build
+    from geo.synthetic import synthetic_corpus, write_files
+
+    spent: Counter[str] = Counter()
+
+    def timed(func: Any, label: str) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.process_time()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                spent[label] += time.process_time() - t0
+
+        return wrapper
+
+    patched = []
+    for module, cls, name, label in PAGE_STAGES:
+        owner = importlib.import_module(module)
+        owner = getattr(owner, cls) if cls else owner
+        patched.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, timed(getattr(owner, name), label))
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            files = write_files(synthetic_corpus(count + 3, seed=1), Path(tmp))
+            tasks = [(f.name, f.read_bytes(), f.stem) for f in files]
+            build.warm()
+            for task in tasks[:3]:
+                build.render_task(task)
+            spent.clear()
+            t0 = time.process_time()
+            for task in tasks[3:]:
+                build.render_task(task)
+            total = time.process_time() - t0
+    finally:
+        for owner, name, func in reversed(patched):
+            setattr(owner, name, func)
+    print(f"one page, CPU ms per article ({count} synthetic articles after 3, one warm process):")
+    print(f"  render_task in all: {total / count * 1000:.1f}")
+    for _, _, _, label in PAGE_STAGES:
+        print(f"  {label}: {spent[label] / count * 1000:.1f}")
+
+
 def index_entries(n: int, seed: int = 3) -> list[dict]:
     """``n`` index entries over two years with theatres and places (as ``geo build`` writes)."""
     rng = random.Random(seed)
@@ -329,6 +398,7 @@ def cold_start(runs: int = 5) -> None:
 def run_scale() -> None:
     """The newsroom-scale numbers: build scaling, index at 10,000, cold start."""
     build_scaling(int(os.environ.get("GEO_BENCH_ARTICLES", "1000")))
+    page_stages()
     if CHROMIUM.exists():
         index_scale()
     cold_start()
