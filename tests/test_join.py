@@ -273,6 +273,7 @@ def test_projections_agree_with_proj():
 def test_a_theatre_state_is_cached_until_its_files_change(gazetteer, tmp_path):
     """A theatre folder's compiled state is kept once in the cache folder, read back by a new
     process, and replaced (not added to) when one of its rows changes."""
+    import os
     import pickle
     import shutil
     import subprocess
@@ -286,6 +287,7 @@ def test_a_theatre_state_is_cached_until_its_files_change(gazetteer, tmp_path):
     shutil.copytree(ROOT / "geo" / "theatres" / "syria", folder)
     pattern = f"{folder.name}-*-state-*.pickle"
     cache = settings.CACHE_DIR / "join"
+    forgotten = cache / f"{folder.name}x-00000000-state-0.pickle"  # a gone folder's state
     try:
         state = state_for_folder(folder)
         (first,) = cache.glob(pattern)
@@ -299,13 +301,16 @@ def test_a_theatre_state_is_cached_until_its_files_change(gazetteer, tmp_path):
         )
         out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
         assert out.stdout.split() == ["syria", "False"], out.stderr  # read, not recompiled
+        forgotten.write_bytes(b"")
+        os.utime(forgotten, (0, 0))
         control = folder / "control.csv"
         text = control.read_text(encoding="utf-8")
         control.write_text(text.replace(",hts,", ",sna,", 1), encoding="utf-8")
         changed = state_for_folder(folder)
         (second,) = cache.glob(pattern)
         assert second != first and changed is not state
+        assert not forgotten.exists()  # not read for 30 days: removed with the next write
         assert changed.sides == load_theatre(folder).actors["side"].to_dict()
     finally:
-        for stale in cache.glob(pattern):
-            stale.unlink()
+        for stale in [*cache.glob(pattern), forgotten]:
+            stale.unlink(missing_ok=True)

@@ -367,14 +367,16 @@ def state_for_folder(folder: Path | str) -> TheatreState:
     return _state_for_folder(str(folder), _signature(folder))
 
 
+KEEP_DAYS = 30  # a state no process has read for this long is removed with the next write
+
+
 @lru_cache(maxsize=16)
 def _state_for_folder(folder: str, signature: tuple = ()) -> TheatreState:
-    from geo._io import write_atomic
-
     path = _cache_path(Path(folder), _key(Path(folder)))
     try:
         with open(path, "rb") as fh:
             state = pickle.load(fh)
+            _touch(fh.fileno())
         if isinstance(state, TheatreState):
             return state
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
@@ -382,15 +384,42 @@ def _state_for_folder(folder: str, signature: tuple = ()) -> TheatreState:
     from geo.theatres.load import load_theatre
 
     state = compile_state(load_theatre(folder))
-    path = _cache_path(Path(folder), _key(Path(folder)))  # the gazetteer may be new by now
+    _store(_cache_path(Path(folder), _key(Path(folder))), state)  # the gazetteer may be new
+    return state
+
+
+def _touch(fd: int) -> None:
+    """Mark a state read today (at most once a day), so that pruning keeps it."""
+    import os
+    import time
+
+    try:
+        if time.time() - os.fstat(fd).st_mtime > 86400:
+            os.utime(fd)
+    except OSError:
+        pass
+
+
+def _store(path: Path, state: TheatreState) -> None:
+    """Write a state atomically; remove the same install's older copies of the theatre, the
+    states nobody read for ``KEEP_DAYS`` (theatre folders that are gone: a test's, a moved
+    install's) and the per-geometry files an earlier version kept."""
+    import time
+
+    from geo._io import write_atomic
+
     try:
         write_atomic(path, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-        for old in path.parent.glob(path.name.split("-state-")[0] + "-state-*.pickle"):
-            if old != path:
+        mine = path.name.split("-state-")[0] + "-state-"
+        for old in path.parent.glob("*"):
+            if old == path or old.name.startswith("."):
+                continue
+            if old.name.startswith(mine) or old.suffix == ".wkb":
+                old.unlink(missing_ok=True)
+            elif time.time() - old.stat().st_mtime > KEEP_DAYS * 86400:
                 old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only cache only costs time
-    return state
 
 
 @lru_cache(maxsize=16)
