@@ -102,25 +102,27 @@ def layout(labels: Sequence[Label], zooms: Iterable[int] = ZOOMS) -> list[tuple[
     corners fall in (the loops are written out: this runs for some 300 labels at 13 zooms on
     every map)."""
     ordered = sorted(labels, key=_order)
-    placed = [_all_zooms(label) for label in ordered]
+    # one column per zoom: the labels' spots at that zoom, in order (None: not shown there)
+    spots = [_all_zooms(label) for label in ordered]
+    columns = list(zip(*spots, strict=True)) if spots else [()] * len(ZOOMS)
     masks = [0] * len(ordered)
     gap = GAP_PX
     first = ZOOMS[0]
     for zoom in zooms:
         at = zoom - first
-        rows = placed
-        if not 0 <= at < len(ZOOMS):  # a zoom the cache does not hold
-            rows, at = [_at_zoom(label, zoom) for label in ordered], 0
+        if 0 <= at < len(ZOOMS):
+            column = columns[at]
+        else:  # a zoom the cache does not hold
+            column = tuple(_at_zoom(label, zoom)[0] for label in ordered)
         bit = 1 << zoom
-        kept: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
-        for i, spots in enumerate(rows):
-            spot = spots[at]
+        kept: dict[tuple[int, int], list[Placed]] = {}
+        for i, spot in enumerate(column):
             if spot is None:
                 continue
             x0, y0, x1, y1, cells = spot
             hit = False
             for c in cells:
-                for a0, b0, a1, b1 in kept.get(c, ()):
+                for a0, b0, a1, b1, _ in kept.get(c, ()):
                     if not (x1 + gap <= a0 or a1 + gap <= x0 or y1 + gap <= b0 or b1 + gap <= y0):
                         hit = True
                         break
@@ -128,12 +130,11 @@ def layout(labels: Sequence[Label], zooms: Iterable[int] = ZOOMS) -> list[tuple[
                     break
             if hit:
                 continue
-            box = (x0, y0, x1, y1)
             for c in cells:
                 if c in kept:
-                    kept[c].append(box)
+                    kept[c].append(spot)
                 else:
-                    kept[c] = [box]
+                    kept[c] = [spot]
             masks[i] |= bit
     return [(label, mask) for label, mask in zip(ordered, masks, strict=True) if mask]
 
