@@ -170,7 +170,6 @@ def deterministic_ids(prefix: str = "") -> Iterator[None]:
         Element._generate_id = original  # type: ignore[method-assign]
 
 
-_NEWLINES = re.compile(r"\r\n|\r|\n")
 _JINJA_TAG = re.compile(r"\{[{%#]")
 
 
@@ -182,10 +181,8 @@ class _RenderedText(Element):
 
     def __init__(self, template: str | None = None, template_name: str | None = None) -> None:
         super().__init__()
-        lines = _NEWLINES.split(template or "")
-        if lines[-1] == "":
-            del lines[-1]
-        self._text = "\n".join(lines)
+        text = (template or "").replace("\r\n", "\n").replace("\r", "\n")
+        self._text = text[:-1] if text.endswith("\n") else text
 
     def render(self, **kwargs: Any) -> str:
         return self._text
