@@ -531,12 +531,27 @@ def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> l
         if asked not in reviews:
             reviews[asked] = _far_from_the_rest(cs[best], cs, _key(m), spread, countries)
         review = reviews[asked]
+        if review and review.startswith(_SMALL_FAR) and _armed_group(m, text):
+            continue  # 'Fano militiamen': a group named after a people, not a far port
         if review:
             score = min(score, round(settings.LOW_CONFIDENCE * 0.98, 4))
         elif score < settings.LOW_CONFIDENCE:
             review = _low_score_reason(cs[best], score, alts)
         out.append(Resolution(m, cs[best], score, alts, review))
     return out
+
+
+# Words after a name that make it an armed group's ('Fano militiamen', 'Wagner fighters').
+_ARMED = frozenset(
+    """fighters fighter militia militias militiaman militiamen rebels rebel gunmen insurgents
+    insurgent forces guerrillas paramilitaries""".split()
+)
+
+
+def _armed_group(m: Mention, text: str) -> bool:
+    """Whether an armed-group word follows the mention ('Fano fighters')."""
+    nxt = _NEXT_WORD.match(text, m.end) if text else None
+    return nxt is not None and nxt.group(1).lower() in _ARMED
 
 
 def _short_forms(mentions: list[Mention]) -> list[Mention]:
@@ -628,6 +643,7 @@ def _postal_code(m: Mention, best: Entry) -> bool:
 
 # Why a resolution went to review: the reason starts with one of these codes.
 FAR_FROM_OTHERS = "far-from-others"
+_SMALL_FAR = f"{FAR_FROM_OTHERS}: a small town"
 LOW_SCORE = "low-score"
 NOT_IN_GAZETTEER = "not-in-gazetteer"
 _LOCAL_KINDS = frozenset({"city", "airport", "airbase", "county", "island"})
@@ -715,7 +731,7 @@ def _far_from_the_rest(
         )
     ):
         return (
-            f"{FAR_FROM_OTHERS}: a small town over {FAR_KM:,.0f} km from the article's other "
+            f"{_SMALL_FAR} over {FAR_KM:,.0f} km from the article's other "
             "places, in a country none of them is in"
         )
     return None

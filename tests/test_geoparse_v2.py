@@ -667,7 +667,7 @@ def test_a_mark_is_never_guessed_inside_english_words():
 
 
 def test_a_far_small_town_alone_in_its_country_is_flagged():
-    text = "Fano fighters held Lalibela on Friday and moved toward Bahir Dar."
+    text = "Envoys from Fano met elders in Lalibela on Friday and moved on to Bahir Dar."
     p = first(text, "Fano")
     assert p["review"] and p["review"].startswith("far-from-others")
     assert first(text, "Lalibela")["review"] is None
@@ -858,3 +858,22 @@ def test_the_main_place_weighs_sure_towns_and_the_state_named(gazetteer):
     assert main_place(entries, [0.24, 0.24, 0.24, 1.0, 1.0]) == shreveport
     # Every mention sure: the most-named town.
     assert main_place(entries[:4]) == franklin
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fano fighters held Lalibela on Friday and moved toward Bahir Dar.",
+        "Fano militiamen clashed with federal troops near Gondar and Debre Markos.",
+    ],
+)
+def test_a_far_small_town_before_an_armed_group_word_is_the_group(text):
+    # The Italian port is not meant: the militia is named after a people's word for fighters.
+    found = places(text)
+    assert "Fano" not in [p["mention"] for p in found]
+    assert all(p["country"] == "ET" for p in found)
+
+
+def test_a_town_near_the_story_before_an_armed_group_word_stays():
+    text = "Misrata fighters entered Sirte and pushed on toward Tripoli."
+    assert first(text, "Misrata")["country"] == "LY"
