@@ -12,7 +12,7 @@
 - ``geo build`` on an unchanged tree, as a fresh process (median of 3).
 - An index of 10,000 maps: load-to-idle (target < 1 s) and search latency (target < 100 ms).
 - Cold ``geo places --format json`` on the seed beside a bare ``python -c pass`` (median of 5;
-  target < 0.6 s).
+  target < 0.6 s), and the theatre joins' CPU per article beside geoparsing (target ~3 ms).
 - A generated article with 5,000 places: render time, HTML size, load-to-idle.
 
 Load-to-idle is ``performance.now()`` when the first ``requestIdleCallback`` after the load event
@@ -395,6 +395,43 @@ def cold_start(runs: int = 5) -> None:
     )
 
 
+def join_cost(count: int = 120) -> None:
+    """CPU per synthetic article of the theatre joins a build does (the places, the map's
+    theatres, the claims' theatres), in one process after the states are loaded, beside the
+    geoparsing of the same articles in the same run: first pass (every place new to the
+    process) and a second pass (the memoised answers a long build reuses)."""
+    from geo.articles import article_from_text
+    from geo.claims import theatres_for
+    from geo.join import active_theatres, enrich_records, warm
+    from geo.places import places_from_article
+    from geo.synthetic import synthetic_corpus
+    from geo.theatres.state import load_states, theatre_of
+
+    warm()
+    for state in load_states():
+        theatre_of(state)  # the tables a map needs anyway, loaded before timing
+    t0 = time.process_time()
+    docs = []
+    for a in synthetic_corpus(count, seed=5):
+        article = article_from_text(f"---\ndate: {a.date}\ntitle: t\n---\n{a.text}\n")
+        docs.append((places_from_article(article).places, a.date))
+    geoparse = (time.process_time() - t0) / count
+
+    def joins() -> float:
+        t0 = time.process_time()
+        for rows, date in docs:
+            enrich_records(rows, date)
+            active_theatres(rows)
+            theatres_for(rows)
+        return (time.process_time() - t0) / count
+
+    first, again = joins(), joins()
+    print(
+        f"theatre joins per article: {first * 1000:.2f} ms new places, {again * 1000:.2f} ms "
+        f"again; geoparsing {geoparse * 1000:.1f} ms (target join ~3 ms)"
+    )
+
+
 def run_scale() -> None:
     """The newsroom-scale numbers: build scaling, index at 10,000, cold start."""
     build_scaling(int(os.environ.get("GEO_BENCH_ARTICLES", "1000")))
@@ -402,3 +439,4 @@ def run_scale() -> None:
     if CHROMIUM.exists():
         index_scale()
     cold_start()
+    join_cost()
