@@ -320,6 +320,7 @@ def _marked(index: GazetteerIndex, key: str) -> tuple[Entry, ...]:
     mark, so every split of one word is asked (in one query), and a place counts only when its
     own name, marks dropped, is the article's spelling."""
     words = key.split()
+    joined = key.replace(" ", "")
     splits = [
         " ".join([*words[:w], word[:p], word[p:], *words[w + 1 :]])
         for w, word in enumerate(words)
@@ -329,7 +330,8 @@ def _marked(index: GazetteerIndex, key: str) -> tuple[Entry, ...]:
         found = tuple(
             e
             for e in index.lookup_key(split)
-            if _MARK_IN_NAME.search(e.name) and fold(_MARK_IN_NAME.sub("", e.name)) == key
+            if (_MARK_IN_NAME.search(e.name) and fold(_MARK_IN_NAME.sub("", e.name)) == key)
+            or fold(e.name).replace(" ", "") == joined  # 'Portsudan' for 'Port Sudan'
         )
         if found:
             return found

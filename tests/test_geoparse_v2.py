@@ -877,3 +877,19 @@ def test_a_far_small_town_before_an_armed_group_word_is_the_group(text):
 def test_a_town_near_the_story_before_an_armed_group_word_stays():
     text = "Misrata fighters entered Sirte and pushed on toward Tripoli."
     assert first(text, "Misrata")["country"] == "LY"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "name"),
+    [
+        ("Ferries left Portsudan for Jeddah at dawn.", "Portsudan", "Port Sudan"),
+        ("Shelling reached Albukamal near the Iraqi border of Syria.", "Albukamal", "Ālbū Kamāl"),
+    ],
+)
+def test_a_name_written_as_one_word_matches_the_gazetteer_s_two(text, mention, name):
+    assert first(text, mention)["name"] == name
+
+
+def test_an_english_word_is_never_split_into_a_two_word_name():
+    # 'Newsroom' is not 'New Sroom', 'Township' no 'Town Ship': English words are not split.
+    assert places("The Newsroom team met in Leeds on Monday.")[0]["mention"] == "Leeds"
