@@ -83,8 +83,28 @@ def _resolve_online(records: list[dict], geocoder: str) -> list[dict]:
 CONTEXT_WINDOW = 200_000
 
 
-def _record(r, sentences: Sentences) -> dict:
+def _alternatives(r) -> list[dict]:
+    return [
+        {
+            "name": a.name,
+            "id": a.id,
+            "country": a.country,
+            "kind": a.kind,
+            "lat": round(a.lat, 5),
+            "lon": round(a.lon, 5),
+            "score": s,
+        }
+        for a, s in r.alternatives
+    ]
+
+
+def _record(r, sentences: Sentences, shared: dict[tuple, list[dict]]) -> dict:
+    """A mention's record. Its runners-up are one list for every mention with the same ones
+    (``shared``): a text naming a few towns thousands of times held a copy per mention."""
     e, m = r.entry, r.mention
+    asked = tuple((a.id, s) for a, s in r.alternatives)
+    if asked not in shared:
+        shared[asked] = _alternatives(r)
     return {
         "mention": m.text,
         "start": m.start,
@@ -100,18 +120,7 @@ def _record(r, sentences: Sentences) -> dict:
         "demonym": m.demonym,
         "role": m.role,
         "review": r.review,
-        "alternatives": [
-            {
-                "name": a.name,
-                "id": a.id,
-                "country": a.country,
-                "kind": a.kind,
-                "lat": round(a.lat, 5),
-                "lon": round(a.lon, 5),
-                "score": s,
-            }
-            for a, s in r.alternatives
-        ],
+        "alternatives": shared[asked],
     }
 
 
@@ -124,7 +133,8 @@ def iter_place_batches(article: Article, geocoder: str = "gazetteer") -> Iterato
         if not mentions:
             continue
         sentences = Sentences(article.text, start, end)
-        records = [_record(r, sentences) for r in resolve_mentions(mentions, text=text)]
+        shared: dict[tuple, list[dict]] = {}
+        records = [_record(r, sentences, shared) for r in resolve_mentions(mentions, text=text)]
         if geocoder != "gazetteer":
             records = _resolve_online(records, geocoder)
         yield records

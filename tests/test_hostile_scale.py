@@ -204,3 +204,15 @@ def test_names_share_their_context_anchors(gazetteer, monkeypatch):
     # Per pass: the shared anchors and one set per name alone among the first 200; then the
     # places of the far-place, stray and main-place checks.
     assert made["n"] <= passes * (1 + resolve._MAX_ANCHORS) + 10 < len(mentions)
+
+
+def test_mentions_with_the_same_runners_up_share_one_list(gazetteer):
+    """A text naming a few towns thousands of times: the records' runners-up are one list for
+    each set of them, not a copy per mention; the JSON output is the same either way."""
+    from geo.places import places_from_text
+
+    doc = places_from_text(names_text(20_000))
+    alternatives = [p["alternatives"] for p in doc.places]
+    assert len(alternatives) > 1500
+    assert any(alternatives)
+    assert len({id(a) for a in alternatives}) < len(alternatives) / 20
