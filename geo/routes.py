@@ -9,10 +9,14 @@ Lengths are geodesic (WGS84 ellipsoid), in km.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
+from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS, Transformer
 from shapely.geometry import LineString
 
 from geo.control import GEOD, as_of, local_crs, projected_cells, theatre_shape, to_date
@@ -135,6 +139,37 @@ def _mostly_on_land(geom) -> bool:
     return on_land >= 0.5 * geom.length
 
 
+@lru_cache(maxsize=16)
+def _legs_of(theatre: Theatre) -> list[tuple[str, str, str, list[tuple[str, Any, str]]]]:
+    """Per theatre, once: each route (id, name, kind) with its waypoints in order as (place,
+    point, mode of the leg arriving), read from the tables row by row only here."""
+    wp = route_waypoints(theatre)
+    routes = theatre.routes
+    out = []
+    for rid in sorted(set(wp["route"]), key=list(routes.index).index):
+        pts = wp[wp["route"] == rid].sort_values("order")
+        stops = list(zip(pts["place"], pts.geometry, pts["mode"], strict=True))
+        out.append((rid, routes.at[rid, "name"], routes.at[rid, "kind"], stops))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _transformers(crs: CRS) -> tuple[Transformer, Transformer]:
+    """lon/lat -> ``crs`` and back (what ``GeoSeries.to_crs`` builds at every call)."""
+    return (
+        Transformer.from_crs(4326, crs, always_xy=True),
+        Transformer.from_crs(crs, 4326, always_xy=True),
+    )
+
+
+def _reproject(geoms: list, transformer: Transformer) -> list:
+    """``geoms`` through ``transformer``, coordinate for coordinate as ``GeoSeries.to_crs``."""
+    data = np.array(geoms, dtype=object)
+    xy = shapely.get_coordinates(data)
+    moved = np.array(transformer.transform(xy[:, 0], xy[:, 1])).T
+    return list(shapely.set_coordinates(data.copy(), moved))
+
+
 def route_legs(
     theatre: Theatre, date: str | dt.date | None = None, route: str | None = None
 ) -> gpd.GeoDataFrame:
@@ -145,9 +180,6 @@ def route_legs(
     ``mode`` is how the leg is travelled (land, sea, air) and ``over`` what the stretch crosses
     (a straight land leg can cut across a bay); ``km`` is its geodesic length.
     """
-    wp = route_waypoints(theatre)
-    if route is not None:
-        wp = wp[wp["route"] == route]
     day = as_of(theatre, date)
     country = theatre_shape(theatre)
     if day is not None:
@@ -155,24 +187,27 @@ def route_legs(
         keys = list(zip(table["actor"], table["side"], table["status"], strict=True))
     else:
         crs = local_crs(country)
-        country_p = gpd.GeoSeries([country], crs=4326).to_crs(crs).iloc[0]
+        country_p = _reproject([country], _transformers(crs)[0])[0]
         clipped, keys = [country_p], [(None, None, None)]
+    to_p, to_ll = _transformers(crs)
+    colours = theatre.actors["colour"].to_dict()
     rows = []
-    for rid in sorted(set(wp["route"]), key=list(theatre.routes.index).index):
-        pts = wp[wp["route"] == rid].sort_values("order").reset_index(drop=True)
-        for i in range(1, len(pts)):
-            a, b = pts.iloc[i - 1], pts.iloc[i]
-            line = shapely.segmentize(LineString([a.geometry, b.geometry]), SEGMENT_DEGREES)
-            if b["mode"] == "land":
-                line_p = gpd.GeoSeries([line], crs=4326).to_crs(crs).iloc[0]
+    for rid, name, kind, stops in _legs_of(theatre):
+        if route is not None and rid != route:
+            continue
+        for i in range(1, len(stops)):
+            (a_place, a_geom, _), (b_place, b_geom, mode) = stops[i - 1], stops[i]
+            line = shapely.segmentize(LineString([a_geom, b_geom]), SEGMENT_DEGREES)
+            if mode == "land":
+                line_p = _reproject([line], to_p)[0]
                 parts = _split_by_cells(line_p, clipped, keys, country_p)
-                geoms = gpd.GeoSeries([g for _, _, g in parts], crs=crs).to_crs(4326)
+                geoms = _reproject([g for _, _, g in parts], to_ll) if parts else []
                 split = [(k, g) for (_, k, _), g in zip(parts, geoms, strict=True)]
             else:
                 split = [(None, line)]
             for n, (key, geom) in enumerate(split, start=1):
-                if b["mode"] != "land":
-                    over = b["mode"]
+                if mode != "land":
+                    over = mode
                 elif key is not None:
                     over = "land"
                 else:  # outside the theatre: another country, or a bay the straight line cuts
@@ -182,18 +217,18 @@ def route_legs(
                     {
                         "theatre": theatre.id,
                         "route": rid,
-                        "route_name": theatre.routes.at[rid, "name"],
-                        "kind": theatre.routes.at[rid, "kind"],
+                        "route_name": name,
+                        "kind": kind,
                         "leg": i,
                         "part": n,
-                        "from_place": a["place"],
-                        "to_place": b["place"],
-                        "mode": b["mode"],
+                        "from_place": a_place,
+                        "to_place": b_place,
+                        "mode": mode,
                         "over": over,
                         "control": actor,
                         "side": side if isinstance(side, str) and side else None,
                         "status": status,
-                        "colour": theatre.actors.at[actor, "colour"] if actor else None,
+                        "colour": colours[actor] if actor else None,
                         "as_of": str(day) if day else None,
                         "km": _km(geom),
                         "geometry": geom,
