@@ -84,12 +84,21 @@ def theatre_shape(theatre: Theatre, resolution: str = RESOLUTION):
     return _shape(tuple(theatre.countries), resolution)
 
 
+@lru_cache(maxsize=16)
+def _actor_columns(theatre: Theatre) -> tuple[dict, dict, dict]:
+    """Per theatre, once: actor id -> name, side, colour (a table lookup per control row cost
+    most of a date's cells)."""
+    actors = theatre.actors
+    return actors["name"].to_dict(), actors["side"].to_dict(), actors["colour"].to_dict()
+
+
 def control_table(theatre: Theatre, date: str | dt.date | None) -> gpd.GeoDataFrame:
     """The control rows in force at ``date`` joined with their places and actors (points)."""
     day = as_of(theatre, date)
     rows = theatre.control[theatre.control["date"] == day] if day else theatre.control.iloc[:0]
     places = theatre.places.loc[rows["place"]] if len(rows) else theatre.places.iloc[:0]
-    actors = theatre.actors
+    actor_ids = list(rows["actor"])
+    names, sides, colours = _actor_columns(theatre)
     out = gpd.GeoDataFrame(
         {
             "theatre": theatre.id,
@@ -98,13 +107,13 @@ def control_table(theatre: Theatre, date: str | dt.date | None) -> gpd.GeoDataFr
             "place": rows["place"].to_numpy(),
             "name": places["name"].to_numpy(),
             "actor": rows["actor"].to_numpy(),
-            "actor_name": [actors.at[a, "name"] for a in rows["actor"]],
-            "side": [actors.at[a, "side"] for a in rows["actor"]],
+            "actor_name": [names[a] for a in actor_ids],
+            "side": [sides[a] for a in actor_ids],
             "status": rows["status"].to_numpy(),
             "certainty": rows["certainty"].to_numpy(),
             "source": [";".join(s) for s in rows["source"]],
             "note": rows["note"].to_numpy(),
-            "colour": [actors.at[a, "colour"] for a in rows["actor"]],
+            "colour": [colours[a] for a in actor_ids],
         },
         geometry=places.geometry.to_numpy(),
         crs=4326,
