@@ -181,6 +181,9 @@ _AREA_KINDS = frozenset({"country", "region"})
 _ACRONYM_KINDS = frozenset({"country", "region", "continent", "county", "subregion"})
 
 
+_CAMEL = re.compile(r"[a-z][A-Z]")
+
+
 def _usable(
     entries: tuple[Entry, ...], span: list[Token], common: dict[str, int], dotted: bool = False
 ) -> tuple[Entry, ...]:
@@ -210,7 +213,13 @@ def _usable(
     country_named = any(e.kind == "country" and e.flags & (PRIMARY | ALTERNATE) for e in entries)
     demonym = any(e.kind in _AREA_KINDS and e.flags & DEMONYM for e in entries)
     keep = []
+    written = " ".join(t.text for t in span)
     for e in entries:
+        if _CAMEL.search(e.name) and not written.isupper() and _CAMEL.sub("", written) == written:
+            # 'Noma (not her real name)' is no 'NoMa': a name with a capital inside a word
+            # is written with it ('McAllen', 'DeKalb'), or in capitals ('MCALLEN, Texas').
+            if fold(written) == fold(e.name):
+                continue
         if country_named and e.kind == "city" and not e.flags & PRIMARY:
             continue  # 'Mexico', 'Guatemala': the country, not its capital's other name
         if demonym and e.kind == "city" and e.population < 1e5:

@@ -893,3 +893,14 @@ def test_a_name_written_as_one_word_matches_the_gazetteer_s_two(text, mention, n
 def test_an_english_word_is_never_split_into_a_two_word_name():
     # 'Newsroom' is not 'New Sroom', 'Township' no 'Town Ship': English words are not split.
     assert places("The Newsroom team met in Leeds on Monday.")[0]["mention"] == "Leeds"
+
+
+def test_a_name_with_a_capital_inside_must_be_written_with_it():
+    # Washington's NoMa is written so; 'Noma' is a person's name.
+    text = "Friends call her Noma. She moved to Baltimore from Washington last year."
+    assert all(p["name"] != "NoMa" for p in places(text))
+    for text, mention in [
+        ("Storms flooded McAllen overnight.", "McAllen"),
+        ("MCALLEN, Texas (AP) — Storms flooded the city overnight.", "MCALLEN"),
+    ]:
+        assert first(text, mention)["name"] == "McAllen"
