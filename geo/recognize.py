@@ -184,6 +184,17 @@ _ACRONYM_KINDS = frozenset({"country", "region", "continent", "county", "subregi
 _CAMEL = re.compile(r"[a-z][A-Z]")
 
 
+def _miscased(written: str, name: str) -> bool:
+    """'Noma (not her real name)' is no 'NoMa': a name with a capital inside a word is
+    written with it ('McAllen', 'DeKalb'), or in capitals ('MCALLEN, Texas')."""
+    return (
+        _CAMEL.search(name) is not None
+        and not written.isupper()
+        and _CAMEL.search(written) is None
+        and fold(written) == fold(name)
+    )
+
+
 def _usable(
     entries: tuple[Entry, ...], span: list[Token], common: dict[str, int], dotted: bool = False
 ) -> tuple[Entry, ...]:
@@ -215,12 +226,9 @@ def _usable(
     keep = []
     written = " ".join(t.text for t in span)
     for e in entries:
-        if _CAMEL.search(e.name) and not written.isupper() and _CAMEL.sub("", written) == written:
-            # 'Noma (not her real name)' is no 'NoMa': a name with a capital inside a word
-            # is written with it ('McAllen', 'DeKalb'), or in capitals ('MCALLEN, Texas').
-            if fold(written) == fold(e.name):
-                continue
-        if country_named and e.kind == "city" and not e.flags & PRIMARY:
+        if _miscased(written, e.name) or (
+            country_named and e.kind == "city" and not e.flags & PRIMARY
+        ):
             continue  # 'Mexico', 'Guatemala': the country, not its capital's other name
         if demonym and e.kind == "city" and e.population < 1e5:
             continue  # 'English', 'Welsh': England and Wales, not a village of that name
