@@ -88,12 +88,12 @@ def combine_claims(items: Sequence[CorpusItem], done: dict[str, Path], out: Path
     for name in ("date", "article_date"):
         columns[name] = _dates(columns[name])
     table = pa.table(columns)
+    lon, lat = rows["lon"], rows["lat"]
+    del rows, columns, at
     order = pc.sort_indices(
         table,
         sort_keys=[
             (c, "ascending") for c in ("article_id", "article_key", "sentence_start", "start")
         ],
     )
-    table = table.take(order)
-    lon, lat = rows["lon"].take(order), rows["lat"].take(order)
-    return write_points(table, lon, lat, out)
+    return write_points(table, lon, lat, out, order)

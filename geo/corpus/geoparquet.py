@@ -116,7 +116,9 @@ def rows_from_parts(
     for part, keys in sorted(by_part.items()):
         table = read(part)
         mask = pc.is_in(table["article_key"], value_set=pa.array(sorted(keys), pa.string()))
-        tables.append(table.filter(mask))
+        # Kept whole when every row is wanted (as in a run from start to end): filtering
+        # copies the part, which doubled the memory of combining a large corpus.
+        tables.append(table if pc.all(mask).as_py() else table.filter(mask))
     return pa.concat_tables(tables) if tables else read(None)
 
 
@@ -144,25 +146,44 @@ def combine(items: Sequence[CorpusItem], done: dict[str, Path], out: Path) -> in
     for name in DATE_COLUMNS:
         columns[name] = _dates(columns[name])
     table = pa.table(columns)
+    lon, lat = rows["lon"], rows["lat"]
+    del rows, columns, at
     order = pc.sort_indices(
         table,
         sort_keys=[(c, "ascending") for c in ("article_id", "article_key", "start", "end")],
     )
-    table = table.take(order)
-    lon, lat = rows["lon"].take(order), rows["lat"].take(order)
-    del rows
-    return write_points(table, lon, lat, out)
+    return write_points(table, lon, lat, out, order)
 
 
-def write_points(table: Any, lon: Any, lat: Any, out: Path) -> int:
+def write_points(table: Any, lon: Any, lat: Any, out: Path, order: Any = None) -> int:
     """Write ``table`` with point geometries at ``lon``/``lat`` (and their bbox and GeoParquet
-    metadata) to ``out``, atomically; the row count."""
+    metadata) to ``out``, atomically; the row count.
+
+    ``order`` (row indices) is the order of the rows in the file. The file is written one row
+    group at a time, each taken, with its geometries, as it is written: a sorted copy of the
+    whole table and its geometries at once doubled a large corpus's memory (issue 17)."""
     import pyarrow.parquet as pq
 
-    table = table.append_column("geometry", _wkb_points(lon, lat))
-    table = table.append_column("bbox", _bbox(lon, lat))
-    table = table.replace_schema_metadata({b"geo": _geo_metadata(lon, lat)})
+    metadata = {b"geo": _geo_metadata(lon, lat)}
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(out) as tmp:
-        pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
+        writer = None
+        try:
+            for start in range(0, max(table.num_rows, 1), ROW_GROUP_ROWS):
+                if order is None:
+                    rows = table.slice(start, ROW_GROUP_ROWS)
+                    x, y = lon.slice(start, ROW_GROUP_ROWS), lat.slice(start, ROW_GROUP_ROWS)
+                else:
+                    at = order.slice(start, ROW_GROUP_ROWS)
+                    rows, x, y = table.take(at), lon.take(at), lat.take(at)
+                rows = rows.append_column("geometry", _wkb_points(x, y))
+                rows = rows.append_column("bbox", _bbox(x, y))
+                rows = rows.replace_schema_metadata(metadata)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, rows.schema, compression="zstd")
+                writer.write_table(rows, row_group_size=ROW_GROUP_ROWS)
+                del rows, x, y
+        finally:
+            if writer is not None:
+                writer.close()
     return table.num_rows
