@@ -218,6 +218,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             follow_symlinks=args.follow_symlinks,
         )
     for name, reason in [*report.ignored, *report.failed]:
+        reason = reason.removeprefix(f"{name}: ")  # an input error names its file already
         _status(for_terminal(f"geo build: {name}: {reason}", one_line=True))
     if report.failed or not args.quiet:  # -q keeps the summary when it reports failures
         _status(

@@ -112,6 +112,32 @@ def test_places_answers_every_hostile_article_or_names_it_once(places_json):
     assert [d["path"] for d in documents] == [n for n in names if n not in BAD_ARTICLES]
 
 
+def test_build_maps_every_hostile_article_or_refuses_it_in_one_line(tmp_path):
+    """``geo build`` over the whole hostile folder: a page for each usable article, one stderr
+    line for each file that is not one, a summary, and never a traceback."""
+    names = [p.name for p in ARTICLES]
+    out = tmp_path / "maps"
+    done = _geo("build", "-q", "--out", str(out), *names)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    *lines, summary = done.stderr.splitlines()
+    refused = []
+    for line in lines:
+        match = re.match(r"geo build: (.+?): ", line)
+        assert match and match.group(1) in names, line
+        assert not line.startswith(f"{match.group(0)}{match.group(1)}: "), line  # named once
+        refused.append(match.group(1))
+    assert sorted(refused) == sorted(BAD_ARTICLES)
+    built = len(names) - len(BAD_ARTICLES)
+    assert summary.startswith(f"geo build: {built} built, 0 unchanged, {len(refused)} failed")
+    pages = [p for p in out.glob("*.html") if p.name != "index.html"]
+    assert len(pages) == built
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert text.rstrip().endswith("</html>"), page.name
+        assert page.with_suffix(".geojson").is_file() and page.with_suffix(".csv").is_file()
+
+
 def test_every_offset_points_at_its_mention(places_json):
     done, _ = places_json
     found = 0
