@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import json
 import os
 import re
@@ -312,6 +313,24 @@ def render_task(task: Task) -> Outcome:
 # --------------------------------------------------------------------------- where tasks run
 
 
+def render_and_write(out: Path, task: Task) -> Outcome:
+    """``render_task`` in a local worker that also writes the article's files (atomically, as
+    the parent would): the pages need not travel back through a pipe and the parent's loop does
+    not wait on each file's sync, so two workers keep two cores busy."""
+    rendered, error = render_task(task)
+    if rendered is None:
+        return rendered, error
+    try:
+        written = _write_outputs(out, rendered, _WRITTEN_ASSETS)
+    except OSError as exc:
+        return None, _failure(task[0], exc)
+    kept = {k: v for k, v in rendered.items() if k not in ("files", "assets")}
+    return kept | {"written": written}, None
+
+
+_WRITTEN_ASSETS: set[str] = set()  # assets this worker process has written in this build
+
+
 def warm() -> None:
     """Load what every article needs (gazetteer, theatres, map code) once, before forking."""
     from geo import join
@@ -362,12 +381,20 @@ def _in_process(tasks: Iterator[Task]) -> Iterator[tuple[Task, Outcome]]:
         yield task, render_task(task)
 
 
-def _local_pool(tasks: Iterator[Task], workers: int) -> Iterator[tuple[Task, Outcome]]:
-    """Run tasks on forked worker processes, a few in flight per worker; yield as they end."""
+def _local_pool(tasks: Iterator[Task], workers: int, out: Path) -> Iterator[tuple[Task, Outcome]]:
+    """Run tasks on forked worker processes that write their articles' files into ``out``, a
+    few in flight per worker; yield as they end."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     warm()
+    first = next(tasks, None)
+    if first is None:
+        return
+    # The first article renders here: every cache a page fills (imports, theatre layers,
+    # labels, templates) is then inherited by each worker instead of filled once per worker.
+    yield first, render_task(first)
+    gc.freeze()  # objects inherited by the workers: keep their pages shared, not copied
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     pool = ProcessPoolExecutor(
         max_workers=workers,
@@ -377,7 +404,7 @@ def _local_pool(tasks: Iterator[Task], workers: int) -> Iterator[tuple[Task, Out
     pending: dict[Any, Task] = {}
     try:
         for task in tasks:
-            pending[pool.submit(render_task, task)] = task
+            pending[pool.submit(render_and_write, out, task)] = task
             while len(pending) >= workers * 3:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
@@ -499,12 +526,12 @@ def write_index(out: Path, state: dict[str, Any]) -> bool:
 
 
 def _runner(
-    scheduler: str | None, workers: int, count: int
+    scheduler: str | None, workers: int, count: int, out: Path
 ) -> Callable[[Iterator[Task]], Iterator[tuple[Task, Outcome]]]:
     if scheduler:
         return lambda tasks: _on_dask(tasks, scheduler, workers)
     if workers > 1 and count > 1:
-        return lambda tasks: _local_pool(tasks, min(workers, count))
+        return lambda tasks: _local_pool(tasks, min(workers, count), out)
     return _in_process
 
 
@@ -553,7 +580,7 @@ def build(
         built: list[str] = []
         copied: set[str] = set()
         saved = time.monotonic()
-        run = _runner(scheduler, workers, len(todo))
+        run = _runner(scheduler, workers, len(todo), out)
         bar = tqdm(
             total=len(todo),
             desc="geo build",
@@ -569,7 +596,12 @@ def build(
                     report.failed.append((name, error or "failed"))
                     continue
                 item = by_name[name]
-                report.written.extend(_write_outputs(out, rendered, copied))
+                if "written" in rendered:  # a local worker wrote them
+                    fresh = [n for n in rendered["written"] if n not in copied]
+                    copied.update(n for n in fresh if n.startswith("assets/"))
+                    report.written.extend(fresh)
+                else:
+                    report.written.extend(_write_outputs(out, rendered, copied))
                 entry = rendered["entry"] | {
                     "key": item.key,
                     "path": name,
