@@ -254,11 +254,11 @@ def render_article(name: str, data: bytes, slug: str) -> dict[str, Any]:
     Runs in a worker process or on a Dask worker; everything returned is plain data.
     """
     from geo.memory import release_freed
-    from geo.places import places_from_article
+    from geo.places import compact_places
     from geo.render import article_map, claims, tables
     from geo.render.places import group_places
 
-    inputs = article_map.prepare(places_from_article(decode_article(data, name)), reuse_rows=True)
+    inputs = article_map.prepare(compact_places(decode_article(data, name)), reuse_rows=True)
     inputs.slug = slug
     release_freed()  # each stage drops what it built; the next starts from what is kept
     m = article_map.build_map(inputs)
