@@ -341,3 +341,29 @@ def test_reading_csv_leaves_the_csv_field_limit_alone(articles, tmp_path):
     items, failed = corpus.read_corpus([write_csv(articles[:3], tmp_path / "a.csv")])
     assert len(items) == 3 and not failed
     assert csv.field_size_limit() == before  # process-wide: other readers rely on it
+
+
+def test_combined_file_is_the_same_whatever_the_parts(articles, one_shot, tmp_path):
+    """The combine step reads one part at a time into row groups: parts of one article each,
+    read out of their order (ids sorted across parts), with a duplicate article and a row
+    group smaller than a part, still give the rows of the one-batch run, in its order."""
+    import pyarrow.parquet as pq
+
+    from geo.corpus import geoparquet
+
+    shuffled = list(reversed(articles)) + [articles[3]]  # article 3 twice: its rows once
+    src = write_jsonl(shuffled, tmp_path / "shuffled.jsonl")
+    out = tmp_path / "small-parts.parquet"
+    rows = geoparquet.ROW_GROUP_ROWS
+    geoparquet.ROW_GROUP_ROWS = 7  # many row groups, each needing rows of several parts
+    try:
+        corpus.geoparse_corpus([src], out, workers=1, batch_size=1, progress=False)
+    finally:
+        geoparquet.ROW_GROUP_ROWS = rows
+    again = gpd.read_parquet(out)
+    cols = ["article_id", "article_key", "start", "end", "place_id", "title", "date"]
+    pd.testing.assert_frame_equal(
+        again[cols].reset_index(drop=True), one_shot[cols].reset_index(drop=True)
+    )
+    assert (again.geometry.x.round(6) == one_shot.geometry.x.round(6)).all()
+    assert pq.ParquetFile(out).metadata.num_row_groups > 1

@@ -19,6 +19,7 @@ from typing import Any
 from geo._io import atomic_path
 from geo.corpus.inputs import CorpusItem
 from geo.corpus.parts import read_part
+from geo.memory import release_freed
 
 # Columns of the output, in order; geometry (a point, EPSG:4326) is added last.
 COLUMNS = (
@@ -122,37 +123,139 @@ def rows_from_parts(
     return pa.concat_tables(tables) if tables else read(None)
 
 
+def _article_ranks(items: Sequence[CorpusItem], done: dict[str, Path]) -> dict[str, int]:
+    """Each finished article's place in the file: by article id, then key (the first item of a
+    key gives its fields; code-point order is UTF-8 byte order, Arrow's string order)."""
+    first: dict[str, CorpusItem] = {}
+    for item in items:
+        if item.key in done:
+            first.setdefault(item.key, item)
+    ordered = sorted(first.values(), key=lambda i: (i.id, i.key))
+    return {item.key: rank for rank, item in enumerate(ordered)}
+
+
+def _row_index(ranks: dict[str, int], done: dict[str, Path]) -> tuple[Any, list[Path], Any]:
+    """Pass one over the parts, each read (and verified) once: a thin table of every wanted
+    row (article rank, start, end, part, row in part) sorted into the file's order, the parts,
+    and the rows' coordinates' bounds for the file's metadata."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = sorted({done[key] for key in ranks})
+    keys = pa.array(list(ranks), pa.string())
+    rank_of = pa.array(list(ranks.values()), pa.int32())
+    thin, bounds = [], []
+    for number, part in enumerate(parts):
+        table = read_part(part)
+        at = pc.index_in(table["article_key"], value_set=keys)
+        # A key's rows are those of the part recorded for it (a rerun may leave a copy in
+        # another part, as the old combine read each key from its own part only).
+        wanted = pc.fill_null(pc.take(pa.array([done[k] == part for k in ranks]), at), False)
+        rows = pa.table(
+            {
+                "rank": pc.take(rank_of, at),
+                "start": table["start"],
+                "end": table["end"],
+                "part": pa.array([number] * table.num_rows, pa.int32()),
+                "row": pa.array(range(table.num_rows), pa.int64()),
+                "lon": table["lon"],
+                "lat": table["lat"],
+            }
+        ).filter(wanted)
+        del table
+        bounds.append(rows.select(["lon", "lat"]))
+        thin.append(rows.drop_columns(["lon", "lat"]))
+    index = pa.concat_tables(thin) if thin else None
+    if index is not None:
+        order = pc.sort_indices(
+            index, sort_keys=[(c, "ascending") for c in ("rank", "start", "end")]
+        )
+        index = index.take(order)
+    coords = pa.concat_tables(bounds) if bounds else None
+    return index, parts, coords
+
+
 def combine(items: Sequence[CorpusItem], done: dict[str, Path], out: Path) -> int:
     """Write the GeoParquet of ``items`` from their parts (atomic); return the row count.
 
     Each part is read through ``read_part``, which checks it against what was recorded when
-    it was written, so nothing unverified reaches the output.
+    it was written, so nothing unverified reaches the output. Memory is one part and one row
+    group at a time, not the corpus: a first pass sorts a thin index of the rows (article,
+    start, end, where it lies), then each row group takes its rows from the parts it needs.
     """
+    import pyarrow as pa
+
+    ranks = _article_ranks(items, done)
+    index, parts, coords = _row_index(ranks, done)
+    if index is None or index.num_rows == 0:
+        return write_points(
+            _empty_output(), pa.array([], pa.float64()), pa.array([], pa.float64()), out
+        )
+    by_rank = sorted((rank, key) for key, rank in ranks.items())
+    first = {i.key: i for i in reversed(items)}
+    ordered = [first[key] for _, key in by_rank]
+    meta = {
+        "article_id": pa.array([i.id for i in ordered], pa.string()),
+        "article_key": pa.array([i.key for i in ordered], pa.string()),
+        "source": pa.array([i.source for i in ordered], pa.string()),
+        "date": pa.array([i.date for i in ordered], pa.string()),
+        "title": pa.array([i.title for i in ordered], pa.string()),
+        "url": pa.array([i.url for i in ordered], pa.string()),
+    }
+    metadata = {b"geo": _geo_metadata(coords["lon"], coords["lat"])}
+    del coords
+    groups = _row_groups(index, parts, meta)
+    return _write_groups(groups, metadata, out)
+
+
+def _empty_output():
+    """The output table with no rows (its columns' types as a run with rows writes them)."""
+    import pyarrow as pa
+
+    rows = read_part(None)
+    columns = {}
+    for name in COLUMNS:
+        if name in _META_COLUMNS:
+            columns[name] = pa.array([], pa.string())
+        else:
+            columns[name] = rows[name]
+    for name in DATE_COLUMNS:
+        columns[name] = _dates(columns[name])
+    return pa.table(columns)
+
+
+def _row_groups(index: Any, parts: list[Path], meta: dict[str, Any]):
+    """(rows, lon, lat) for each row group of the file, in order: the group's rows taken from
+    each part it needs (the last part read is kept for the next group), in index order."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    rows = rows_from_parts(items, done, read_part)
-    # The article's own fields, by the row's key: index_in + take, all in Arrow.
-    keys = pa.array([i.key for i in items], pa.string())
-    at = pc.index_in(rows["article_key"], value_set=keys)
-    meta = {
-        "article_id": pa.array([i.id for i in items], pa.string()),
-        "source": pa.array([i.source for i in items], pa.string()),
-        "date": pa.array([i.date for i in items], pa.string()),
-        "title": pa.array([i.title for i in items], pa.string()),
-        "url": pa.array([i.url for i in items], pa.string()),
-    }
-    columns = {name: meta[name].take(at) if name in meta else rows[name] for name in COLUMNS}
-    for name in DATE_COLUMNS:
-        columns[name] = _dates(columns[name])
-    table = pa.table(columns)
-    lon, lat = rows["lon"], rows["lat"]
-    del rows, columns, at
-    order = pc.sort_indices(
-        table,
-        sort_keys=[(c, "ascending") for c in ("article_id", "article_key", "start", "end")],
-    )
-    return write_points(table, lon, lat, out, order)
+    held: tuple[int, Any] | None = None
+    for start in range(0, index.num_rows, ROW_GROUP_ROWS):
+        group = index.slice(start, ROW_GROUP_ROWS)
+        numbers = group["part"].combine_chunks()
+        pieces, positions = [], []
+        for number in pc.unique(numbers).to_pylist():
+            if held is None or held[0] != number:
+                held = None  # the previous part is let go before the next is read
+                held = (number, read_part(parts[number]))
+            where = pc.indices_nonzero(pc.equal(numbers, number))
+            rows = pc.take(group["row"], where)
+            pieces.append(held[1].take(rows))
+            positions.append(where)
+        taken = pa.concat_tables(pieces)
+        # Put the pieces back into the group's order.
+        back = pc.sort_indices(pa.concat_arrays(positions))
+        taken = taken.take(back)
+        ranks = group["rank"].combine_chunks()
+        columns = {
+            name: meta[name].take(ranks) if name in meta else taken[name] for name in COLUMNS
+        }
+        for name in DATE_COLUMNS:
+            columns[name] = _dates(columns[name])
+        yield pa.table(columns), taken["lon"], taken["lat"]
+        del taken, columns, pieces
+        release_freed()
 
 
 def write_points(table: Any, lon: Any, lat: Any, out: Path, order: Any = None) -> int:
@@ -162,28 +265,42 @@ def write_points(table: Any, lon: Any, lat: Any, out: Path, order: Any = None) -
     ``order`` (row indices) is the order of the rows in the file. The file is written one row
     group at a time, each taken, with its geometries, as it is written: a sorted copy of the
     whole table and its geometries at once doubled a large corpus's memory (issue 17)."""
-    import pyarrow.parquet as pq
 
     metadata = {b"geo": _geo_metadata(lon, lat)}
+
+    def groups():
+        for start in range(0, max(table.num_rows, 1), ROW_GROUP_ROWS):
+            if order is None:
+                rows = table.slice(start, ROW_GROUP_ROWS)
+                yield rows, lon.slice(start, ROW_GROUP_ROWS), lat.slice(start, ROW_GROUP_ROWS)
+            else:
+                at = order.slice(start, ROW_GROUP_ROWS)
+                yield table.take(at), lon.take(at), lat.take(at)
+
+    _write_groups(groups(), metadata, out)
+    return table.num_rows
+
+
+def _write_groups(groups: Any, metadata: dict[bytes, bytes], out: Path) -> int:
+    """Write row groups of (rows, lon, lat), each with its WKB points and bbox column, to
+    ``out`` atomically; the row count."""
+    import pyarrow.parquet as pq
+
     out.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
     with atomic_path(out) as tmp:
         writer = None
         try:
-            for start in range(0, max(table.num_rows, 1), ROW_GROUP_ROWS):
-                if order is None:
-                    rows = table.slice(start, ROW_GROUP_ROWS)
-                    x, y = lon.slice(start, ROW_GROUP_ROWS), lat.slice(start, ROW_GROUP_ROWS)
-                else:
-                    at = order.slice(start, ROW_GROUP_ROWS)
-                    rows, x, y = table.take(at), lon.take(at), lat.take(at)
+            for rows, x, y in groups:
                 rows = rows.append_column("geometry", _wkb_points(x, y))
                 rows = rows.append_column("bbox", _bbox(x, y))
                 rows = rows.replace_schema_metadata(metadata)
                 if writer is None:
                     writer = pq.ParquetWriter(tmp, rows.schema, compression="zstd")
                 writer.write_table(rows, row_group_size=ROW_GROUP_ROWS)
+                count += rows.num_rows
                 del rows, x, y
         finally:
             if writer is not None:
                 writer.close()
-    return table.num_rows
+    return count

@@ -16,6 +16,7 @@ from geo.corpus.parts import done_parts, parts_dir, pipeline_version, prune_part
 from geo.corpus.runners import _batches, _dask_results, _local_results, default_batch_size
 from geo.corpus.worker import Result
 from geo.errors import ConfigurationError, InputError
+from geo.memory import release_freed
 
 
 @dataclass
@@ -125,6 +126,8 @@ def geoparse_corpus(
                 raise InputError(f"{folder}: cannot write ({exc.strerror or exc})") from None
             _tally(report, batch, results, part, done, notify)
             bar.update(len(batch))
+            del results
+            release_freed()  # a batch's rows are on disk: their pages go back to the system
     except KeyboardInterrupt:
         report.interrupted = True
     finally:
