@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+from typing import Any
 
 import pytest
 
@@ -252,3 +253,93 @@ def test_a_build_keeps_one_record_per_place_and_small_mentions(gazetteer):
     assert tables.places_geojson(found_a) == tables.places_geojson(found_b)
     assert tables.places_csv(found_a) == tables.places_csv(found_b)
     assert tables.review_csv(found_a) == tables.review_csv(found_b)
+
+
+def _place(i: int, mentions: int, name: str = "Town") -> Any:
+    from geo.render.places import Place
+
+    return Place(
+        id=str(i),
+        name=name,
+        kind="city",
+        country="LY" if i % 2 else None,
+        lat=10 + i / 7,
+        lon=20 - i / 3,
+        score=0.5 + (i % 5) / 10,
+        mentions=[{"mention": name, "start": i}] * mentions,
+        backers=[{"id": "b", "name": 'Backer "B"\nline'}],
+        routes=["r1"],
+    )
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_the_geojson_written_place_by_place_is_the_whole_dump(count):
+    """The data file is built one feature at a time (a whole-collection dump with indentation
+    took 100 MB for 20,000 places); its text is exactly that dump's."""
+    from geo.render import tables
+
+    found = [
+        _place(i, i + 1, ["Zawiya", 'Sirte "x"\n', "Łódź\u2028", "=1+2"][i % 4])
+        for i in range(count)
+    ]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(p.lon, 5), round(p.lat, 5)]},
+            "properties": tables.place_record(p),
+        }
+        for p in found
+    ]
+    whole = json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False,
+        sort_keys=True,
+        indent=1,
+    )
+    assert tables.places_geojson(found) == whole + "\n"
+
+
+def test_a_page_draws_the_most_mentioned_places_and_says_how_many_it_leaves_out():
+    """Thousands of different towns: the page draws the most-mentioned (ties: the first
+    named), in the order the article names them, and its header says how many places there
+    are and which files list them all; an article under the cap draws every place, no note."""
+    from geo.render.article_map import drawn_note, drawn_places
+    from geo.render.header import header_html
+
+    found = [_place(i, 1) for i in range(10)]
+    found[7].mentions = found[7].mentions * 5
+    found[2].mentions = found[2].mentions * 3
+    drawn = drawn_places(found, limit=4)
+    assert [p.id for p in drawn] == ["0", "1", "2", "7"]
+    assert drawn_places(found, limit=10) == found
+    note = drawn_note(len(drawn), len(found), "names")
+    assert note == (
+        "Drawn: the 4 most-mentioned of 10 places; every place is listed in names.csv and "
+        "names.geojson."
+    )
+    assert drawn_note(10, 10, "names") is None
+    page_header = header_html("T", None, None, None, None, note)
+    assert "the 4 most-mentioned of 10 places" in page_header
+    assert "geo-note" not in header_html("T", None, None, None, None, None)
+
+
+def test_a_build_over_the_cap_draws_the_top_places_and_lists_them_all(gazetteer, monkeypatch):
+    """Through the build: with a cap of 3, an article naming six towns draws three places:
+    its header says three of six are drawn, and the CSV and GeoJSON beside it list all six."""
+    from geo.render import article_map
+    from geo.render.build import render_article
+
+    monkeypatch.setattr(article_map, "MAX_PLACES_DRAWN", 3)
+    text = (
+        "---\ntitle: Towns\ndate: 2019-06-01\n---\n"
+        "Fighting in Misrata and Misrata again. Sirte was calm. Families left Benghazi for "
+        "Tobruk. Aid reached Sabha. Talks in Zawiya stalled. Misrata's port reopened.\n"
+    )
+    out = render_article("towns.md", text.encode(), "towns")
+    files = out["files"]
+    features = json.loads(files["towns.geojson"])["features"]
+    total = len(features)
+    assert total >= 6
+    assert len(files["towns.csv"].strip().splitlines()) == total + 1
+    assert f"the 3 most-mentioned of {total} places" in files["towns.html"]
+    assert "towns.csv and towns.geojson" in files["towns.html"]

@@ -103,14 +103,43 @@ def blank_map(bounds: tuple[float, float, float, float], title: str) -> folium.M
     return m
 
 
+# A page draws at most this many places, the most-mentioned (ties: the first named). Every
+# distinct place is a marker, a popup, a label candidate and search entries: 15,000 towns made
+# a 40 MB page no reader can use and a build of about 900 MB. The data files beside the page
+# (.csv, .geojson) keep every place; the header says how many are not drawn.
+MAX_PLACES_DRAWN = 1000
+
+
+def drawn_places(found: list[places.Place], limit: int = MAX_PLACES_DRAWN) -> list[places.Place]:
+    """The ``limit`` most-mentioned places (ties: in order of first mention), in the order of
+    first mention; all of them when there are no more than ``limit``."""
+    if len(found) <= limit:
+        return found
+    ranked = sorted(range(len(found)), key=lambda i: (-len(found[i].mentions), i))[:limit]
+    return [found[i] for i in sorted(ranked)]
+
+
+def drawn_note(drawn: int, total: int, slug: str) -> str | None:
+    """The header's line on places left out, or None when every place is drawn."""
+    if drawn >= total:
+        return None
+    return (
+        f"Drawn: the {drawn:,} most-mentioned of {total:,} places; "
+        f"every place is listed in {slug}.csv and {slug}.geojson."
+    )
+
+
 def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
-    found = places.group_places(inputs.rows)
+    every = places.group_places(inputs.rows)
+    found = drawn_places(every, MAX_PLACES_DRAWN)
+    note = drawn_note(len(found), len(every), inputs.slug)
+    del every
     theatre = inputs.theatre
     countries = {c for th in (theatre.theatres if theatre else []) for c in th.countries}
     focus = framing.focus_places(found, countries, inputs.title)
     west, south, east, north = framing.focus_bounds(focus, DEFAULT_BOUNDS)
     m = blank_map((west, south, east, north), inputs.title or inputs.slug)
-    m.add_child(header(inputs.title, inputs.date, inputs.source, inputs.url, index_href))
+    m.add_child(header(inputs.title, inputs.date, inputs.source, inputs.url, index_href, note))
 
     ground = framing.ground_places(found, countries)
     drawn = framing.focus_bounds(ground + focus, DEFAULT_BOUNDS)

@@ -27,8 +27,10 @@ def header_html(
     source: str | None,
     url: str | None,
     index_href: str | None = "index.html",
+    note: str | None = None,
 ) -> str:
-    """The header box as HTML; every article value is escaped, only http(s) URLs are linked."""
+    """The header box as HTML; every article value is escaped, only http(s) URLs are linked.
+    ``note``: a line about what the map leaves out (plain text, escaped)."""
     meta = []
     if date:
         meta.append(f'<time datetime="{esc(date)}">{esc(date)}</time>')
@@ -43,7 +45,8 @@ def header_html(
         '<div class="geo-header" id="geo-header">'
         f"<h1>{esc(title or 'Untitled article')}</h1>"
         f'<div class="geo-meta">{" · ".join(meta)}</div>'
-        f'<div class="geo-credits">{CREDITS}</div></div>'
+        + (f'<div class="geo-meta geo-note" id="geo-note">{esc(note)}</div>' if note else "")
+        + f'<div class="geo-credits">{CREDITS}</div></div>'
     )
 
 
@@ -53,6 +56,7 @@ def header(
     source: str | None,
     url: str | None,
     index_href: str | None = "index.html",
+    note: str | None = None,
 ) -> BodyHtml:
     """The header as an element for the map's figure."""
-    return BodyHtml(header_html(title, date, source, url, index_href))
+    return BodyHtml(header_html(title, date, source, url, index_href, note))
