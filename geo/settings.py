@@ -20,6 +20,8 @@ Every value can be overridden by an environment variable of the same name prefix
   back at once meanwhile).
 - ``LOW_CONFIDENCE``: resolutions scoring below this go to the review list.
 - ``MAX_ARTICLE_BYTES``: the largest article or archive file read (a bigger one is one error).
+- ``MAX_PLACES_DRAWN``: a map draws at most this many places, the most-mentioned (the data
+  files beside it list every place, and its header says how many are left out).
 - ``THEATRES``: extra theatre folders' parents (a path list, ``:``-separated), searched after
   the bundled theatres and before ``~/.local/share/geo/theatres`` (``$XDG_DATA_HOME/geo/theatres``).
 """
@@ -59,6 +61,7 @@ ONLINE_ERROR_WAIT_SECONDS: float = float(_env("ONLINE_ERROR_WAIT_SECONDS", "5.0"
 ONLINE_SUSPEND_SECONDS: float = float(_env("ONLINE_SUSPEND_SECONDS", "60"))
 LOW_CONFIDENCE: float = float(_env("LOW_CONFIDENCE", "0.5"))
 MAX_ARTICLE_BYTES: int = int(_env("MAX_ARTICLE_BYTES", str(64 * 1024 * 1024)))
+MAX_PLACES_DRAWN: int = int(_env("MAX_PLACES_DRAWN", "1000"))
 
 
 def theatre_dirs() -> list[Path]:

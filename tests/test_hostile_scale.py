@@ -326,10 +326,10 @@ def test_a_page_draws_the_most_mentioned_places_and_says_how_many_it_leaves_out(
 def test_a_build_over_the_cap_draws_the_top_places_and_lists_them_all(gazetteer, monkeypatch):
     """Through the build: with a cap of 3, an article naming six towns draws three places:
     its header says three of six are drawn, and the CSV and GeoJSON beside it list all six."""
-    from geo.render import article_map
+    from geo import settings
     from geo.render.build import render_article
 
-    monkeypatch.setattr(article_map, "MAX_PLACES_DRAWN", 3)
+    monkeypatch.setattr(settings, "MAX_PLACES_DRAWN", 3)
     text = (
         "---\ntitle: Towns\ndate: 2019-06-01\n---\n"
         "Fighting in Misrata and Misrata again. Sirte was calm. Families left Benghazi for "

@@ -15,6 +15,7 @@ from typing import Any
 
 import folium
 
+from geo import settings
 from geo.render import (
     basemap,
     claims,
@@ -103,14 +104,14 @@ def blank_map(bounds: tuple[float, float, float, float], title: str) -> folium.M
     return m
 
 
-# A page draws at most this many places, the most-mentioned (ties: the first named). Every
-# distinct place is a marker, a popup, a label candidate and search entries: 15,000 towns made
-# a 40 MB page no reader can use and a build of about 900 MB. The data files beside the page
-# (.csv, .geojson) keep every place; the header says how many are not drawn.
-MAX_PLACES_DRAWN = 1000
+# A page draws at most ``settings.MAX_PLACES_DRAWN`` places (1,000 unless set), the
+# most-mentioned (ties: the first named). Every distinct place is a marker, a popup, a label
+# candidate and search entries: 15,000 towns made a 40 MB page no reader can use and a build
+# of about 900 MB. The data files beside the page (.csv, .geojson) keep every place; the
+# header says how many are not drawn.
 
 
-def drawn_places(found: list[places.Place], limit: int = MAX_PLACES_DRAWN) -> list[places.Place]:
+def drawn_places(found: list[places.Place], limit: int) -> list[places.Place]:
     """The ``limit`` most-mentioned places (ties: in order of first mention), in the order of
     first mention; all of them when there are no more than ``limit``."""
     if len(found) <= limit:
@@ -131,7 +132,7 @@ def drawn_note(drawn: int, total: int, slug: str) -> str | None:
 
 def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
     every = places.group_places(inputs.rows)
-    found = drawn_places(every, MAX_PLACES_DRAWN)
+    found = drawn_places(every, settings.MAX_PLACES_DRAWN)
     note = drawn_note(len(found), len(every), inputs.slug)
     del every
     theatre = inputs.theatre
