@@ -113,10 +113,9 @@ def test_city_labels_are_kept_in_the_cache_folder(tmp_path, monkeypatch):
     labels._cities.cache_clear()
 
 
-def test_resolving_grows_with_mentions_not_their_square(gazetteer, monkeypatch):
-    """A text naming the same towns thousands of times: the distances resolution computes grow
-    in proportion to the mentions (each place is compared with the distinct others once)."""
-    from geo import recognize, resolve
+def count_distances(monkeypatch) -> dict[str, int]:
+    """Count the distances resolution computes (``calls["n"]``), for the growth tests."""
+    from geo import resolve
 
     calls = {"n": 0}
     km = resolve._km
@@ -126,6 +125,15 @@ def test_resolving_grows_with_mentions_not_their_square(gazetteer, monkeypatch):
         return km(a, b)
 
     monkeypatch.setattr(resolve, "_km", counting)
+    return calls
+
+
+def test_resolving_grows_with_mentions_not_their_square(gazetteer, monkeypatch):
+    """A text naming the same towns thousands of times: the distances resolution computes grow
+    in proportion to the mentions (each place is compared with the distinct others once)."""
+    from geo import recognize, resolve
+
+    calls = count_distances(monkeypatch)
     counts = []
     for size in (6_000, 30_000):
         text = names_text(size)
@@ -167,14 +175,7 @@ def test_resolving_distinct_places_grows_with_them_not_their_square(gazetteer, m
     (comparing all pairs took over 3 distances per pair)."""
     from geo import recognize, resolve
 
-    calls = {"n": 0}
-    km = resolve._km
-
-    def counting(a, b):
-        calls["n"] += 1
-        return km(a, b)
-
-    monkeypatch.setattr(resolve, "_km", counting)
+    calls = count_distances(monkeypatch)
     text = distinct_names_text(gazetteer, 2000)
     mentions = recognize.find_mentions(gazetteer, text, 0, len(text))
     resolved = resolve.resolve_mentions(mentions, text=text)

@@ -123,37 +123,37 @@ def rows_from_parts(
     return pa.concat_tables(tables) if tables else read(None)
 
 
-def _article_ranks(items: Sequence[CorpusItem], done: dict[str, Path]) -> dict[str, int]:
-    """Each finished article's place in the file: by article id, then key (the first item of a
-    key gives its fields; code-point order is UTF-8 byte order, Arrow's string order)."""
+def _ordered_articles(items: Sequence[CorpusItem], done: dict[str, Path]) -> list[CorpusItem]:
+    """The finished articles in the file's order: by article id, then key (the first item of
+    a key gives its fields; code-point order is UTF-8 byte order, Arrow's string order)."""
     first: dict[str, CorpusItem] = {}
     for item in items:
         if item.key in done:
             first.setdefault(item.key, item)
-    ordered = sorted(first.values(), key=lambda i: (i.id, i.key))
-    return {item.key: rank for rank, item in enumerate(ordered)}
+    return sorted(first.values(), key=lambda i: (i.id, i.key))
 
 
-def _row_index(ranks: dict[str, int], done: dict[str, Path]) -> tuple[Any, list[Path], Any]:
+def _row_index(ordered: Sequence[CorpusItem], done: dict[str, Path]) -> tuple[Any, list[Path], Any]:
     """Pass one over the parts, each read (and verified) once: a thin table of every wanted
     row (article rank, start, end, part, row in part) sorted into the file's order, the parts,
     and the rows' coordinates' bounds for the file's metadata."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    parts = sorted({done[key] for key in ranks})
-    keys = pa.array(list(ranks), pa.string())
-    rank_of = pa.array(list(ranks.values()), pa.int32())
+    parts = sorted({done[i.key] for i in ordered})
+    number_of = {part: number for number, part in enumerate(parts)}
+    keys = pa.array([i.key for i in ordered], pa.string())  # an article's rank is its place here
+    part_of = pa.array([number_of[done[i.key]] for i in ordered], pa.int32())
     thin, bounds = [], []
     for number, part in enumerate(parts):
         table = read_part(part)
         at = pc.index_in(table["article_key"], value_set=keys)
         # A key's rows are those of the part recorded for it (a rerun may leave a copy in
         # another part, as the old combine read each key from its own part only).
-        wanted = pc.fill_null(pc.take(pa.array([done[k] == part for k in ranks]), at), False)
+        wanted = pc.fill_null(pc.equal(pc.take(part_of, at), number), False)
         rows = pa.table(
             {
-                "rank": pc.take(rank_of, at),
+                "rank": at.cast(pa.int32()),
                 "start": table["start"],
                 "end": table["end"],
                 "part": pa.array([number] * table.num_rows, pa.int32()),
@@ -185,15 +185,12 @@ def combine(items: Sequence[CorpusItem], done: dict[str, Path], out: Path) -> in
     """
     import pyarrow as pa
 
-    ranks = _article_ranks(items, done)
-    index, parts, coords = _row_index(ranks, done)
+    ordered = _ordered_articles(items, done)
+    index, parts, coords = _row_index(ordered, done)
     if index is None or index.num_rows == 0:
         return write_points(
             _empty_output(), pa.array([], pa.float64()), pa.array([], pa.float64()), out
         )
-    by_rank = sorted((rank, key) for key, rank in ranks.items())
-    first = {i.key: i for i in reversed(items)}
-    ordered = [first[key] for _, key in by_rank]
     meta = {
         "article_id": pa.array([i.id for i in ordered], pa.string()),
         "article_key": pa.array([i.key for i in ordered], pa.string()),
