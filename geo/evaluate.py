@@ -211,6 +211,7 @@ def gold_mentions(index, article: GoldArticle) -> list:
     it ('Northern Syria' -> Syria, 'Kilburn Estate' -> Kilburn). A span with no candidate is
     kept: the resolver places it at the article's main place, as it would for a reader."""
     from geo.gazetteer.build import DEMONYM
+    from geo.gazetteer.words import FEATURE_SUFFIXES, REGION_SUFFIXES
     from geo.recognize import Mention, match_span_part
 
     out = []
@@ -223,7 +224,13 @@ def gold_mentions(index, article: GoldArticle) -> list:
         # a place inside an organisation's name.
         role = "in-name" if part else "demonym" if demonym else "literal"
         text = article.text[t.start : t.end]
-        out.append(Mention(t.start, t.end, text, candidates, demonym, None, role))
+        # ... unless the name ends in a feature's or a region's word ('Hampton Avenue',
+        # 'Idlib Province'), which the recogniser reads as a feature named after the place.
+        last = text.split()[-1].strip(".").lower() if part else ""
+        feature = last if last in FEATURE_SUFFIXES | REGION_SUFFIXES else None
+        if feature:
+            role = "literal"
+        out.append(Mention(t.start, t.end, text, candidates, demonym, feature, role))
     return out
 
 

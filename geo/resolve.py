@@ -383,8 +383,16 @@ def resolve_mentions(
     out = _resolve_known(known, max_candidates, text)
     unknown = [m for m in mentions if not m.candidates]
     strays = _strays(out)
-    if not unknown and not strays:
-        return out
+    if unknown or strays:
+        out = _to_main_place(out, unknown, strays)
+    return _held_by_what_follows(out, unknown, text)
+
+
+def _to_main_place(
+    out: list[Resolution], unknown: list[Mention], strays: list[Resolution]
+) -> list[Resolution]:
+    """Spans the gazetteer does not know, and the strays, placed at the article's main place
+    (kept unresolved in an article with no town)."""
     stray = {id(r) for r in strays}
     kept = [r for r in out if r.entry is not None and id(r) not in stray]
     focus = main_place([r.entry for r in kept if r.entry], [r.score for r in kept])
@@ -397,6 +405,58 @@ def resolve_mentions(
     out.extend(Resolution(m, focus, score, (), reason) for m in unknown)
     out.sort(key=lambda r: (r.mention.start, r.mention.end))
     return out
+
+
+# Between a building or a street and the town that holds it: 'Collins Avenue in Miami Beach',
+# 'Washington University in St. Louis', 'the Carnegie Library at Bozeman', 'Fifth Avenue, Naples'.
+_HELD_BY = re.compile(r"\s*(?:,|,?\s+(?:in|at|near|outside)\s+(?:the\s+)?)\s*")
+
+
+def _a_building(m: Mention) -> bool:
+    """Whether the mention names a building, a street or an organisation's seat rather than
+    a place: a span the gazetteer does not know, a feature named after a place ('Hampton
+    Avenue'), or a name longer than the place named inside it ('Loyola University')."""
+    if not m.candidates:
+        return True
+    if m.feature is not None and m.feature not in REGION_SUFFIXES:
+        return True
+    return m.role == "in-name" and len(m.text.split()) > max(
+        len(c.name.split()) for c in m.candidates
+    )
+
+
+def _held_by_what_follows(
+    out: list[Resolution], unknown: list[Mention], text: str
+) -> list[Resolution]:
+    """A building or a street written just before a town ('Collins Avenue in Miami Beach',
+    'Loyola University in Los Angeles') lies in that town, not at a namesake of the name
+    inside it nor at the article's main place: the text says where it is. The gazetteer
+    still lacks the building itself, so it goes to review as one it does not know."""
+    if not text:
+        return out
+    resolved = {(r.mention.start, r.mention.end): r for r in out}
+    spans = sorted(
+        [(r.mention, r) for r in out]
+        + [(m, None) for m in unknown if (m.start, m.end) not in resolved],
+        key=lambda p: (p[0].start, p[0].end),
+    )
+    changed: dict[tuple[int, int], Resolution] = {}
+    for (m, _), (nxt, held) in zip(spans, spans[1:], strict=False):
+        if held is None or held.entry is None or held.entry.kind not in _LOCAL_KINDS:
+            continue
+        if not _a_building(m) or nxt.start - m.end > 12:
+            continue
+        if not _HELD_BY.fullmatch(text[m.end : nxt.start]):
+            continue
+        reason = f"{NOT_IN_GAZETTEER}: placed in the town written after it, {_label(held.entry)}"
+        score = round(min(held.score, settings.LOW_CONFIDENCE * 0.5), 4)
+        changed[(m.start, m.end)] = Resolution(m, held.entry, score, (), reason)
+    if not changed:
+        return out
+    placed = [changed.pop((r.mention.start, r.mention.end), r) for r in out]
+    placed.extend(changed.values())
+    placed.sort(key=lambda r: (r.mention.start, r.mention.end))
+    return placed
 
 
 _STREETS = frozenset(
@@ -420,18 +480,20 @@ def _strays(out: list[Resolution]) -> list[Resolution]:
     # Its country counts only through a place near the main one, or a big one.
     support: dict[str | None, set[str]] = {}
     states: dict[tuple[str, str], set[str]] = {}
+    state_places: dict[tuple[str, str], set[str]] = {}  # the places' ids, for names in names
     for o, text in others.places:
         if o.kind != "city" or o.population >= _SMALL or _km(o, main) <= FAR_KM:
             support.setdefault(o.country, set()).add(text)
         a1 = _admin1_of(o)
         if a1 is not None:
             states.setdefault(a1, set()).add(text)
+            state_places.setdefault(a1, set()).add(o.id)
     verdicts: dict[tuple, bool] = {}
     strays = []
     for r in out:
         asked = (r.entry.id if r.entry else None, r.mention.text, r.mention.feature)
         if asked not in verdicts:
-            verdicts[asked] = _stray(r, others, support, states, main)
+            verdicts[asked] = _stray(r, others, support, (states, state_places), main)
         if verdicts[asked]:
             strays.append(r)
     return strays
@@ -458,11 +520,23 @@ def _far_in_name(e: Entry, text: str, others: _Spread, states: dict) -> bool:
     )
 
 
+def _in_name_off_main(e: Entry, state_places: dict, main: Entry) -> bool:
+    """A small town named inside a name, over NEAR_KM from the article's main place, in a
+    state or province no other place of the article is in: names inside names may vouch for
+    one another ('Marigny Plantation', 'Rue Casa Calvo' and 'Champs-Élysées' as French
+    villages near each other in a story about New Orleans) but not for the story's place. A
+    state counts as named when another place lies in it (``state_places``: their ids)."""
+    if e.kind != "city" or e.population >= _FAR_SMALL or e.id == main.id:
+        return False
+    a1 = _admin1_of(e)
+    return _km(e, main) > NEAR_KM and (a1 is None or not state_places.get(a1, set()) - {e.id})
+
+
 def _stray(
     r: Resolution,
     others: _Spread,
     support: dict[str | None, set[str]],
-    states: dict[tuple[str, str], set[str]],
+    states: tuple[dict[tuple[str, str], set[str]], dict[tuple[str, str], set[str]]],
     main: Entry,
 ) -> bool:
     """A street named after a place far from the article's other places ('Hampton Avenue' in
@@ -475,8 +549,13 @@ def _stray(
     if e is None or e.kind in _BROAD or not others.others(text):
         return False
     if r.mention.feature in _STREETS:
-        return not others.within(e, NEAR_KM, text)
-    if _named_after(r.mention) and _far_in_name(e, text, others, states):
+        # A street lies in the story's town: one named after a town far from the others, or
+        # from the story's main place ('Hampton Avenue' in St. Louis, not Hampton, Virginia,
+        # whatever else the story names in Virginia), is placed there.
+        return not others.within(e, NEAR_KM, text) or (e.id != main.id and _km(e, main) > NEAR_KM)
+    if _named_after(r.mention) and (
+        _far_in_name(e, text, others, states[0]) or _in_name_off_main(e, states[1], main)
+    ):
         return True
     if e.kind != "city" or e.population >= _SMALL or _km(e, main) <= FAR_KM:
         return False

@@ -473,9 +473,13 @@ def test_a_street_named_after_a_far_town_is_placed_in_the_article_town():
 
 
 def test_a_street_named_after_a_near_town_keeps_that_town():
-    text = "Shops on Kingsley Road in Leeds closed early; shoppers went to Bradford instead."
+    text = "Shops on Kingsley Road closed early in Leeds; shoppers went to Bradford instead."
     road = first(text, "Kingsley Road")
     assert road["country"] == "GB" and road["review"] is None
+    # Written just before its town, it lies in that town.
+    text = "Shops on Kingsley Road in Leeds closed early; shoppers went to Bradford instead."
+    road = first(text, "Kingsley Road")
+    assert road["name"] == "Leeds" and road["review"].startswith("not-in-gazetteer")
 
 
 def test_a_far_village_in_a_country_named_nowhere_else_gives_way_to_the_article_town():

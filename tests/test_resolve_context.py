@@ -1,0 +1,131 @@
+"""Resolution in the article's context: buildings, streets and names inside names placed
+where the story is, on sentences written for these tests."""
+
+from __future__ import annotations
+
+from pyproj import Geod
+
+from geo.evaluate import GoldArticle, GoldToponym, gold_mentions
+from geo.places import places_from_text
+from geo.resolve import Resolution, resolve_mentions
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    return _GEOD.inv(lon1, lat1, lon2, lat2)[2] / 1000
+
+
+def given(gazetteer, text: str, *names: str) -> dict[str, Resolution]:
+    """Resolve the named spans of ``text`` as gold spans (``geo eval --resolution-only``)."""
+    spans, at = [], 0
+    for name in names:
+        start = text.index(name, at)
+        spans.append(GoldToponym(start, start + len(name), name, 0.0, 0.0, True))
+        at = start + len(name)
+    mentions = gold_mentions(gazetteer, GoldArticle(text, tuple(spans)))
+    return {r.mention.text: r for r in resolve_mentions(mentions, text=text)}
+
+
+def near(r: Resolution, lat: float, lon: float, within: float = 50) -> bool:
+    return r.entry is not None and km(r.entry.lat, r.entry.lon, lat, lon) < within
+
+
+# A building or a street written just before its town lies in that town.
+
+
+def test_a_building_before_in_and_a_town_lies_in_that_town(gazetteer):
+    # Not Loyola, California, nor the story's main place in Wisconsin.
+    text = (
+        "A chemist at Loyola University in Chicago said the samples came from Milwaukee, "
+        "Madison and Green Bay."
+    )
+    got = given(
+        gazetteer, text, "Loyola University", "Chicago", "Milwaukee", "Madison", "Green Bay"
+    )
+    assert near(got["Loyola University"], 41.88, -87.63)
+
+
+def test_a_street_before_a_comma_and_a_town_lies_in_that_town(gazetteer):
+    text = "The bakery on Collins Avenue, Miami Beach, sold out; buyers drove from Hialeah."
+    got = given(gazetteer, text, "Collins Avenue", "Miami Beach", "Hialeah")
+    assert near(got["Collins Avenue"], 25.79, -80.13, 10)
+
+
+def test_a_building_the_gazetteer_lacks_lies_in_the_town_written_after_it(gazetteer):
+    # Without "in Tacoma" it would go to the story's main place, Spokane.
+    text = (
+        "Spokane and Cheney bakers came, and a cook from Ridgeline Cake Studio in Tacoma "
+        "judged the pies in Spokane."
+    )
+    got = given(gazetteer, text, "Spokane", "Cheney", "Ridgeline Cake Studio", "Tacoma")
+    assert near(got["Ridgeline Cake Studio"], 47.25, -122.44, 10)
+    assert got["Ridgeline Cake Studio"].review == (
+        "not-in-gazetteer: placed in the town written after it, Tacoma (US)"
+    )
+
+
+def test_a_place_inside_an_organisation_name_is_not_moved_by_a_town_after_it():
+    # The recogniser reports the state inside the name; the state stays the state.
+    text = "A professor at the University of Kentucky in Lexington spoke in Louisville."
+    ky = next(p for p in places_from_text(text).places if p["mention"] == "Kentucky")
+    assert ky["kind"] == "region" and ky["name"] == "Kentucky"
+
+
+def test_a_street_after_a_far_namesake_of_its_town_lies_in_the_story_s_town():
+    # Hampton, Virginia lies near Virginia Beach, but the avenue is in St. Louis.
+    text = (
+        "Police closed Hampton Avenue in St. Louis after a crash near Kirkwood; drivers "
+        "heading to Virginia Beach were stuck."
+    )
+    avenue = next(p for p in places_from_text(text).places if p["mention"] == "Hampton Avenue")
+    assert km(avenue["lat"], avenue["lon"], 38.63, -90.20) < 30
+
+
+# Names inside names may vouch for one another, not for the story's place.
+
+
+def test_names_inside_names_near_each_other_but_far_from_the_story_go_to_its_town(gazetteer):
+    # French villages (Marigny, Rue, Chartres) lie near each other; the plantation, the
+    # canal and the old street name are in a story about New Orleans.
+    text = (
+        "In New Orleans, the Marigny Plantation once reached the river, and Rue Bienville "
+        "Nord was the old name of a street near the Marigny Canal, at the corner of "
+        "Chartres. Metairie and Kenner grew later."
+    )
+    got = given(
+        gazetteer,
+        text,
+        "New Orleans",
+        "Marigny Plantation",
+        "Rue Bienville Nord",
+        "Marigny Canal",
+        "Chartres",
+        "Metairie",
+        "Kenner",
+    )
+    for name in ("Marigny Plantation", "Rue Bienville Nord", "Marigny Canal"):
+        assert near(got[name], 29.95, -90.07), name
+        assert (got[name].review or "").startswith("not-in-gazetteer"), name
+
+
+def test_a_name_inside_a_name_in_a_state_the_story_names_stays(gazetteer):
+    text = (
+        "Reporters in Sacramento and Fresno said a student of California State "
+        "University San Marcos won."
+    )
+    got = given(gazetteer, text, "Sacramento", "Fresno", "California State University San Marcos")
+    r = got["California State University San Marcos"]
+    assert r.entry is not None and r.entry.country == "US"
+    assert r.review is None or not r.review.startswith("not-in-gazetteer")
+
+
+def test_gold_spans_ending_in_a_feature_word_are_read_as_features(gazetteer):
+    text = "Crowds filled Hampton Avenue and Idlib Province."
+    spans = tuple(
+        GoldToponym(text.index(n), text.index(n) + len(n), n, 0.0, 0.0, True)
+        for n in ("Hampton Avenue", "Idlib Province")
+    )
+    avenue, province = gold_mentions(gazetteer, GoldArticle(text, spans))
+    assert (avenue.feature, avenue.role) == ("avenue", "literal")
+    assert province.role == "literal"  # the gazetteer knows the whole name
