@@ -612,6 +612,18 @@ def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> l
         review = reviews[asked]
         if review and review.startswith(_SMALL_FAR) and _armed_group(m, text):
             continue  # 'Fano militiamen': a group named after a people, not a far port
+        if review and review.startswith(_NAMESAKE_NEAR) and cs[best].population < _FAR_SMALL:
+            # A small far town, when a namesake lies near the article's other places: the
+            # namesake is meant ('Venice' in a story of Kyiv and Strasbourg is not Florida's).
+            far = cs[best]
+            near_ids = {c.id for c in _nearer_namesakes(far, cs, _key(m), spread)}
+            best = next(i for i in order if cs[i].id in near_ids)
+            review = (
+                f"{FAR_FROM_OTHERS}: the likelier {_label(far)} lies over {FAR_KM:,.0f} km "
+                "from the article's other places; its namesake near them is taken"
+            )
+            score = round(probs[best], 4)
+            alts = tuple((cs[i], round(probs[i], 4)) for i in order if i != best)[:3]
         if review:
             score = min(score, round(settings.LOW_CONFIDENCE * 0.98, 4))
         elif score < settings.LOW_CONFIDENCE:
@@ -787,16 +799,10 @@ def _far_from_the_rest(
         return None
     if places.within(entry, FAR_KM, key):
         return None
-    # A namesake by its own name: 'Alaska' is also an old name of a village in West Virginia.
-    nearer = [
-        c for c in candidates if c.id != entry.id and c.kind not in _BROAD and c.flags & PRIMARY
-    ]
-    nearer = [c for c in nearer if places.within(c, FAR_KM, key)]
+    nearer = _nearer_namesakes(entry, candidates, key, places)
     if nearer:
-        return (
-            f"{FAR_FROM_OTHERS}: over {FAR_KM:,.0f} km from the article's other places; "
-            f"a namesake lies near them: {_label(nearer[0])}"
-        )
+        return f"{_NAMESAKE_NEAR}; a namesake lies near them: {_label(nearer[0])}"
+
     # A small town alone in its country, far from the places the rest of the article names
     # together: the word more likely names a person, a group or a ship ('Fano fighters' in a
     # story of Ethiopian towns). Two far places with nothing else to go by are left alone.
@@ -817,3 +823,19 @@ def _far_from_the_rest(
 
 
 _FAR_SMALL = 100_000
+_NAMESAKE_NEAR = f"{FAR_FROM_OTHERS}: over {FAR_KM:,.0f} km from the article's other places"
+
+
+def _nearer_namesakes(
+    entry: Entry, candidates: list[Entry] | tuple[Entry, ...], key: str, places: _Spread
+) -> list[Entry]:
+    """The candidates other than ``entry`` within FAR_KM of the article's other places, by
+    their own name ('Alaska' is also an old name of a village in West Virginia)."""
+    return [
+        c
+        for c in candidates
+        if c.id != entry.id
+        and c.kind not in _BROAD
+        and c.flags & PRIMARY
+        and places.within(c, FAR_KM, key)
+    ]

@@ -129,3 +129,31 @@ def test_gold_spans_ending_in_a_feature_word_are_read_as_features(gazetteer):
     avenue, province = gold_mentions(gazetteer, GoldArticle(text, spans))
     assert (avenue.feature, avenue.role) == ("avenue", "literal")
     assert province.role == "literal"  # the gazetteer knows the whole name
+
+
+# A small far town gives way to its namesake near the article's other places.
+
+
+def test_a_small_far_town_gives_way_to_its_namesake_near_the_story():
+    # The United States named twice favours Venice, Florida; but it lies over 2,000 km from
+    # the article's towns, and Italy's Venice lies near them.
+    text = (
+        "U.S. diplomats and envoys from Kyiv, Lviv and Odesa met in Venice, where the "
+        "United States and Ukraine signed the deal."
+    )
+    venice = next(p for p in places_from_text(text).places if p["mention"] == "Venice")
+    assert venice["country"] == "IT"
+    assert venice["review"].startswith("far-from-others: the likelier Venice (US)")
+    assert venice["score"] < 0.5
+
+
+def test_a_big_far_city_keeps_its_name_and_goes_to_review():
+    # Sydney, Australia is no small town: it stays, flagged, though Sydney, Nova Scotia lies
+    # within 2,000 km of Ohio.
+    text = (
+        "Farmers from Dayton, Cincinnati, Columbus and Toledo sold their grain to a buyer "
+        "in Sydney."
+    )
+    sydney = next(p for p in places_from_text(text).places if p["mention"] == "Sydney")
+    assert sydney["country"] == "AU" and sydney["score"] < 0.5
+    assert sydney["review"].startswith("far-from-others: over 2,000 km")
