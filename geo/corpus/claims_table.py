@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from geo.corpus.inputs import CorpusItem
 
@@ -39,28 +38,9 @@ def claims_path(out: str | Path) -> Path:
 
 def claims_schema():
     """A part's claims: the article's key and each claim's fields."""
-    import pyarrow as pa
+    from geo.corpus.rowgroups import schema_of
 
-    fields = [("article_key", pa.string())]
-    fields += [(name, pa.type_for_alias(t)) for name, t in CLAIM_TYPES.items()]
-    return pa.schema(fields)
-
-
-def claims_of_results(results: Sequence) -> Any:
-    """One batch's claims (``claim.*`` columns of each article's rows) as an Arrow table."""
-    import pyarrow as pa
-
-    from geo.corpus.worker import CLAIM_PREFIX
-
-    columns: dict[str, list] = {name: [] for name in claims_schema().names}
-    for key, rows, _ in results:
-        if not rows:
-            continue
-        count = len(rows.get(CLAIM_PREFIX + "kind", []))
-        columns["article_key"].extend([key] * count)
-        for name in CLAIM_TYPES:
-            columns[name].extend(rows.get(CLAIM_PREFIX + name, []))
-    return pa.table(columns, schema=claims_schema())
+    return schema_of({"article_key": "string", **CLAIM_TYPES})
 
 
 def combine_claims(items: Sequence[CorpusItem], done: dict[str, Path], out: Path) -> int:

@@ -18,7 +18,7 @@ from typing import Any
 
 from geo._io import atomic_path
 from geo.corpus.inputs import CorpusItem
-from geo.corpus.parts import read_part
+from geo.corpus.parts import open_part, part_schema
 from geo.memory import release_freed
 
 # Columns of the output, in order; geometry (a point, EPSG:4326) is added last.
@@ -35,9 +35,23 @@ ROW_GROUP_ROWS = 100_000
 _COVERING = {"bbox": {k: ["bbox", k] for k in ("xmin", "ymin", "xmax", "ymax")}}
 
 
-def _geo_metadata(lon, lat) -> bytes:
-    """GeoParquet's file metadata for a WKB point column in EPSG:4326, with its bbox."""
+def _bounds(lon, lat) -> list | None:
+    """[xmin, ymin, xmax, ymax] of the points at ``lon``/``lat``; None when there are none."""
     import pyarrow.compute as pc
+
+    bounds = [pc.min(lon).as_py(), pc.min(lat).as_py(), pc.max(lon).as_py(), pc.max(lat).as_py()]
+    return None if None in bounds else bounds
+
+
+def _union(a: list | None, b: list | None) -> list | None:
+    """The box holding boxes ``a`` and ``b`` (either may be None: no points)."""
+    if a is None or b is None:
+        return a or b
+    return [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
+
+
+def _geo_metadata(bounds: list | None) -> bytes:
+    """GeoParquet's file metadata for a WKB point column in EPSG:4326, with its bbox."""
     from pyproj import CRS
 
     column = {
@@ -46,8 +60,7 @@ def _geo_metadata(lon, lat) -> bytes:
         "geometry_types": ["Point"],
         "covering": _COVERING,
     }
-    bounds = [pc.min(lon).as_py(), pc.min(lat).as_py(), pc.max(lon).as_py(), pc.max(lat).as_py()]
-    if None not in bounds:
+    if bounds is not None:
         column["bbox"] = bounds
     meta = {"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": column}}
     return json.dumps(meta).encode()
@@ -133,10 +146,14 @@ def _ordered_articles(items: Sequence[CorpusItem], done: dict[str, Path]) -> lis
     return sorted(first.values(), key=lambda i: (i.id, i.key))
 
 
+_INDEX_COLUMNS = ["article_key", "start", "end", "lon", "lat"]  # what pass one reads of a part
+
+
 def _row_index(ordered: Sequence[CorpusItem], done: dict[str, Path]) -> tuple[Any, list[Path], Any]:
-    """Pass one over the parts, each read (and verified) once: a thin table of every wanted
-    row (article rank, start, end, part, row in part) sorted into the file's order, the parts,
-    and the rows' coordinates' bounds for the file's metadata."""
+    """Pass one over the parts, each verified once and read a row group at a time: a thin
+    table of every wanted row (article rank, start, end, part, row in part) sorted into the
+    file's order, the parts, and the bounds of the rows' coordinates for the file's metadata."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -144,49 +161,57 @@ def _row_index(ordered: Sequence[CorpusItem], done: dict[str, Path]) -> tuple[An
     number_of = {part: number for number, part in enumerate(parts)}
     keys = pa.array([i.key for i in ordered], pa.string())  # an article's rank is its place here
     part_of = pa.array([number_of[done[i.key]] for i in ordered], pa.int32())
-    thin, bounds = [], []
+    thin, bounds = [], None
     for number, part in enumerate(parts):
-        table = read_part(part)
-        at = pc.index_in(table["article_key"], value_set=keys)
-        # A key's rows are those of the part recorded for it (a rerun may leave a copy in
-        # another part, as the old combine read each key from its own part only).
-        wanted = pc.fill_null(pc.equal(pc.take(part_of, at), number), False)
-        rows = pa.table(
-            {
-                "rank": at.cast(pa.int32()),
-                "start": table["start"],
-                "end": table["end"],
-                "part": pa.array([number] * table.num_rows, pa.int32()),
-                "row": pa.array(range(table.num_rows), pa.int64()),
-                "lon": table["lon"],
-                "lat": table["lat"],
-            }
-        ).filter(wanted)
-        del table
-        bounds.append(rows.select(["lon", "lat"]))
-        thin.append(rows.drop_columns(["lon", "lat"]))
+        file = open_part(part)
+        first = 0  # the part's row number of the group's first row
+        for group in range(file.num_row_groups):
+            table = file.read_row_group(group, columns=_INDEX_COLUMNS)
+            count = table.num_rows
+            at = pc.index_in(table["article_key"], value_set=keys)
+            # A key's rows are those of the part recorded for it (a rerun may leave a copy in
+            # another part, as the old combine read each key from its own part only).
+            wanted = pc.fill_null(pc.equal(pc.take(part_of, at), number), False)
+            rows = pa.table(
+                {
+                    # Offsets fit 32 bits (inputs are capped far below 2 GB): 4 bytes a row
+                    # each instead of 8 in an index of every row of the corpus.
+                    "rank": at.cast(pa.int32()),
+                    "start": table["start"].cast(pa.int32()),
+                    "end": table["end"].cast(pa.int32()),
+                    "part": pa.array(np.full(count, number, np.int32)),
+                    "row": pa.array(np.arange(first, first + count, dtype=np.int64)),
+                    "lon": table["lon"],
+                    "lat": table["lat"],
+                }
+            ).filter(wanted)
+            del table
+            bounds = _union(bounds, _bounds(rows["lon"], rows["lat"]))
+            thin.append(rows.drop_columns(["lon", "lat"]))
+            first += count
     index = pa.concat_tables(thin) if thin else None
+    del thin
     if index is not None:
         order = pc.sort_indices(
             index, sort_keys=[(c, "ascending") for c in ("rank", "start", "end")]
         )
         index = index.take(order)
-    coords = pa.concat_tables(bounds) if bounds else None
-    return index, parts, coords
+    return index, parts, bounds
 
 
 def combine(items: Sequence[CorpusItem], done: dict[str, Path], out: Path) -> int:
     """Write the GeoParquet of ``items`` from their parts (atomic); return the row count.
 
-    Each part is read through ``read_part``, which checks it against what was recorded when
-    it was written, so nothing unverified reaches the output. Memory is one part and one row
-    group at a time, not the corpus: a first pass sorts a thin index of the rows (article,
-    start, end, where it lies), then each row group takes its rows from the parts it needs.
+    Each part is opened through ``open_part``, which checks it against what was recorded
+    when it was written, so nothing unverified reaches the output. Memory is a row group of
+    a part and one of the output at a time, not the corpus: a first pass sorts a thin index
+    of the rows (article, start, end, where it lies), then each row group of the output
+    takes its rows from the row groups of the parts that hold them.
     """
     import pyarrow as pa
 
     ordered = _ordered_articles(items, done)
-    index, parts, coords = _row_index(ordered, done)
+    index, parts, bounds = _row_index(ordered, done)
     if index is None or index.num_rows == 0:
         return write_points(
             _empty_output(), pa.array([], pa.float64()), pa.array([], pa.float64()), out
@@ -199,8 +224,7 @@ def combine(items: Sequence[CorpusItem], done: dict[str, Path], out: Path) -> in
         "title": pa.array([i.title for i in ordered], pa.string()),
         "url": pa.array([i.url for i in ordered], pa.string()),
     }
-    metadata = {b"geo": _geo_metadata(coords["lon"], coords["lat"])}
-    del coords
+    metadata = {b"geo": _geo_metadata(bounds)}
     groups = _row_groups(index, parts, meta)
     return _write_groups(groups, metadata, out)
 
@@ -209,7 +233,7 @@ def _empty_output():
     """The output table with no rows (its columns' types as a run with rows writes them)."""
     import pyarrow as pa
 
-    rows = read_part(None)
+    rows = part_schema().empty_table()
     columns = {}
     for name in COLUMNS:
         if name in _META_COLUMNS:
@@ -223,7 +247,8 @@ def _empty_output():
 
 def _row_groups(index: Any, parts: list[Path], meta: dict[str, Any]):
     """(rows, lon, lat) for each row group of the file, in order: the group's rows taken from
-    each part it needs (the last part read is kept for the next group), in index order."""
+    the row groups of each part that hold them (the last part opened is kept for the next
+    group), in index order."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -234,11 +259,10 @@ def _row_groups(index: Any, parts: list[Path], meta: dict[str, Any]):
         pieces, positions = [], []
         for number in pc.unique(numbers).to_pylist():
             if held is None or held[0] != number:
-                held = None  # the previous part is let go before the next is read
-                held = (number, read_part(parts[number]))
+                held = None  # the previous part is let go before the next is opened
+                held = (number, open_part(parts[number]))
             where = pc.indices_nonzero(pc.equal(numbers, number))
-            rows = pc.take(group["row"], where)
-            pieces.append(held[1].take(rows))
+            pieces.append(_take_rows(held[1], pc.take(group["row"], where)))
             positions.append(where)
         taken = pa.concat_tables(pieces)
         # Put the pieces back into the group's order.
@@ -255,6 +279,25 @@ def _row_groups(index: Any, parts: list[Path], meta: dict[str, Any]):
         release_freed()
 
 
+def _take_rows(file: Any, rows: Any) -> Any:
+    """Rows of a part (``file``, a ParquetFile) by their numbers in it, reading only the row
+    groups that hold them."""
+    import numpy as np
+    import pyarrow as pa
+
+    meta = file.metadata
+    sizes = np.array([meta.row_group(g).num_rows for g in range(meta.num_row_groups)], np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)])  # each group's first row, then the total
+    rows = rows.to_numpy()
+    groups = np.searchsorted(starts, rows, side="right") - 1
+    needed = np.unique(groups)
+    table = file.read_row_groups(needed.tolist())
+    # Where each needed group begins in ``table`` (the needed groups one after another).
+    begins = np.cumsum(sizes[needed]) - sizes[needed]
+    at = rows - starts[groups] + begins[np.searchsorted(needed, groups)]
+    return table.take(pa.array(at))
+
+
 def write_points(table: Any, lon: Any, lat: Any, out: Path, order: Any = None) -> int:
     """Write ``table`` with point geometries at ``lon``/``lat`` (and their bbox and GeoParquet
     metadata) to ``out``, atomically; the row count.
@@ -263,7 +306,7 @@ def write_points(table: Any, lon: Any, lat: Any, out: Path, order: Any = None) -
     group at a time, each taken, with its geometries, as it is written: a sorted copy of the
     whole table and its geometries at once doubled a large corpus's memory (issue 17)."""
 
-    metadata = {b"geo": _geo_metadata(lon, lat)}
+    metadata = {b"geo": _geo_metadata(_bounds(lon, lat))}
 
     def groups():
         for start in range(0, max(table.num_rows, 1), ROW_GROUP_ROWS):

@@ -5,7 +5,7 @@ checking the part: next to each ``part-X.parquet`` a ``part-X.json`` records, wh
 written, its pipeline version, article keys, row count, size and SHA-256. A part whose bytes or
 row count no longer match (a disk error, a stray write, a truncated copy), or that has no
 record, is damaged: it is deleted, named to the caller, and its articles are redone. The
-combine step reads parts only through ``read_part``, which checks them again.
+combine step reads parts only through ``open_part``, which checks them again.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from geo import settings
 from geo._io import (
@@ -24,7 +25,8 @@ from geo._io import (
     fingerprint,
     write_atomic,
 )
-from geo.corpus.worker import Result
+from geo.corpus.rowgroups import GroupWriter, read_groups, schema_of
+from geo.corpus.worker import ROW_TYPES, Result
 from geo.errors import InputError
 
 MANIFEST_SUFFIX = ".json"
@@ -59,28 +61,9 @@ def pipeline_version() -> str:
     )[:32]
 
 
-_PART_TYPES = {
-    "article_key": "string",
-    "mention": "string",
-    "start": "int64",
-    "end": "int64",
-    "place_id": "string",
-    "name": "string",
-    "kind": "string",
-    "country": "string",
-    "score": "float64",
-    "lon": "float64",
-    "lat": "float64",
-    "control": "string",
-    "control_status": "string",
-    "control_as_of": "string",
-}
-
-
-def _part_schema():
-    import pyarrow as pa
-
-    return pa.schema([(name, pa.type_for_alias(t)) for name, t in _PART_TYPES.items()])
+def part_schema():
+    """A part's rows: the article's key and its row (``worker.ROW_TYPES``)."""
+    return schema_of({"article_key": "string", **ROW_TYPES})
 
 
 class DamagedPart(Exception):
@@ -97,52 +80,45 @@ def _claims_part(part: Path) -> Path:
 
 
 def write_part(folder: Path, results: Sequence[Result], version: str) -> Path | None:
-    """One finished batch as a Parquet file and its record (checksum, rows, keys), atomically.
+    """One finished batch as a Parquet file and its record (checksum, rows, keys), atomically;
+    its claims as a second file, recorded in the same record.
 
     Articles with no places are listed too, so a rerun knows they are done. The part is in
     place before its record, so a run killed in between leaves a part without a record: seen
     as damaged, and redone.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    from geo.corpus.claims_table import claims_schema
 
     keys = sorted(key for key, rows, _ in results if rows is not None)
     if not keys:
         return None
-    columns: dict[str, list] = {name: [] for name in _PART_TYPES}
-    for key, rows, _ in results:
-        if not rows:
-            continue
-        columns["article_key"].extend([key] * len(rows["start"]))
-        for name in _PART_TYPES:
-            if name != "article_key":
-                columns[name].extend(rows[name])
-    table = pa.table(columns, schema=_part_schema())
-    del columns
     name = digest("\n".join([version, *keys]))[:24]
     part = folder / f"part-{name}.parquet"
     folder.mkdir(parents=True, exist_ok=True)
-    with atomic_path(part) as tmp:
-        pq.write_table(table, tmp, compression="zstd")
-        sha, size = file_fingerprint(tmp)
-    record = {"version": version, "keys": keys, "rows": table.num_rows, "bytes": size}
-    record["sha256"] = sha
-    record["claims"] = _write_claims(_claims_part(part), results)
+    record: dict[str, Any] = {"version": version, "keys": keys}
+    record |= _write_rows(part, results, "places", part_schema())
+    record["claims"] = _write_rows(_claims_part(part), results, "claims", claims_schema())
     write_atomic(_manifest_path(part), json.dumps(record).encode(), skip_unchanged=False)
     return part
 
 
-def _write_claims(path: Path, results: Sequence[Result]) -> dict:
-    """The batch's claims as their own Parquet file; what the part's record keeps of it."""
-    import pyarrow.parquet as pq
+def _write_rows(path: Path, results: Sequence[Result], field: str, schema) -> dict:
+    """The ``field`` rows (``places`` or ``claims``) of a batch's articles, each with its
+    article's key, written to ``path`` atomically a row group at a time; what the part's
+    record keeps of the file (rows, bytes, SHA-256)."""
+    import pyarrow as pa
 
-    from geo.corpus.claims_table import claims_of_results
-
-    table = claims_of_results(results)
     with atomic_path(path) as tmp:
-        pq.write_table(table, tmp, compression="zstd")
+        writer = GroupWriter(schema, tmp)
+        for key, rows, _ in results:
+            if rows is None:
+                continue
+            for table in read_groups(getattr(rows, field)):
+                keys = pa.array([key] * table.num_rows, pa.string())
+                writer.add(table.add_column(0, "article_key", keys))
+        writer.close()
         sha, size = file_fingerprint(tmp)
-    return {"rows": table.num_rows, "bytes": size, "sha256": sha}
+    return {"rows": writer.rows, "bytes": size, "sha256": sha}
 
 
 def _verify_file(path: Path, record: dict) -> None:
@@ -263,19 +239,18 @@ def done_parts(
     return done
 
 
-def read_part(part: Path | None):
-    """A verified part's rows as an Arrow table (``None``: an empty table).
+def open_part(part: Path, claims: bool = False):
+    """A verified part (or its claims file) as a ``pyarrow.parquet.ParquetFile``, to be read
+    a row group at a time.
 
     Checked against its record first: a part damaged since the run began is deleted and is
     one InputError naming it, never rows in the output.
     """
     import pyarrow.parquet as pq
 
-    if part is None:
-        return _part_schema().empty_table()
     try:
         verify_part(part)
-        return pq.read_table(part, schema=_part_schema())
+        return pq.ParquetFile(_claims_part(part) if claims else part)
     except DamagedPart as exc:
         drop_part(part)
         raise InputError(f"{part}: damaged part ({exc}); rerun to redo its articles") from None
@@ -283,16 +258,9 @@ def read_part(part: Path | None):
 
 def read_claims_part(part: Path | None):
     """A verified part's claims as an Arrow table (``None``: an empty table); a damaged part
-    is deleted and is one InputError naming it, as in ``read_part``."""
-    import pyarrow.parquet as pq
-
+    is deleted and is one InputError naming it, as in ``open_part``."""
     from geo.corpus.claims_table import claims_schema
 
     if part is None:
         return claims_schema().empty_table()
-    try:
-        verify_part(part)
-        return pq.read_table(_claims_part(part), schema=claims_schema())
-    except DamagedPart as exc:
-        drop_part(part)
-        raise InputError(f"{part}: damaged part ({exc}); rerun to redo its articles") from None
+    return open_part(part, claims=True).read()
