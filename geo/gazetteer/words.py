@@ -118,7 +118,55 @@ STATE_HEADS = frozenset(
 # "Idlib Province", "Orange County": the name plus this word is still that place.
 REGION_SUFFIXES = frozenset(
     "province governorate county region district state oblast prefecture municipality "
-    "territory emirate canton township parish borough".split()
+    "territory emirate canton township parish borough department".split()
+)
+# Administrative units written after their name in lower case, as health and conflict
+# reports do ("Equateur province", "Beni health zone", "Jos North local government area"):
+# the phrase is the unit, its last word the feature.
+ADMIN_PHRASES = (
+    "health zone",
+    "health district",
+    "local government area",
+    "province",
+    "governorate",
+    "county",
+    "region",
+    "district",
+    "state",
+    "oblast",
+    "prefecture",
+    "department",
+    "municipality",
+    "emirate",
+    "canton",
+    "township",
+    "parish",
+    "lga",
+)
+
+# Diseases and pathogens named after places are no places: "Lassa fever", "Marburg virus",
+# "West Nile virus", "Japanese encephalitis", "Middle East respiratory syndrome", "Lyme
+# disease". The place-like name is followed by one of these words, perhaps after qualifiers.
+DISEASE_WORDS = frozenset(
+    """fever fevers virus viruses disease diseases syndrome encephalitis flu influenza pox
+    pneumonia""".split()
+)
+DISEASE_QUALIFIERS = frozenset(
+    """respiratory haemorrhagic hemorrhagic hemorrhagic equine spotted tick-borne tickborne
+    bat worm acute viral virus""".split()
+)
+# Words of a disease that the name of a big place may still precede as that place ("the Wuhan
+# virus", "Texas flu cases"); a qualifier or any other disease word makes it the disease's
+# name ("Hong Kong flu" stays Hong Kong, "Omsk haemorrhagic fever" is no place).
+LOOSE_DISEASE_WORDS = frozenset({"virus", "viruses", "flu", "influenza"})
+# Variants of a virus are named with Greek letters ("the Delta variant", "Omicron"); a Greek
+# letter that is also a place ("Delta" in Nigeria) is no place before one of these words.
+GREEK_LETTERS = frozenset(
+    """alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho
+    sigma tau upsilon phi chi psi omega""".split()
+)
+VARIANT_WORDS = frozenset(
+    "variant variants subvariant subvariants strain strains lineage lineages wave".split()
 )
 # "Northern Syria", "East Yorkshire", "Western US": a compass word before a place is part of
 # the mention; alone, or with only other such words ("West", "Central", "West Coast"), it

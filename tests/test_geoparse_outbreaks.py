@@ -1,0 +1,208 @@
+"""Outbreak and conflict reports: diseases named after places, and administrative units
+named with their unit word. Sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.places import places_from_text
+
+
+def places(text: str) -> list[dict]:
+    return places_from_text(text).places
+
+
+def mentions(text: str) -> list[str]:
+    return [p["mention"] for p in places(text)]
+
+
+def first(text: str, mention: str) -> dict:
+    for p in places(text):
+        if p["mention"] == mention:
+            return p
+    raise AssertionError(f"{mention!r} not found in {mentions(text)}")
+
+
+# Diseases, pathogens and variants named after places are no places.
+
+
+@pytest.mark.parametrize(
+    ("text", "not_places", "still"),
+    [
+        (
+            "Clinics in Nigeria treated more patients with Lassa fever this month than last.",
+            ["Lassa"],
+            ["Nigeria"],
+        ),
+        (
+            "Uganda confirmed a case of Marburg virus disease near Kasese on Friday.",
+            ["Marburg"],
+            ["Uganda", "Kasese"],
+        ),
+        (
+            "Farmers in Greece were warned after West Nile virus turned up in mosquito traps.",
+            ["West Nile", "Nile"],
+            ["Greece"],
+        ),
+        (
+            "Vaccination against Japanese encephalitis began in Assam after the floods.",
+            ["Japanese"],
+            ["Assam"],
+        ),
+        (
+            "Saudi Arabia reported two cases of Middle East respiratory syndrome in Riyadh.",
+            ["Middle East"],
+            ["Saudi Arabia", "Riyadh"],
+        ),
+        (
+            "Historians in Madrid compared the epidemic with the Spanish flu of 1918.",
+            ["Spanish"],
+            ["Madrid"],
+        ),
+        (
+            "A stable near Brisbane lost a horse to Hendra virus, officials in Queensland said.",
+            ["Hendra"],
+            ["Brisbane", "Queensland"],
+        ),
+        (
+            "Hikers in Connecticut were reminded that Lyme disease is spread by ticks.",
+            ["Lyme"],
+            ["Connecticut"],
+        ),
+        (
+            "Herders in Iraq caught Crimean-Congo haemorrhagic fever from ticks; Omsk "
+            "haemorrhagic fever was studied in Novosibirsk.",
+            ["Omsk", "Crimean-Congo", "Congo"],
+            ["Iraq", "Novosibirsk"],
+        ),
+        (
+            "In Nigeria's Delta state the clinics reopened, but the Delta variant kept spreading"
+            " in Lagos.",
+            [],
+            ["Delta", "Lagos"],
+        ),
+        (
+            "The Delta variant and later Omicron filled hospitals in Johannesburg.",
+            ["Delta", "Omicron"],
+            ["Johannesburg"],
+        ),
+        (
+            "Zika and Chikungunya cases rose in Pernambuco; an Ebola vaccine reached Mbandaka.",
+            ["Zika", "Chikungunya", "Ebola"],
+            ["Pernambuco", "Mbandaka"],
+        ),
+    ],
+)
+def test_disease_named_after_a_place_is_no_place(text, not_places, still):
+    found = mentions(text)
+    for name in not_places:
+        assert name not in found, found
+    for name in still:
+        assert any(m.startswith(name) for m in found), found
+
+
+def test_a_town_named_for_a_disease_is_that_disease_when_alone_too():
+    text = (
+        "Health workers in Uganda traced contacts of a Marburg virus patient. Two more cases "
+        "of Marburg were confirmed in Kampala on Sunday."
+    )
+    found = mentions(text)
+    assert "Marburg" not in found
+    assert "Kampala" in found
+
+
+def test_a_big_place_before_virus_or_flu_stays_a_place():
+    text = "Texas flu cases doubled, and clinics in Wuhan tracked the Wuhan virus cluster."
+    found = mentions(text)
+    assert "Texas" in found
+    assert found.count("Wuhan") == 2
+
+
+def test_organisations_of_an_outbreak_report():
+    text = (
+        "The World Health Organization and the Ministry of Health of Uganda sent teams to "
+        "Kasese District."
+    )
+    found = {p["mention"]: p for p in places(text)}
+    assert "Uganda" in found and found["Uganda"]["role"] in ("in-name", "literal")
+    assert found["Kasese District"]["country"] == "UG"
+    assert not any("World" in m for m in found)
+
+
+@pytest.mark.parametrize(
+    ("mention", "country"),
+    [
+        ("Guinea", "GN"),
+        ("Guinea-Bissau", "GW"),
+        ("Equatorial Guinea", "GQ"),
+        ("Papua New Guinea", "PG"),
+        ("Congo-Brazzaville", "CG"),
+        ("Democratic Republic of the Congo", "CD"),
+    ],
+)
+def test_guineas_and_congos_stay_apart(mention, country):
+    text = (
+        "Guinea declared its outbreak over while Guinea-Bissau, Equatorial Guinea and Papua "
+        "New Guinea screened travellers; Congo-Brazzaville and the Democratic Republic of the "
+        "Congo shared data."
+    )
+    assert first(text, mention)["country"] == country
+
+
+# Administrative units named with their unit word.
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "country", "kind"),
+    [
+        (
+            "Gunmen raided two villages in Kano State, officials in Nigeria said.",
+            "Kano State",
+            "NG",
+            "state",
+        ),
+        (
+            "Floods reached Lagos state and Ogun on Sunday, Nigeria's agency said.",
+            "Lagos",
+            "NG",
+            "region",
+        ),
+        ("Relief flights landed in Equateur province of the Congo.", "Equateur", "CD", "region"),
+        ("Shelling hit villages of Idlib governorate in Syria.", "Idlib", "SY", "region"),
+        ("Cases were confirmed in Edo and Ondo states of Nigeria.", "Edo", "NG", "region"),
+        ("Cases were confirmed in Edo and Ondo states of Nigeria.", "Ondo", "NG", "region"),
+        ("Teams reached Lofa County in northern Liberia.", "Lofa County", "LR", "county"),
+        (
+            "Clashes in Jonglei State and Upper Nile state of South Sudan displaced families.",
+            "Jonglei State",
+            "SS",
+            "state",
+        ),
+        (
+            "Clashes in Jonglei State and Upper Nile state of South Sudan displaced families.",
+            "Upper Nile",
+            "SS",
+            "region",
+        ),
+    ],
+)
+def test_administrative_unit_is_that_unit(text, mention, country, kind):
+    p = first(text, mention)
+    assert p["country"] == country
+    assert p["kind"] == kind
+
+
+def test_unit_named_after_its_town_falls_back_to_the_town():
+    text = (
+        "Sierra Leone reported new infections in Kailahun District and in Kenema district, and "
+        "the Congo moved vaccines to the Beni health zone."
+    )
+    found = {p["mention"]: p for p in places(text)}
+    assert found["Kailahun District"]["country"] == "SL"
+    assert found["Kenema"]["country"] == "SL"
+    assert found["Beni"]["country"] == "CD"
+
+
+def test_lower_case_state_after_a_us_state_is_the_state():
+    p = first("Kentucky state police closed the road near Frankfort.", "Kentucky")
+    assert p["kind"] == "region" and p["country"] == "US"
