@@ -48,12 +48,14 @@ from geo.gazetteer.words import (
 )
 
 # Words: letters, with inner apostrophes and ayn/hamza marks of transliterations kept
-# ("Ma'arrat", "Nu'man", "A'zaz") except before an English ending ("Libya's" -> "Libya"),
+# ("Ma'arrat", "Nu'man", "A'zaz") except before an English ending ("Libya's" -> "Libya"; but
+# "Ra's al-Ain" is one word before an Arabic article),
 # dotted abbreviations kept whole ("U.S.", "W.Va.", "D.C."). Hyphens split words but may sit
 # inside a run.
 _TOKEN = re.compile(
     r"(?:[^\W\d_]{1,2}\.){2,}"
-    r"|[^\W\d_]+(?:[ʿʾ'’‘`](?!(?:s|t|re|ll|ve|d|m)\b)[^\W\d_]+)*"
+    r"|[^\W\d_]+(?:[ʿʾ'’‘`](?!(?:s(?![ -](?:al|el|as|ash|ar|an|ad|at|az)\b)|t|re|ll|ve|d|m)\b)"
+    r"[^\W\d_]+)*"
 )
 _MAX_NAME_TOKENS = 7
 # Big places are kept even when their name is also a common word.
@@ -133,7 +135,12 @@ def _joined(text: str, a: Token, b: Token) -> bool:
     gap = text[a.end : b.start]
     if gap == ". " and len(a.text) == 1 and a.is_cap and b.is_cap:
         return True  # a middle initial: 'Gino D. Bassett' is one name
+    if gap[:1] in _HYPHENS and gap[1:] in _AYN_MARKS:
+        gap = gap[:1]  # "al-'Ayn", "ash-Shaʿb": the ayn or hamza mark begins the word
     return gap in (" ", "-", "\u00a0", "‐", "–") or (gap == ". " and a.lower in {"st", "mt", "ft"})
+
+
+_AYN_MARKS = frozenset("ʿʾ'’‘`")
 
 
 def _runs(text: str, tokens: list[Token]) -> list[list[Token]]:
@@ -295,13 +302,16 @@ def _match(
         last = span[-1]
         dotted = last.text.endswith(".") or text[last.end : last.end + 1] == "."
         found = _usable(index.lookup_key(key), span, index.common_words, dotted)
-        if not found and len(key) >= 5 and not span[0].is_upper:
-            # Another romanisation of a known name ('Garabulli', 'Maarat al-Numan').
+        if _other_names_only(found) and len(key) >= 5 and not span[0].is_upper:
+            # Another romanisation of a known name ('Garabulli', 'Maarat al-Numan'); also
+            # where the written name is only another place's other name ('Ras al Ayn' is
+            # an old name of Rosh HaAyin, 'Hodeidah' the short name of its airport).
             raw = text[span[0].start : span[-1].end] if text else " ".join(t.text for t in span)
-            found = tuple(
+            seen = {e.id for e in found}
+            found += tuple(
                 e
                 for e in _usable(index.lookup_translit(raw), span, index.common_words, dotted)
-                if e.country in TRANSLIT_COUNTRIES
+                if e.country in TRANSLIT_COUNTRIES and e.id not in seen
             )
         if not found and n > 1 and _hyphenated(text, span):
             # 'Pétion-Ville' for the gazetteer's 'Pétionville'
@@ -313,6 +323,11 @@ def _match(
         if found:
             return n, found
     return 0, ()
+
+
+def _other_names_only(found: tuple[Entry, ...]) -> bool:
+    """No candidate, or none by its own name or demonym: only other names of places."""
+    return not any(e.flags & (PRIMARY | DEMONYM) for e in found)
 
 
 _MARK_IN_NAME = re.compile(r"[ʿʾ'’‘`´ʼ]")
@@ -779,7 +794,7 @@ def _mention(
     elif all(e.id in UNIONS for e in entries):
         role = "in-name"  # "the European Union said": an organisation of states
     weak = (
-        all(e.flags & TRANSLIT for e in entries)
+        _by_other_romanisation(entries)
         or (
             n == 1
             and k == s
@@ -790,6 +805,15 @@ def _mention(
         or _common_words_name(span, entries, index)
     )
     return Mention(m_start, m_end, text[m_start:m_end], entries, demonym, feature, role, weak)
+
+
+def _by_other_romanisation(entries: tuple[Entry, ...]) -> bool:
+    """Found through the transliteration key, and otherwise only as other places' other
+    names ('Hodeidah', 'Ras al Ayn'): the article must name a place in its country, or a
+    person's name ('Salah') would be a town."""
+    return any(e.flags & TRANSLIT for e in entries) and all(
+        e.flags & TRANSLIT or not e.flags & (PRIMARY | DEMONYM) for e in entries
+    )
 
 
 def _common_words_name(

@@ -127,3 +127,17 @@ def test_cities_whose_points_moved_between_geonames_tables_keep_their_state(
     # The state-names table and the cities table are GeoNames snapshots of different dates.
     found = gazetteer.lookup(name, country="US", limit=5)
     assert found[0].admin1 == admin1
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [("Lofa", "LR"), ("Jonglei", "SS"), ("Upper Nile", "SS"), ("Ituri", "CD"), ("Tshopo", "CD")],
+)
+def test_first_level_regions_with_few_listed_cities_are_known(gazetteer, name, country):
+    found = [e for e in gazetteer.lookup(name) if e.kind == "region"]
+    assert found and found[0].country == country
+
+
+def test_sparse_regions_leave_out_names_of_known_places(gazetteer):
+    # Liberia's Maryland County is named like a US state: the state stays the only region
+    assert [e.country for e in gazetteer.lookup("Maryland") if e.kind == "region"] == ["US"]

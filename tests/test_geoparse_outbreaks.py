@@ -206,3 +206,28 @@ def test_unit_named_after_its_town_falls_back_to_the_town():
 def test_lower_case_state_after_a_us_state_is_the_state():
     p = first("Kentucky state police closed the road near Frankfort.", "Kentucky")
     assert p["kind"] == "region" and p["country"] == "US"
+
+
+@pytest.mark.parametrize(
+    ("mention", "lat", "lon"),
+    [
+        ("North Kivu", -0.7, 29.3),
+        ("Ituri", 2.1, 30.4),
+        ("Kasai", -5.0, 21.1),  # the Congo's province, not the Japanese town
+        ("Tanganyika", -6.6, 28.4),
+    ],
+)
+def test_congo_provinces_of_2015_and_english_names(mention, lat, lon):
+    text = (
+        "The Democratic Republic of the Congo sent vaccine to North Kivu province, to Ituri "
+        "and to the Kasai region, and cholera teams to Tanganyika province."
+    )
+    p = first(text, mention)
+    assert p["country"] == "CD" and p["kind"] == "region"
+    assert abs(p["lat"] - lat) < 1.5 and abs(p["lon"] - lon) < 1.5
+
+
+def test_somali_region_in_its_usual_english_spelling():
+    text = "Troops of Somalia pushed the militants out of villages in the Lower Shabelle region."
+    p = first(text, "Lower Shabelle")
+    assert p["country"] == "SO" and p["kind"] == "region"

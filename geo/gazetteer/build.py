@@ -361,6 +361,38 @@ def _add_regions(
             _add_area(rows, pid, name, "region", cc, name, extent, 1, points.get((cc, name)))
 
 
+def _add_seated_regions(rows: _Rows, city_rows: list[tuple]) -> None:
+    """First-level regions drawn after the admin-names table was made (the Congo's provinces
+    of 2015: 'Ituri', 'Tshopo', 'Kasai-Central'), listed in ``data/admin1_seats.csv`` with
+    one of their cities (the seat, where GeoNames' cities table has it): the region is the
+    extent of the cities that share that city's GeoNames admin-1 code, its population their
+    sum."""
+    by_code: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    by_name: dict[tuple[str, str], tuple] = {}
+    for r in city_rows:
+        by_code[(r[1], r[0].get("admin1code") or "")].append(r)
+        key = (r[1], fold(r[0]["name"]))
+        if key not in by_name or r[5] > by_name[key][5]:
+            by_name[key] = r
+    for row in _read_csv("admin1_seats.csv"):
+        cc, name, seat = (row[k].strip() for k in ("country", "name", "city"))
+        found = by_name.get((cc, fold(seat)))
+        if found is None or not found[0].get("admin1code"):
+            log.warning("gazetteer: city %s of %s not found, skipped", seat, name)
+            continue
+        pid = f"admin1:{cc}.{_slug(name)}"
+        if pid in rows.by_id:
+            continue
+        peers = [(r[2], r[3], r[5]) for r in by_code[(cc, found[0]["admin1code"])]]
+        point = _hull_middle(peers) if len(peers) >= 3 else (found[2], found[3])
+        pop = sum(p[2] for p in peers)
+        source = f"GeoNames cities of its admin-1 code (CC BY 4.0); city: {row['source']}"
+        idx = rows.add(pid, name, "region", cc, point[0], point[1], pop, admin1=name, source=source)
+        for alt in (row.get("alt_names") or "").split("|"):
+            if alt.strip():
+                rows.name(idx, alt.strip(), ALTERNATE)
+
+
 def _taken_names(rows: _Rows) -> tuple[set[tuple[str, str]], set[str]]:
     """Names already given: (country, name) of every place, and the names of every place
     that is not a village (a thousand people or more, or not a town at all)."""
@@ -463,6 +495,7 @@ def _add_cities_and_regions(
                 rows.name(idx, alt, ALTERNATE)
     sparse = _sparse_regions(regions, city_rows, admin, _taken_names(rows))
     _add_regions(rows, regions, sparse, countries)
+    _add_seated_regions(rows, city_rows)
     for (cc, a1, name), pts in sorted(counties.items()):
         if cc != "US" and fold(name) in towns[(cc, a1, name)]:
             continue  # the district of a town ('Liverpool'): the town is meant
