@@ -382,20 +382,20 @@ def resolve_mentions(
     known = _short_forms([m for m in mentions if m.candidates])
     out = _resolve_known(known, max_candidates, text)
     unknown = [m for m in mentions if not m.candidates]
-    strays = _strays(out)
+    strays = _strays(out, text)
     if unknown or strays:
-        out = _to_main_place(out, unknown, strays)
+        out = _to_main_place(out, unknown, strays, text)
     return _held_by_what_follows(out, unknown, text)
 
 
 def _to_main_place(
-    out: list[Resolution], unknown: list[Mention], strays: list[Resolution]
+    out: list[Resolution], unknown: list[Mention], strays: list[Resolution], text: str
 ) -> list[Resolution]:
     """Spans the gazetteer does not know, and the strays, placed at the article's main place
     (kept unresolved in an article with no town)."""
     stray = {id(r) for r in strays}
     kept = [r for r in out if r.entry is not None and id(r) not in stray]
-    focus = main_place([r.entry for r in kept if r.entry], [r.score for r in kept])
+    focus = _main_of(kept, text)
     if focus is None:
         return out
     score = round(settings.LOW_CONFIDENCE * 0.5, 4)
@@ -465,12 +465,12 @@ _STREETS = frozenset(
 _SMALL = 30_000
 
 
-def _strays(out: list[Resolution]) -> list[Resolution]:
+def _strays(out: list[Resolution], text: str = "") -> list[Resolution]:
     """The resolutions ``_stray`` picks out (the gazetteer most likely lacks their place),
     each distinct place and name judged once: a text naming the same towns thousands of times
     must not compare every mention with every other."""
     placed = [r for r in out if r.entry is not None]
-    main = main_place([r.entry for r in placed if r.entry], [r.score for r in placed])
+    main = _main_of(placed, text)
     if main is None:
         return []
     distinct = list({(r.entry.id if r.entry else None, r.mention.text): r for r in out}.values())
@@ -532,6 +532,33 @@ def _in_name_off_main(e: Entry, state_places: dict, main: Entry) -> bool:
     return _km(e, main) > NEAR_KM and (a1 is None or not state_places.get(a1, set()) - {e.id})
 
 
+def _word_town_alone(
+    m: Mention, e: Entry, others: _Spread, state_places: dict, main: Entry
+) -> bool:
+    """A small town named with common English words ('White House', 'Congress', 'Valley',
+    'Turtle Rock') over NEAR_KM from the article's other places and its main place, in a
+    state or province none of them is in: the words name something of the story's own place
+    (a building, a body, a neighbourhood, a winery), not a far town the story would have
+    written with its state."""
+    if e.id == main.id or not _word_town(m, e):
+        return False
+    a1 = _admin1_of(e)
+    if a1 is not None and state_places.get(a1, set()) - {e.id}:
+        return False
+    return _km(e, main) > NEAR_KM and not others.within(e, NEAR_KM, m.text)
+
+
+def _word_town(m: Mention, e: Entry | None) -> bool:
+    """Whether a small town is named with frequent English words only ('White House')."""
+    if e is None or e.kind != "city" or e.population >= _SMALL:
+        return False
+    from geo.gazetteer.index import open_index
+
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", m.text)]
+    english = open_index().english_words
+    return bool(words) and all(w in english for w in words)
+
+
 def _stray(
     r: Resolution,
     others: _Spread,
@@ -556,6 +583,8 @@ def _stray(
     if _named_after(r.mention) and (
         _far_in_name(e, text, others, states[0]) or _in_name_off_main(e, states[1], main)
     ):
+        return True
+    if _word_town_alone(r.mention, e, others, states[1], main):
         return True
     if e.kind != "city" or e.population >= _SMALL or _km(e, main) <= FAR_KM:
         return False
@@ -752,12 +781,39 @@ def _low_score_reason(entry: Entry, score: float, alts: tuple[tuple[Entry, float
     return f"{LOW_SCORE}: {score:.2f}, little in the article supports {_label(entry)}"
 
 
-def main_place(entries: list[Entry], scores: list[float] | None = None) -> Entry | None:
+def _main_of(resolved: list[Resolution], text: str) -> Entry | None:
+    """The article's main place: its dateline's town ('WASHINGTON (AP) —', 'CALAMBA CITY,
+    Laguna'), where the story was filed, else ``main_place`` of its resolved places."""
+    placed = [r for r in resolved if r.entry is not None]
+    lead = len(text) - len(text.lstrip(" \t\r\n\"'“‘"))
+    for r in placed:
+        m = r.mention
+        if m.start > lead:
+            break
+        if m.start == lead and r.entry and r.entry.kind in _LOCAL_KINDS and _capitals(m.text):
+            return r.entry
+    # A small town named with common words ('White House', 'Congress') is the main place
+    # only when nothing else is: said often, it would draw the story's other spans to it.
+    worded = {r.entry.id for r in placed if r.entry and _word_town(r.mention, r.entry)}
+    worded -= {r.entry.id for r in placed if r.entry and not _word_town(r.mention, r.entry)}
+    entries = [r.entry for r in placed if r.entry]
+    return main_place(entries, [r.score for r in placed], worded)
+
+
+def _capitals(name: str) -> bool:
+    letters = [ch for ch in name if ch.isalpha()]
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters)
+
+
+def main_place(
+    entries: list[Entry], scores: list[float] | None = None, unlikely: set[str] | None = None
+) -> Entry | None:
     """The article's main place: of its towns (and airfields, islands, counties), the one with
     the most of the article's resolved places within 100 km, each mention counted by its
     confidence (three unsure 'Franklin's do not outweigh one sure town), plus the mentions of
-    the state or province it lies in; the bigger place on a tie. A street or a building the
-    gazetteer does not know is most likely there."""
+    the state or province it lies in; the bigger place on a tie; a place whose id is in
+    ``unlikely`` only when no other town can be. A street or a building the gazetteer does
+    not know is most likely there."""
     weights = scores if scores is not None else [1.0] * len(entries)
     counts: dict[str, float] = defaultdict(float)
     states: dict[tuple[str, str], float] = defaultdict(float)
@@ -772,6 +828,10 @@ def main_place(entries: list[Entry], scores: list[float] | None = None) -> Entry
         return None
     distinct = list({e.id: e for e in entries if e.id in counts}.values())
     spread = _Spread([(e, e.id) for e in distinct])
+    # Places only named with common words count for the places near them but are the main
+    # place only when no other town is.
+    if unlikely and any(e.id not in unlikely for e in distinct):
+        distinct = [e for e in distinct if e.id not in unlikely]
 
     def support(e: Entry) -> tuple[float, float]:
         near = sum(

@@ -157,3 +157,41 @@ def test_a_big_far_city_keeps_its_name_and_goes_to_review():
     sydney = next(p for p in places_from_text(text).places if p["mention"] == "Sydney")
     assert sydney["country"] == "AU" and sydney["score"] < 0.5
     assert sydney["review"].startswith("far-from-others: over 2,000 km")
+
+
+# The dateline names the story's main place; words that name a small far town name
+# something of that place.
+
+
+def test_a_dateline_sets_the_main_place(gazetteer):
+    # The small Tennessee town of White House, said twice, would otherwise be the story's
+    # main place, and the Oval Office would go there.
+    text = (
+        "WASHINGTON (AP) — Aides said the Oval Office was quiet. The White House said the "
+        "bill was dead, and the White House press office said Texas had sued."
+    )
+    got = given(gazetteer, text, "WASHINGTON", "Oval Office", "White House", "White House")
+    assert near(got["Oval Office"], 38.90, -77.04, 10)
+    assert near(got["White House"], 38.90, -77.04, 10)
+
+
+def test_common_words_naming_a_far_small_town_name_something_of_the_story(gazetteer):
+    text = (
+        "Lawmakers in Congress argued as officials in Richmond and Norfolk counted the "
+        "storm's damage."
+    )
+    got = given(gazetteer, text, "Congress", "Richmond", "Norfolk")
+    congress = got["Congress"]
+    assert congress.entry is not None and congress.entry.admin1 == "Virginia"
+    assert (congress.review or "").startswith("not-in-gazetteer")
+
+
+def test_common_words_name_the_small_town_in_a_state_the_story_names(gazetteer):
+    text = (
+        "Firefighters reached Congress on Monday; crews from Prescott and Wickenburg in "
+        "Arizona helped."
+    )
+    got = given(gazetteer, text, "Congress", "Prescott", "Wickenburg", "Arizona")
+    congress = got["Congress"]
+    assert congress.entry is not None and congress.entry.name == "Congress"
+    assert congress.entry.admin1 == "Arizona" and congress.review is None
