@@ -10,10 +10,11 @@ Score of a candidate = log prior (population or kind, capitals up)
   + a state cue ('New York's attorney general', 'a Delaware company' mean the state)
   + a theatre's own place (its towns and bases, from the theatre folders' places.csv) when
     the article names a place in that theatre's country.
-Two passes: the first resolves by prior, the second with the context the first produced. The
-confidence reported is the candidate's softmax share of the scores. A place thousands of km
-from all the document's other places, when a candidate near them exists, is kept but its
-confidence is lowered below the review threshold, so it lands in the review list.
+Passes: the first resolves by prior, each of three more with the context the one before
+produced. The confidence reported is the candidate's softmax share of the scores. A place
+thousands of km from all the document's other places, when a candidate near them exists, is
+sent to review (its confidence lowered below the threshold); a small town is then replaced by
+that namesake.
 """
 
 from __future__ import annotations
@@ -601,8 +602,11 @@ def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> l
         first.append((cs[best], probs[best], _key(m)))
     containers, held = _containers(mentions, first, text)
     cues = [_state_cue(m, text) for m in mentions]
-    # Then with the context of the pass before, twice: the second pass settles the towns a
-    # county or a homonym needs ('Red Oak' and 'Clarinda' in Iowa before 'Montgomery County').
+    # Then with the context of the pass before, three times: the second pass settles the
+    # towns a county or a homonym needs ('Red Oak' and 'Clarinda' in Iowa before 'Montgomery
+    # County'); the third lets a big city's namesake see the neighbours that the city's own
+    # first reading pulled into its state ('Jacksonville' among Arkansas towns, one of which
+    # is also a Florida town).
     context = first
     for _ in range(CONTEXT_PASSES):
         scored = _scored(mentions, cands, context, containers, held, cues)
@@ -696,7 +700,7 @@ def _short_forms(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-CONTEXT_PASSES = 2
+CONTEXT_PASSES = 3
 _Scored = tuple[int, list[int], list[float], list[float], "_Context"]
 
 

@@ -195,3 +195,11 @@ def test_common_words_name_the_small_town_in_a_state_the_story_names(gazetteer):
     congress = got["Congress"]
     assert congress.entry is not None and congress.entry.name == "Congress"
     assert congress.entry.admin1 == "Arizona" and congress.review is None
+
+
+def test_a_homonym_of_a_big_city_follows_its_neighbours_state():
+    # Jacksonville, Florida is 35 times bigger; Conway is also a town near Orlando, which the
+    # Florida reading pulls in at first. Both neighbours are in Arkansas, near its Jacksonville.
+    text = "Jacksonville police said on Monday that residents of Hot Springs and Conway had called."
+    jacksonville = next(p for p in places_from_text(text).places if p["mention"] == "Jacksonville")
+    assert km(jacksonville["lat"], jacksonville["lon"], 34.87, -92.11) < 20
