@@ -34,6 +34,7 @@ from geo.gazetteer.words import (
     FEATURE_SUFFIXES,
     FUNCTION_WORDS,
     GENERIC_AREA_WORDS,
+    GIVEN_NAMES,
     GREEK_LETTERS,
     LOOSE_DISEASE_WORDS,
     NOT_PLACES,
@@ -42,6 +43,7 @@ from geo.gazetteer.words import (
     REGION_SUFFIXES,
     SPLITTERS,
     STATE_HEADS,
+    SURNAMES,
     TRANSLIT_COUNTRIES,
     UNIONS,
     VARIANT_WORDS,
@@ -863,9 +865,22 @@ def _role_among_others(
         return None, "literal"  # "Turkish President Erdogan": the place qualifies a title
     if after in FEATURE_SUFFIXES and others == [s + n]:
         return after, "literal"  # "Royal Street", "Mississippi River"
+    if _given_name_and_surname(words, run, s, n, others):
+        return None  # "Jackson Smith", "Charlotte M. Brown": a person
     if _in_organisation(words, run, seg_lo, seg_hi, s, n, entries, common):
         return None, "in-name"  # "Kentucky National Guard", "Jamaica Cancer Society"
     return None
+
+
+def _given_name_and_surname(
+    words: list[str], run: list[Token], s: int, n: int, others: list[int]
+) -> bool:
+    """A one-word place that is also a given name, then a surname (perhaps after a middle
+    initial) and nothing else: 'Jackson Smith', 'Madison Lee', 'Charlotte M. Brown'."""
+    if n != 1 or words[s] not in GIVEN_NAMES or not others or others[0] != s + 1:
+        return False
+    rest = [j for j in others if not (len(run[j].text) == 1 and j < others[-1])]
+    return len(rest) == 1 and rest[0] == others[-1] and words[rest[0]] in SURNAMES
 
 
 def _in_organisation(

@@ -69,6 +69,26 @@ def _not_places() -> frozenset[str]:
 
 NOT_PLACES: frozenset[str] = _not_places()
 
+
+def _person_names() -> dict[str, frozenset[str]]:
+    """The sections of data/person_names.txt, folded: given names that are also towns' and
+    states' names, and frequent surnames."""
+    out: dict[str, set[str]] = {}
+    section = ""
+    path = _DATA / "person_names.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+        elif line and section:
+            out.setdefault(section, set()).update(fold(w) for w in line.split())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+# "Jackson Smith", "Charlotte Brown": a given name that is also a town's, then a surname, is a
+# person, not a place inside an organisation's name ("Austin Energy", "Dallas Cowboys").
+GIVEN_NAMES, SURNAMES = (_person_names().get(k, frozenset()) for k in ("given", "surnames"))
+
 # Lower-case words that may sit inside a multi-word name ("Gulf of Sirte", "Ras al-Hilal",
 # "Maarrat an-Numan", "Deir ez-Zor").
 CONNECTORS = frozenset(
