@@ -560,6 +560,18 @@ def _word_town(m: Mention, e: Entry | None) -> bool:
     return bool(words) and all(w in english for w in words)
 
 
+# A district or a mall, like a street, lies in a town ('the French Quarter', 'Mall of Asia').
+_QUARTERS = _STREETS | {"quarter", "mall"}
+
+
+def _street_of_an_area(m: Mention) -> bool:
+    """A street, a district or a mall named after a country, a continent or an ocean
+    ('Frenchmen Street', 'the French Quarter', 'Mall of Asia', 'Avenue of the Americas')
+    lies in the story's town, not at the area's reference point."""
+    words = [w.strip(".,").lower() for w in m.text.split()]
+    return m.feature in _STREETS or (len(words) > 1 and any(w in _QUARTERS for w in words))
+
+
 def _stray(
     r: Resolution,
     others: _Spread,
@@ -574,8 +586,10 @@ def _stray(
     English race tracks): the gazetteer does not hold the place meant; the article's own town
     is the better guess, for a person to check."""
     e, text = r.entry, r.mention.text
-    if e is None or e.kind in _BROAD or not others.others(text):
+    if e is None or not others.others(text):
         return False
+    if e.kind in _BROAD:
+        return _street_of_an_area(r.mention)
     if r.mention.feature in _STREETS:
         # A street lies in the story's town: one named after a town far from the others, or
         # from the story's main place ('Hampton Avenue' in St. Louis, not Hampton, Virginia,

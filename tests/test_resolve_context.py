@@ -203,3 +203,29 @@ def test_a_homonym_of_a_big_city_follows_its_neighbours_state():
     text = "Jacksonville police said on Monday that residents of Hot Springs and Conway had called."
     jacksonville = next(p for p in places_from_text(text).places if p["mention"] == "Jacksonville")
     assert km(jacksonville["lat"], jacksonville["lon"], 34.87, -92.11) < 20
+
+
+# A street, a district or a mall named after a country, a continent or an ocean lies in the
+# story's town.
+
+
+def test_a_street_named_after_a_country_lies_in_the_story_s_town():
+    text = "Bands played on Frenchmen Street as tourists from Baton Rouge reached New Orleans."
+    street = next(p for p in places_from_text(text).places if p["mention"] == "Frenchmen Street")
+    assert street["name"] == "New Orleans" and street["review"].startswith("not-in-gazetteer")
+
+
+def test_a_district_or_a_mall_named_after_an_area_lies_in_the_story_s_town(gazetteer):
+    text = (
+        "Crowds filled the Bayside Mall of Asia on Sunday; commuters from Pasay and Makati "
+        "were stuck, and the Latin Quarter of Manila was calm."
+    )
+    got = given(gazetteer, text, "Bayside Mall of Asia", "Pasay", "Makati", "Manila")
+    assert near(got["Bayside Mall of Asia"], 14.55, 121.0, 20)
+
+
+def test_an_organisation_named_after_a_country_keeps_the_country(gazetteer):
+    text = "The Bank of Japan held rates; traders in Osaka and Kobe shrugged."
+    got = given(gazetteer, text, "Bank of Japan", "Osaka", "Kobe")
+    assert got["Bank of Japan"].entry is not None
+    assert got["Bank of Japan"].entry.kind == "country"
