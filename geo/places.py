@@ -81,6 +81,11 @@ def _resolve_online(records: list[dict], geocoder: str) -> list[dict]:
 # shorter; a 50 MB file is a corpus, and windows keep its memory bounded (a window of names
 # and nothing else holds about 1.5 KB of records per mention until it is written).
 CONTEXT_WINDOW = 200_000
+# ... and at most this many of a window's mentions at a time. Resolving holds about 4.5 KB a
+# mention while it works (every candidate of every name and their scores): 20,000 different
+# towns in one window took 97 MB above the rest of a run, 2,000 take 28 MB. An article names
+# far fewer places; a text of nothing but names is resolved in runs of this many.
+RESOLVE_AT_ONCE = 2_000
 
 
 def _alternatives(r) -> list[dict]:
@@ -125,7 +130,8 @@ def _record(r, sentences: Sentences, shared: dict[tuple, list[dict]]) -> dict:
 
 
 def iter_place_batches(article: Article, geocoder: str = "gazetteer") -> Iterator[list[dict]]:
-    """The article's place records, one list per context window, in text order."""
+    """The article's place records, one list per context window (or per run of
+    ``RESOLVE_AT_ONCE`` mentions in it), in text order."""
     index = open_index()
     text = article.text
     for start, end in text_windows(text, article.body_start, len(text), CONTEXT_WINDOW):
@@ -134,10 +140,14 @@ def iter_place_batches(article: Article, geocoder: str = "gazetteer") -> Iterato
             continue
         sentences = Sentences(article.text, start, end)
         shared: dict[tuple, list[dict]] = {}
-        records = [_record(r, sentences, shared) for r in resolve_mentions(mentions, text=text)]
-        if geocoder != "gazetteer":
-            records = _resolve_online(records, geocoder)
-        yield records
+        for at in range(0, len(mentions), RESOLVE_AT_ONCE):
+            run = resolve_mentions(mentions[at : at + RESOLVE_AT_ONCE], text=text)
+            records = [_record(r, sentences, shared) for r in run]
+            del run
+            if geocoder != "gazetteer":
+                records = _resolve_online(records, geocoder)
+            if records:
+                yield records
 
 
 def _join_once_per_place(batch: list[dict], date: str | None) -> list[dict]:
