@@ -440,24 +440,35 @@ _ADMIN_PLURAL = re.compile(
     r"[ \u00a0]+(provinces|governorates|counties|regions|districts|states|oblasts|prefectures"
     r"|departments|municipalities|health zones)\b"
 )
+# "the US state of Georgia", "the province of Idlib", "the county of Kent"
+_ADMIN_BEFORE = re.compile(
+    r"\b(?:state|province|governorate|county|region|prefecture|oblast|department|district)"
+    r"[ \u00a0]+of[ \u00a0]+(?:the[ \u00a0]+)?$"
+)
 _UNIT_KINDS = frozenset({"region", "county"})
 
 
 def _admin_units(text: str, run: list[Token], found: list[Mention]) -> list[Mention]:
     """Places named with the word of an administrative unit ('Kano State', 'Equateur
-    province', 'Beni health zone', 'Edo and Ondo states') are that unit: where the gazetteer
-    holds a region or county of that name, only those are its candidates ('Kano State' is
-    not the city of Kano). Where it holds none, the town the unit is named after stands for
-    it ('Kailahun District'). Written in capitals the unit word is part of the mention, as
-    the recogniser reads 'Idlib Province'; in lower case it stays out of it ('Gezira
-    state'), as it may be an adjective ('Kentucky state police')."""
+    province', 'Beni health zone', 'Edo and Ondo states', 'the US state of Georgia') are
+    that unit: where the gazetteer holds a region or county of that name, only those are
+    its candidates ('Kano State' is not the city of Kano). Where it holds none, the town
+    the unit is named after stands for it ('Kailahun District'). Written in capitals the
+    unit word is part of the mention, as the recogniser reads 'Idlib Province'; in lower
+    case it stays out of it ('Gezira state'), as it may be an adjective ('Kentucky state
+    police')."""
     if not found:
         return found
     plural = _ADMIN_PLURAL.match(text, run[-1].end) and text[run[-1].end - 1] != "s"
     out = []
     for m in found:
         unit = m.feature in REGION_SUFFIXES or (
-            m.feature is None and m.role == "literal" and _ADMIN_AFTER.match(text, m.end)
+            m.feature is None
+            and m.role == "literal"
+            and (
+                _ADMIN_AFTER.match(text, m.end)
+                or _ADMIN_BEFORE.search(text, max(0, m.start - 40), m.start)
+            )
         )
         if (unit or plural) and not m.demonym:
             units = tuple(e for e in m.candidates if e.kind in _UNIT_KINDS)

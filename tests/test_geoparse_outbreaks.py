@@ -231,3 +231,16 @@ def test_somali_region_in_its_usual_english_spelling():
     text = "Troops of Somalia pushed the militants out of villages in the Lower Shabelle region."
     p = first(text, "Lower Shabelle")
     assert p["country"] == "SO" and p["kind"] == "region"
+
+
+def test_congo_alone_is_the_democratic_republic():
+    text = "Experts flew to Congo, where the outbreak spread from Mangina to Beni."
+    assert first(text, "Congo")["country"] == "CD"
+
+
+def test_the_state_of_georgia_is_the_us_state():
+    text = "Flu spread in the state of Georgia, officials in Tbilisi and Moscow heard."
+    p = first(text, "Georgia")
+    assert p["country"] == "US" and p["kind"] == "region"
+    text = "Flu spread in Georgia, officials in Tbilisi and Moscow heard."
+    assert first(text, "Georgia")["country"] == "GE"
