@@ -553,9 +553,16 @@ def _word_town(m: Mention, e: Entry | None) -> bool:
     """Whether a small town is named with frequent English words only ('White House')."""
     if e is None or e.kind != "city" or e.population >= _SMALL:
         return False
+    return _common_words_only(m.text)
+
+
+@lru_cache(maxsize=8192)
+def _common_words_only(name: str) -> bool:
+    """Whether every word of a name is among the most frequent English words (a text that
+    names the same towns thousands of times asks once per name)."""
     from geo.gazetteer.index import open_index
 
-    words = [w.lower() for w in re.findall(r"[A-Za-z]+", m.text)]
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", name)]
     english = open_index().english_words
     return bool(words) and all(w in english for w in words)
 
@@ -812,8 +819,12 @@ def _main_of(resolved: list[Resolution], text: str) -> Entry | None:
             return r.entry
     # A small town named with common words ('White House', 'Congress') is the main place
     # only when nothing else is: said often, it would draw the story's other spans to it.
-    worded = {r.entry.id for r in placed if r.entry and _word_town(r.mention, r.entry)}
-    worded -= {r.entry.id for r in placed if r.entry and not _word_town(r.mention, r.entry)}
+    worded: set[str] = set()
+    other: set[str] = set()
+    for r in placed:
+        if r.entry is not None:
+            (worded if _word_town(r.mention, r.entry) else other).add(r.entry.id)
+    worded -= other
     entries = [r.entry for r in placed if r.entry]
     return main_place(entries, [r.score for r in placed], worded)
 
