@@ -298,7 +298,7 @@ def _match(
         span = run[i : i + n]
         if not span[-1].is_cap:
             continue
-        key = fold(" ".join(t.text for t in span))
+        key = _span_key(text, span)
         if key in NOT_PLACES:
             return (0, ()) if n == 1 else (n, ())
         last = span[-1]
@@ -330,6 +330,44 @@ def _match(
 def _other_names_only(found: tuple[Entry, ...]) -> bool:
     """No candidate, or none by its own name or demonym: only other names of places."""
     return not any(e.flags & (PRIMARY | DEMONYM) for e in found)
+
+
+_POSSESSIVE = frozenset({"'s ", "’s "})
+
+
+def _span_key(text: str, span: list[Token]) -> str:
+    """The folded name of a span; a possessive inside it is part of the name ('Cox's
+    Bazar', "People's Republic of China")."""
+    if text and any(
+        text[a.end : b.start] in _POSSESSIVE for a, b in zip(span, span[1:], strict=False)
+    ):
+        return fold(text[span[0].start : span[-1].end])
+    return fold(" ".join(t.text for t in span))
+
+
+def _possessive_names(
+    index: GazetteerIndex, text: str, runs: list[list[Token]]
+) -> list[list[Token]]:
+    """Runs joined across a possessive where a known name spans it ("People's Republic of
+    China", "Democratic People's Republic of Korea", "Cox's Bazar"): read apart, the second
+    half is another place ('Republic of China' is Taiwan). "Libya's Tripoli" stays two."""
+    out: list[list[Token]] = []
+    for run in runs:
+        prev = out[-1] if out else None
+        if prev is None or text[prev[-1].end : run[0].start] not in _POSSESSIVE:
+            out.append(run)
+            continue
+        keys = {
+            fold(text[prev[i].start : run[j].end]): (i, j)
+            for i in range(max(0, len(prev) - 3), len(prev))
+            for j in range(min(5, len(run)))
+            if prev[i].is_cap and run[j].is_cap
+        }
+        if index.existing_keys(list(keys)):
+            out[-1] = prev + run
+        else:
+            out.append(run)
+    return out
 
 
 _MARK_IN_NAME = re.compile(r"[ʿʾ'’‘`´ʼ]")
@@ -421,7 +459,7 @@ def find_mentions(
     for a, b in text_windows(text, start, end):
         tokens = _tokens(text, a, b)
         prev_word = {tok.start: tokens[k - 1].lower for k, tok in enumerate(tokens) if k}
-        for run in _runs(text, tokens):
+        for run in _possessive_names(index, text, _runs(text, tokens)):
             before = prev_word.get(run[0].start, "")
             found = _mentions_in_run(index, text, run, before, names)
             mentions.extend(_admin_units(text, run, found))
@@ -865,7 +903,8 @@ def _role_among_others(
     words make it part of a person's name."""
     s, n, entries = f
     after = words[s + n] if s + n < len(run) else ""
-    of_place = s > seg_lo and words[s - 1] == "of" and s + n == seg_hi
+    of_at = s - 2 if s - 2 >= seg_lo and words[s - 1] == "the" else s - 1  # "of the Congo"
+    of_place = of_at >= seg_lo and words[of_at] == "of" and s + n == seg_hi
     if of_place and not any(w in ORG_HEADS for w in words[seg_lo:s]):
         return None, "literal"  # "President Emmanuel Macron of France", "Republic of Armenia"
     if words[seg_lo] in PERSON_TITLES and seg_lo < s:
