@@ -255,7 +255,7 @@ def _usable(
         if e.flags & ACRONYM and "." in span[-1].text:
             keep.append(e)  # 'D.C.', 'U.K.': written as an abbreviation on purpose
             continue
-        alternate_only = not e.flags & (PRIMARY | DEMONYM)
+        alternate_only = not e.flags & (PRIMARY | DEMONYM) and not _abbreviated(written, e.name)
         if alternate_only and e.kind == "city" and word and not (upper and e.flags & ACRONYM):
             continue  # 'Man' is not Amman, 'Part' not Perth; 'NYC' is New York City
         if alternate_only and e.kind == "city" and e.population < 100 * best_primary:
@@ -271,11 +271,24 @@ def _usable(
                 keep.append(e)
         elif e.flags & ACRONYM and not e.flags & ~ACRONYM & (PRIMARY | DEMONYM):
             continue
-        elif all_common and e.kind == "city" and not e.flags & (PRIMARY | DEMONYM):
+        elif all_common and e.kind == "city" and alternate_only:
             continue
         else:
             keep.append(e)
     return tuple(keep)
+
+
+_SHORT_FORMS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount", "pt": "port"}
+
+
+def _abbreviated(written: str, name: str) -> bool:
+    """'St. Paul' for Saint Paul, 'Ft. Myers' for Fort Myers: the place's own name with its
+    first word shortened, not another name (so a village called 'St. Paul' does not outrank
+    Minnesota's capital)."""
+    words = fold(written).split()
+    if len(words) < 2 or words[0] not in _SHORT_FORMS:
+        return False
+    return " ".join([_SHORT_FORMS[words[0]], *words[1:]]) == fold(name)
 
 
 def _abbreviates(letters: str, name: str) -> bool:

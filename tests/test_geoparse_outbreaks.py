@@ -244,3 +244,13 @@ def test_the_state_of_georgia_is_the_us_state():
     assert p["country"] == "US" and p["kind"] == "region"
     text = "Flu spread in Georgia, officials in Tbilisi and Moscow heard."
     assert first(text, "Georgia")["country"] == "GE"
+
+
+def test_places_inside_health_bodies_are_in_name():
+    text = (
+        "The Nigeria Centre for Disease Control and the Institut Pasteur de Dakar shared "
+        "samples with the Uganda Virus Research Institute."
+    )
+    found = {p["mention"]: p for p in places(text)}
+    for name, country in (("Nigeria", "NG"), ("Dakar", "SN"), ("Uganda", "UG")):
+        assert found[name]["role"] == "in-name" and found[name]["country"] == country

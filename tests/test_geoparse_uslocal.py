@@ -74,3 +74,12 @@ def test_a_town_before_other_words_stays_a_place_in_a_name():
 
 def test_a_university_named_like_a_state_is_no_place():
     assert "Penn State" not in found("Fans of Penn State and Ohio State filled the stands.")
+
+
+def test_saint_written_short_is_the_big_citys_own_name():
+    p = found("ST. PAUL, Minn. (AP) — Lawmakers met on Monday.")
+    assert p["ST. PAUL"]["country"] == "US" and abs(p["ST. PAUL"]["lat"] - 44.94) < 0.1
+    p = found("Farmers near St. Paul, Alberta, waited for rain.")
+    assert p["St. Paul"]["country"] == "CA"
+    p = found("A storm reached Ft. Myers, Fla., overnight.")
+    assert abs(p["Ft. Myers"]["lat"] - 26.6) < 0.1

@@ -122,7 +122,9 @@ ORG_HEADS = frozenset(
     review daily television tv radio network airlines airways railways hospital church
     cathedral mosque temple museum library stadium hotel foundation fund trust observatory
     organization organisation authority office service services embassy consulate
-    cross crescent express press studios records""".split()
+    cross crescent express press studios records centre center centres centers institut
+    instituto laboratory laboratories clinic clinics society societies programme program
+    alliance coalition""".split()
 )
 
 # "Turkish parliament", "U.S. Navy": a country's own institutions stand for the country (unlike
