@@ -536,8 +536,9 @@ _NATIONAL_OR_BIG = frozenset({"country", "continent", "region"})
 def _disease_name(text: str, m: Mention) -> bool:
     """Whether the place-like name of ``m`` begins the name of a disease, a pathogen or a
     variant ('Lassa fever', 'Marburg virus', 'Japanese encephalitis', 'Middle East
-    respiratory syndrome', 'the Delta variant'). A big place before 'virus' or 'flu' alone
-    stays a place ('the Wuhan virus', 'Texas flu season')."""
+    respiratory syndrome', 'the Delta variant', 'Sudan virus disease', 'Zaire ebolavirus').
+    A big place before 'virus' or 'flu' alone stays a place ('the Wuhan virus', 'Texas flu
+    season')."""
     pos, qualified = m.end, False
     for _ in range(3):
         nxt = _WORD_AFTER.match(text, pos)
@@ -549,6 +550,9 @@ def _disease_name(text: str, m: Mention) -> bool:
         if word in DISEASE_WORDS:
             if qualified or word not in LOOSE_DISEASE_WORDS or m.demonym:
                 return True
+            then = _WORD_AFTER.match(text, nxt.end())
+            if then and then.group(1).lower() in DISEASE_WORDS:
+                return True  # "Sudan virus disease": the disease, not the country's virus
             return not any(
                 e.kind in _NATIONAL_OR_BIG or (e.kind == "city" and e.population >= _BIG)
                 for e in m.candidates

@@ -87,6 +87,12 @@ def first(text: str, mention: str) -> dict:
             ["Johannesburg"],
         ),
         (
+            "Uganda declared an outbreak of Sudan virus disease in Mubende; Zaire ebolavirus "
+            "was ruled out, and refugees from Sudan were screened.",
+            ["Zaire"],
+            ["Uganda", "Mubende", "Sudan"],  # the country, where it stands alone
+        ),
+        (
             "Zika and Chikungunya cases rose in Pernambuco; an Ebola vaccine reached Mbandaka.",
             ["Zika", "Chikungunya", "Ebola"],
             ["Pernambuco", "Mbandaka"],

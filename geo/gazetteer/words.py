@@ -171,7 +171,7 @@ ADMIN_PHRASES = (
 # disease". The place-like name is followed by one of these words, perhaps after qualifiers.
 DISEASE_WORDS = frozenset(
     """fever fevers virus viruses disease diseases syndrome encephalitis flu influenza pox
-    pneumonia""".split()
+    pneumonia ebolavirus ebolaviruses hantavirus orthohantavirus""".split()
 )
 DISEASE_QUALIFIERS = frozenset(
     """respiratory haemorrhagic hemorrhagic hemorrhagic equine spotted tick-borne tickborne
