@@ -260,3 +260,22 @@ def test_places_inside_health_bodies_are_in_name():
     found = {p["mention"]: p for p in places(text)}
     for name, country in (("Nigeria", "NG"), ("Dakar", "SN"), ("Uganda", "UG")):
         assert found[name]["role"] == "in-name" and found[name]["country"] == country
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "country"),
+    [
+        ("Clashes spread across Oromia, Ethiopia's largest region.", "Oromia", "ET"),
+        ("Shelling hit the Zaporizhzhia region of Ukraine overnight.", "Zaporizhzhia", "UA"),
+        (
+            "Drones struck the Kherson region of Ukraine and the Belgorod region of Russia.",
+            "Kherson",
+            "UA",
+        ),
+        ("Rebels crossed into Cabo Delgado province of Mozambique.", "Cabo Delgado", "MZ"),
+        ("The army moved into Rakhine state of Myanmar.", "Rakhine", "MM"),
+    ],
+)
+def test_conflict_regions_in_their_english_spellings(text, mention, country):
+    p = first(text, mention)
+    assert p["country"] == country and p["kind"] == "region"
