@@ -93,8 +93,9 @@ def first(text: str, mention: str) -> dict:
             ["Uganda", "Mubende", "Sudan"],  # the country, where it stands alone
         ),
         (
-            "Zika and Chikungunya cases rose in Pernambuco; an Ebola vaccine reached Mbandaka.",
-            ["Zika", "Chikungunya", "Ebola"],
+            "Zika and Chikungunya cases rose in Pernambuco; an Ebola vaccine reached Mbandaka, "
+            "and Candida auris was found in a hospital.",
+            ["Zika", "Chikungunya", "Ebola", "Candida"],
             ["Pernambuco", "Mbandaka"],
         ),
     ],
