@@ -475,7 +475,7 @@ def find_mentions(
         for run in _possessive_names(index, text, _runs(text, tokens)):
             before = prev_word.get(run[0].start, "")
             found = _mentions_in_run(index, text, run, before, names)
-            mentions.extend(_admin_units(text, run, found))
+            mentions.extend(_admin_units(index, text, run, found))
     mentions = _without_diseases(text, mentions)
     # A word seen inside a person's name ('Mark Zuckerberg') names that person when it stands
     # alone later ('Zuckerberg said'), unless it is a big place.
@@ -488,8 +488,8 @@ _ADMIN_AFTER = re.compile(
     + r")\b(?![-'’])"
 )
 _ADMIN_PLURAL = re.compile(
-    r"[ \u00a0]+(provinces|governorates|counties|regions|districts|states|oblasts|prefectures"
-    r"|departments|municipalities|health zones)\b"
+    r"[ \u00a0]+(provinces|governorates|counties|parishes|regions|districts|states|oblasts"
+    r"|prefectures|departments|municipalities|health zones)\b"
 )
 # "the US state of Georgia", "the province of Idlib", "the county of Kent"
 _ADMIN_BEFORE = re.compile(
@@ -497,11 +497,15 @@ _ADMIN_BEFORE = re.compile(
     r"[ \u00a0]+of[ \u00a0]+(?:the[ \u00a0]+)?$"
 )
 _UNIT_KINDS = frozenset({"region", "county"})
+_COUNTY_WORDS = {"counties": "county", "parishes": "parish"}
 
 
-def _admin_units(text: str, run: list[Token], found: list[Mention]) -> list[Mention]:
+def _admin_units(
+    index: GazetteerIndex, text: str, run: list[Token], found: list[Mention]
+) -> list[Mention]:
     """Places named with the word of an administrative unit ('Kano State', 'Equateur
-    province', 'Beni health zone', 'Edo and Ondo states', 'the US state of Georgia') are
+    province', 'Beni health zone', 'Edo and Ondo states', 'the US state of Georgia',
+    'Dallas and Tarrant counties') are
     that unit: where the gazetteer holds a region or county of that name, only those are
     its candidates ('Kano State' is not the city of Kano). Where it holds none, the town
     the unit is named after stands for it ('Kailahun District'). Written in capitals the
@@ -510,9 +514,21 @@ def _admin_units(text: str, run: list[Token], found: list[Mention]) -> list[Ment
     police')."""
     if not found:
         return found
-    plural = _ADMIN_PLURAL.match(text, run[-1].end) and text[run[-1].end - 1] != "s"
+    after = _ADMIN_PLURAL.match(text, run[-1].end)
+    plural = after is not None
+    county_word = _COUNTY_WORDS.get(after.group(1), "") if after else ""
     out = []
     for m in found:
+        if county_word and m.role == "literal" and not m.demonym:
+            # "Dallas and Tarrant counties": the counties the gazetteer names in full
+            named = tuple(
+                e
+                for e in index.lookup_key(f"{fold(m.text)} {county_word}")
+                if e.kind == "county" and e.flags & PRIMARY
+            )
+            if named:
+                out.append(replace(m, candidates=named))
+                continue
         unit = m.feature in REGION_SUFFIXES or (
             m.feature is None
             and m.role == "literal"

@@ -83,3 +83,23 @@ def test_saint_written_short_is_the_big_citys_own_name():
     assert p["St. Paul"]["country"] == "CA"
     p = found("A storm reached Ft. Myers, Fla., overnight.")
     assert abs(p["Ft. Myers"]["lat"] - 26.6) < 0.1
+
+
+@pytest.mark.parametrize(
+    ("mention", "lat", "lon"),
+    [
+        ("Dallas", 32.8, -96.8),
+        ("Tarrant", 32.8, -97.3),
+        ("Orange", 33.7, -117.8),  # California's Orange County, not a town called Orange
+        ("Jefferson", 29.7, -90.1),
+        ("Orleans", 29.95, -90.1),
+    ],
+)
+def test_names_before_counties_or_parishes_are_those_counties(mention, lat, lon):
+    text = (
+        "Voters in Dallas and Tarrant counties waited in line; fires burned in Los Angeles and "
+        "Orange counties, and rain flooded Jefferson and Orleans parishes."
+    )
+    p = found(text)[mention]
+    assert p["kind"] == "county"
+    assert abs(p["lat"] - lat) < 0.2 and abs(p["lon"] - lon) < 0.2
