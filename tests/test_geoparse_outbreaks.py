@@ -136,6 +136,11 @@ def test_organisations_of_an_outbreak_report():
     assert not any("World" in m for m in found)
 
 
+def test_pan_american_is_no_demonym_of_the_united_states():
+    text = "The Pan American Health Organization sent teams to Haiti."
+    assert mentions(text) == ["Haiti"]
+
+
 @pytest.mark.parametrize(
     ("mention", "country"),
     [
