@@ -211,7 +211,11 @@ def _miscased(written: str, name: str) -> bool:
 
 
 def _usable(
-    entries: tuple[Entry, ...], span: list[Token], common: dict[str, int], dotted: bool = False
+    entries: tuple[Entry, ...],
+    span: list[Token],
+    common: dict[str, int],
+    dotted: bool = False,
+    unit: bool = False,
 ) -> tuple[Entry, ...]:
     """Drop candidates the surface form cannot mean.
 
@@ -225,10 +229,7 @@ def _usable(
     letters = "".join(t.text for t in span).replace(".", "")
     upper = len(span) == 1 and letters.isupper() and len(letters) <= 4
     all_common = len(span) > 1 and all(t.lower in common for t in span)
-    if all(t.lower in GENERIC_AREA_WORDS for t in span):
-        entries = tuple(
-            e for e in entries if e.id.startswith("geo:") or e.kind not in _GENERIC_KINDS
-        )
+    entries = _generic_names(entries, span, unit)
     # 'Man', 'MoD': a common word, or a word with capitals inside, is never a place's
     # alternate name.
     inner = span[0].text[1:]
@@ -291,6 +292,26 @@ def _abbreviated(written: str, name: str) -> bool:
     return " ".join([_SHORT_FORMS[words[0]], *words[1:]]) == fold(name)
 
 
+def _generic_names(entries: tuple[Entry, ...], span: list[Token], unit: bool) -> tuple[Entry, ...]:
+    """A name made only of compass and area words ('West', 'Central', 'West Coast') names
+    no particular place unless it is curated; with its unit word ('Eastern Province', 'Far
+    North Region') it names a region, which stands only where the article names its
+    country (see Mention.weak)."""
+    if _generic_unit(span, unit):
+        return tuple(e for e in entries if e.kind in _AREA_KINDS)
+    if all(t.lower in GENERIC_AREA_WORDS for t in span):
+        return tuple(e for e in entries if e.id.startswith("geo:") or e.kind not in _GENERIC_KINDS)
+    return entries
+
+
+def _generic_unit(span: list[Token], unit: bool = False) -> bool:
+    """A name made of compass and area words that ends in a unit word, or that one follows
+    (``unit``), written with capitals: 'Eastern Province', 'Far North Region'."""
+    return (unit or (len(span) > 1 and span[-1].lower in REGION_SUFFIXES)) and all(
+        t.lower in GENERIC_AREA_WORDS and t.is_cap for t in span
+    )
+
+
 def _abbreviates(letters: str, name: str) -> bool:
     """Whether capitals stand for a city as news abbreviates it: two letters ('LA', 'HK'), or
     the initials of its words ('NYC', 'HCMC'). GeoNames gives big cities their airport codes
@@ -316,7 +337,8 @@ def _match(
             return (0, ()) if n == 1 else (n, ())
         last = span[-1]
         dotted = last.text.endswith(".") or text[last.end : last.end + 1] == "."
-        found = _usable(index.lookup_key(key), span, index.common_words, dotted)
+        unit = i + n < len(run) and run[i + n].is_cap and run[i + n].lower in REGION_SUFFIXES
+        found = _usable(index.lookup_key(key), span, index.common_words, dotted, unit)
         if _other_names_only(found) and len(key) >= 5 and not span[0].is_upper:
             # Another romanisation of a known name ('Garabulli', 'Maarat al-Numan'); also
             # where the written name is only another place's other name ('Ras al Ayn' is
@@ -887,6 +909,7 @@ def _mention(
             and all(e.kind == "city" and e.prior < _BIG for e in entries)
         )
         or _common_words_name(span, entries, index)
+        or _generic_unit(span, feature in REGION_SUFFIXES)
     )
     return Mention(m_start, m_end, text[m_start:m_end], entries, demonym, feature, role, weak)
 

@@ -285,3 +285,15 @@ def test_places_inside_health_bodies_are_in_name():
 def test_conflict_regions_in_their_english_spellings(text, mention, country):
     p = first(text, mention)
     assert p["country"] == country and p["kind"] == "region"
+
+
+def test_regions_named_by_compass_and_unit_words_need_their_country():
+    text = (
+        "Sierra Leone confirmed cases in Eastern Province and in Western Area, and Cameroon "
+        "sent troops to the Far North Region."
+    )
+    found = {p["mention"]: p for p in places(text)}
+    assert found["Eastern Province"]["country"] == "SL"
+    assert found["Far North Region"]["country"] == "CM"
+    # with no place of its country in the article, such a name is no place
+    assert mentions("The Eastern Province side won the cup final on Sunday.") == []
