@@ -919,8 +919,15 @@ def _by_other_romanisation(entries: tuple[Entry, ...]) -> bool:
     names ('Hodeidah', 'Ras al Ayn'): the article must name a place in its country, or a
     person's name ('Salah') would be a town."""
     return any(e.flags & TRANSLIT for e in entries) and all(
-        e.flags & TRANSLIT or not e.flags & (PRIMARY | DEMONYM) for e in entries
+        e.flags & TRANSLIT
+        or not e.flags & (PRIMARY | DEMONYM) and not (e.kind == "city" and e.population >= _CITY)
+        for e in entries
     )
+
+
+# A city this big written by one of its own other names ('Misrata' for GeoNames' 'Misratah')
+# is the usual English spelling of a known place, not a chance match needing support.
+_CITY = 100_000
 
 
 def _common_words_name(

@@ -71,3 +71,11 @@ def test_libyan_spellings(spelling, name_part):
 def test_a_persons_name_is_no_other_romanisation_of_a_town():
     text = "Salah scored twice for the visitors, and Salah's coach praised him."
     assert [p["mention"] for p in places_from_text(text).places] == []
+
+
+@pytest.mark.parametrize("sentence", ["Shelling in Misrata.", "Fighting near Misrata overnight."])
+def test_a_big_citys_usual_english_name_needs_no_support(sentence):
+    # 'Misrata' is one of GeoNames' other names of Misratah (355,000 people): a known city's
+    # English spelling stands alone, unlike a chance match of a person's name.
+    p = resolved(sentence, "Misrata")
+    assert p["country"] == "LY"
