@@ -920,7 +920,8 @@ def _by_other_romanisation(entries: tuple[Entry, ...]) -> bool:
     person's name ('Salah') would be a town."""
     return any(e.flags & TRANSLIT for e in entries) and all(
         e.flags & TRANSLIT
-        or not e.flags & (PRIMARY | DEMONYM) and not (e.kind == "city" and e.population >= _CITY)
+        or not e.flags & (PRIMARY | DEMONYM)
+        and not (e.kind == "city" and e.population >= _CITY)
         for e in entries
     )
 
