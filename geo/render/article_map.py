@@ -59,6 +59,7 @@ class MapInputs:
     actors: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     theatre: Any = None  # theatre layers (see geo.render.theatre_layers) when available
     claims: list[dict] | None = None  # the article's claims, once read (the map and review.csv)
+    places: list | None = None  # the rows grouped by place, when the caller grouped them
 
 
 def inputs_from_document(doc: Any) -> MapInputs:
@@ -116,7 +117,7 @@ def drawn_places(found: list[places.Place], limit: int) -> list[places.Place]:
     first mention; all of them when there are no more than ``limit``."""
     if len(found) <= limit:
         return found
-    ranked = sorted(range(len(found)), key=lambda i: (-len(found[i].mentions), i))[:limit]
+    ranked = sorted(range(len(found)), key=lambda i: (-found[i].count, i))[:limit]
     return [found[i] for i in sorted(ranked)]
 
 
@@ -131,7 +132,7 @@ def drawn_note(drawn: int, total: int, slug: str) -> str | None:
 
 
 def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
-    every = places.group_places(inputs.rows)
+    every = inputs.places if inputs.places is not None else places.group_places(inputs.rows)
     found = drawn_places(every, settings.MAX_PLACES_DRAWN)
     note = drawn_note(len(found), len(every), inputs.slug)
     del every
@@ -245,9 +246,7 @@ def map_labels(
         if p.is_area or p.in_name_only:
             continue
         seen.add(p.name.lower())
-        cands.append(
-            labels.Label(places.display_name(p), p.lon, p.lat, "place", 1000 + len(p.mentions))
-        )
+        cands.append(labels.Label(places.display_name(p), p.lon, p.lat, "place", 1000 + p.count))
     for th in theatre.theatres if theatre is not None else []:
         for key, label in _theatre_towns(th):
             if key not in seen:

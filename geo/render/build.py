@@ -253,20 +253,25 @@ def render_article(name: str, data: bytes, slug: str) -> dict[str, Any]:
 
     Runs in a worker process or on a Dask worker; everything returned is plain data.
     """
+    from geo.build_places import gather, places_of
     from geo.memory import release_freed
-    from geo.places import compact_places
+    from geo.places import Document
     from geo.render import article_map, claims, tables
-    from geo.render.places import group_places
 
-    inputs = article_map.prepare(compact_places(decode_article(data, name)), reuse_rows=True)
+    article = decode_article(data, name)
+    # Geoparsed window by window into a tally per place: memory grows with places, not mentions.
+    gathered = gather(article)
+    inputs = article_map.prepare(Document(article.path, article, gathered.rows), reuse_rows=True)
     inputs.slug = slug
+    inputs.claims = gathered.claims
+    inputs.places = found = places_of(gathered, inputs.rows)
+    del gathered
     release_freed()  # each stage drops what it built; the next starts from what is kept
     m = article_map.build_map(inputs)
     release_freed()
     page, assets = article_map.render_page(m, name)
     del m
     release_freed()
-    found = group_places(inputs.rows)
     files = {
         f"{slug}.geojson": tables.places_geojson(found),
         f"{slug}.csv": tables.places_csv(found),
@@ -280,7 +285,7 @@ def render_article(name: str, data: bytes, slug: str) -> dict[str, Any]:
         "date": inputs.date,
         "source": inputs.source,
         "places": len(found),
-        "mentions": sum(len(p.mentions) for p in found),
+        "mentions": sum(p.count for p in found),
         "low": sum(1 for p in found if p.low_confidence),
         "place_names": names[:40],
         "theatre_names": sorted({t.name for t in inputs.theatre.theatres})

@@ -56,8 +56,7 @@ def ground_places(found: Sequence[Place], theatre_countries: Collection[str] = (
     if len(points) <= 1:
         return points
     weights = [
-        len(p.mentions) * (THEATRE_WEIGHT if p.country in theatre_countries else 1.0)
-        for p in points
+        p.count * (THEATRE_WEIGHT if p.country in theatre_countries else 1.0) for p in points
     ]
     centre = (
         _weighted_median([p.lon for p in points], weights),
@@ -74,7 +73,7 @@ def ground_places(found: Sequence[Place], theatre_countries: Collection[str] = (
 
 
 def _named_in(place: Place, title: str) -> bool:
-    words = {str(m.get("mention") or "") for m in place.mentions} | {place.name}
+    words = set(place.words) | {place.name}
     return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", title, re.IGNORECASE) for w in words if w)
 
 
@@ -86,7 +85,7 @@ def _about_a_country(
         towns = [p for p in ground if p.country == country.country]
         if not towns and country.country not in theatre_countries:
             continue  # a country the story only passes through (a backer, a destination)
-        if len(country.mentions) > sum(len(p.mentions) for p in towns):
+        if country.count > sum(p.count for p in towns):
             return True
     return False
 
@@ -100,11 +99,9 @@ def focus_places(
     points = [p for p in ground if not p.is_area]
     if len(points) <= 1 or _about_a_country(found, points, theatre_countries):
         return ground
-    top = max(len(p.mentions) for p in points)
+    top = max(p.count for p in points)
     anchors = [
-        p
-        for p in points
-        if len(p.mentions) >= ANCHOR_SHARE * top or (title and _named_in(p, title))
+        p for p in points if p.count >= ANCHOR_SHARE * top or (title and _named_in(p, title))
     ]
     return [
         p for p in points if any(_km((p.lon, p.lat), (a.lon, a.lat)) <= NEAR_KM for a in anchors)

@@ -62,8 +62,24 @@ PLACE_CANVAS_THRESHOLD = 800  # beyond this many places, draw on canvas to stay 
 
 
 @dataclass
+class Tally:
+    """What every mention of a place adds up to, for a place that keeps only some of its
+    mentions (``geo build``: a text may name a place 100,000 times; see geo.build_places)."""
+
+    count: int = 0
+    score: float = 0.0  # the best mention's
+    words: dict[str, int] = field(default_factory=dict)  # mention text -> times, first seen first
+    in_name: bool = True  # every mention inside an organisation's name
+    sentences: int = 0  # distinct sentences quoted (``quote_key``)
+    review: str = ""  # the first reason a mention was sent to review
+
+
+@dataclass
 class Place:
-    """All mentions of one resolved place, with what the map says about it."""
+    """All mentions of one resolved place, with what the map says about it.
+
+    ``mentions`` are every mention, or with a ``tally`` only those the page quotes (the first
+    sentences naming it) while the tally counts them all."""
 
     id: str
     name: str
@@ -80,6 +96,31 @@ class Place:
     roles: list = field(default_factory=list)
     events: list = field(default_factory=list)
     control_status: str | None = None
+    tally: Tally | None = None
+
+    @property
+    def count(self) -> int:
+        """How many times the article names the place."""
+        return self.tally.count if self.tally is not None else len(self.mentions)
+
+    @property
+    def words(self) -> dict[str, int]:
+        """Each text the article names the place by (as written), with how often, in order of
+        first use."""
+        if self.tally is not None:
+            return self.tally.words
+        words: dict[str, int] = {}
+        for m in self.mentions:
+            word = str(m.get("mention") or "")
+            words[word] = words.get(word, 0) + 1
+        return words
+
+    @property
+    def review(self) -> str:
+        """Why the resolver sent the place to review, from its first mention saying so."""
+        if self.tally is not None:
+            return self.tally.review
+        return next((m["review"] for m in self.mentions if m.get("review")), "")
 
     @property
     def low_confidence(self) -> bool:
@@ -89,6 +130,8 @@ class Place:
     def in_name_only(self) -> bool:
         """Named only inside an organisation's name ("Kentucky National Guard"): the article
         is not about the place, so the map draws it faintly and never frames or labels it."""
+        if self.tally is not None:
+            return self.tally.count > 0 and self.tally.in_name
         return bool(self.mentions) and all(m.get("role") == "in-name" for m in self.mentions)
 
     @property
@@ -177,39 +220,54 @@ def quotes_and_count(
     """The first ``limit`` of ``sentence_quotes`` and how many there are in all: a place named
     20,000 times is quoted from its first sentences, not marked up 20,000 times."""
     by_sentence: dict[tuple[int, int] | str, list[tuple[int, int]]] = {}
-    texts: dict[tuple[int, int] | str, str] = {}
     if sentences is None and text:
         sentences = Sentences(text, body_start)  # callers with many places pass one in
     for row in sorted(place.mentions, key=lambda r: r.get("start") or 0):
-        start, end = row.get("start"), row.get("end")
-        if (
-            text is not None
-            and sentences is not None
-            and isinstance(start, int)
-            and isinstance(end, int)
-        ):
-            i = bisect.bisect_right(sentences._starts, start) - 1
-            if 0 <= i < len(sentences.spans) and sentences.spans[i][1] >= end:
-                s, e = sentences.spans[i]
-                by_sentence.setdefault((s, e), []).append((start - s, end - s))
-                continue  # its text is cut from the article when it is quoted
-        sentence = str(row.get("sentence") or "")
-        mention = str(row.get("mention") or "")
-        at = sentence.find(mention) if mention else -1
-        texts[sentence] = sentence
-        spans = by_sentence.setdefault(sentence, [])
-        if at >= 0 and (at, at + len(mention)) not in spans:
-            spans.append((at, at + len(mention)))
+        key, span = quote_key(row, text, sentences)
+        spans = by_sentence.setdefault(key, [])
+        if isinstance(key, tuple):
+            spans.append(span)  # type: ignore[arg-type]
+        elif span is not None and span not in spans:
+            spans.append(span)
     quotes: list[str] = []
     total = 0
     for key, spans in by_sentence.items():
-        sentence = texts[key] if isinstance(key, str) else str(text)[key[0] : key[1]]
+        sentence = quoted_sentence(key, text)
         if not sentence.strip():
             continue  # marked up, a blank sentence is an empty quote: never shown
         total += 1
         if limit is None or len(quotes) < limit:
             quotes.append(marked(sentence, {(a, b, "") for a, b in spans}).strip())
+    if place.tally is not None:
+        total = place.tally.sentences
     return quotes, total
+
+
+def quote_key(
+    row: Mapping[str, Any], text: str | None, sentences: Sentences | None
+) -> tuple[tuple[int, int] | str, tuple[int, int] | None]:
+    """(sentence, mention span in it) of one mention for its place's popup: the sentence is
+    its span in the article, or the row's own quote when it lies outside one (no text)."""
+    start, end = row.get("start"), row.get("end")
+    if (
+        text is not None
+        and sentences is not None
+        and isinstance(start, int)
+        and isinstance(end, int)
+    ):
+        i = bisect.bisect_right(sentences._starts, start) - 1
+        if 0 <= i < len(sentences.spans) and sentences.spans[i][1] >= end:
+            s, e = sentences.spans[i]
+            return (s, e), (start - s, end - s)  # cut from the article when it is quoted
+    sentence = str(row.get("sentence") or "")
+    mention = str(row.get("mention") or "")
+    at = sentence.find(mention) if mention else -1
+    return sentence, ((at, at + len(mention)) if at >= 0 else None)
+
+
+def quoted_sentence(key: tuple[int, int] | str, text: str | None) -> str:
+    """The text of a ``quote_key`` sentence."""
+    return key if isinstance(key, str) else str(text)[key[0] : key[1]]
 
 
 def actor_line(
@@ -241,10 +299,10 @@ def display_name(place: Place) -> str:
     if place.is_area:
         return place.name
     words: dict[str, int] = {}
-    for row in place.mentions:
-        word = str(row.get("mention") or "").strip()
+    for written, times in place.words.items():
+        word = written.strip()
         if word:
-            words[word] = words.get(word, 0) + 1
+            words[word] = words.get(word, 0) + times
     if not words:
         return place.name
     return max(sorted(words), key=lambda w: words[w])
@@ -280,7 +338,7 @@ def popup_html(
     if backers:
         parts.append(f'<div class="geo-row">Backed by {esc(", ".join(backers))}</div>')
     shown, total = quotes_and_count(place, text, body_start, sentences, MAX_QUOTES)
-    n = len(place.mentions)
+    n = place.count
     parts.append(f'<div class="geo-quotes-head">{plural(n, "mention")}</div>')
     parts.append('<ol class="geo-quotes">' + "".join(f"<li>{q}</li>" for q in shown) + "</ol>")
     if total > len(shown):
@@ -476,7 +534,7 @@ def place_features(
             )
             continue
         style = {
-            "radius": radius(len(place.mentions)),
+            "radius": radius(place.count),
             "color": "#1f2937" if not place.low_confidence else color,
             "weight": 1.5,
             "fillColor": color,

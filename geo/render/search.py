@@ -53,8 +53,8 @@ def search_entries(found: Sequence[Place], theatres: Sequence[Any] = ()) -> list
         entry = {"id": p.id, "lat": p.lat, "lon": p.lon, "note": ""}
         add(shown, entry)
         other = {"note": f"= {shown}"}
-        for m in p.mentions:
-            add(str(m.get("mention") or ""), {**entry, **other})
+        for word in p.words:
+            add(word, {**entry, **other})
         add(p.name, {**entry, **other})
         add(_plain(p.name), {**entry, **other})
         if not p.is_area:

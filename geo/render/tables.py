@@ -61,7 +61,7 @@ def place_record(place: Place) -> dict[str, Any]:
         "country": place.country,
         "lat": round(place.lat, 5),
         "lon": round(place.lon, 5),
-        "mentions": len(place.mentions),
+        "mentions": place.count,
         "score": round(place.score, 4),
         "low_confidence": place.low_confidence,
         "control": _label(place.control) or None,
@@ -124,8 +124,8 @@ def review_csv(places: Sequence[Place], extra: Sequence[Mapping[str, Any]] = ())
             "kind": p.kind,
             "score": round(p.score, 4),
             # Why the resolver sent it to review (geo.resolve), from its first mention saying so.
-            "reason": next((m["review"] for m in p.mentions if m.get("review")), ""),
-            "mentions": len(p.mentions),
+            "reason": p.review,
+            "mentions": p.count,
             "sentence": p.mentions[0].get("sentence", "") if p.mentions else "",
         }
         chosen = {
