@@ -916,19 +916,15 @@ def _mention(
 
 def _by_other_romanisation(entries: tuple[Entry, ...]) -> bool:
     """Found through the transliteration key, and otherwise only as other places' other
-    names ('Hodeidah', 'Ras al Ayn'): the article must name a place in its country, or a
-    person's name ('Salah') would be a town."""
-    return any(e.flags & TRANSLIT for e in entries) and all(
-        e.flags & TRANSLIT
-        or not e.flags & (PRIMARY | DEMONYM)
-        and not (e.kind == "city" and e.population >= _CITY)
-        for e in entries
-    )
-
-
-# A city this big written by one of its own other names ('Misrata' for GeoNames' 'Misratah')
-# is the usual English spelling of a known place, not a chance match needing support.
-_CITY = 100_000
+    names in other countries ('Ras al Ayn' in Israel and Syria): the article must name a
+    place in its country, or a person's name ('Salah', 'Maraga') would be a town. Where the
+    other name and the key agree on the country ('Misrata', 'Hodeidah'), it stands alone."""
+    if not any(e.flags & TRANSLIT for e in entries) or any(
+        e.flags & (PRIMARY | DEMONYM) and not e.flags & TRANSLIT for e in entries
+    ):
+        return False
+    by_key = {e.country for e in entries if e.flags & TRANSLIT}
+    return not any(e.country in by_key for e in entries if not e.flags & TRANSLIT)
 
 
 def _common_words_name(

@@ -79,3 +79,9 @@ def test_a_big_citys_usual_english_name_needs_no_support(sentence):
     # English spelling stands alone, unlike a chance match of a person's name.
     p = resolved(sentence, "Misrata")
     assert p["country"] == "LY"
+
+
+def test_a_citys_usual_other_name_stands_alone():
+    # 'Misrata' is GeoNames' other name of Misratah, and its romanisation key agrees
+    found = places_from_text("Shelling in Misrata.").places
+    assert [(p["mention"], p["country"]) for p in found] == [("Misrata", "LY")]
