@@ -371,6 +371,35 @@ def _state_cue(m: Mention, text: str) -> bool:
     return nxt is not None and nxt.group(1).lower() in STATE_CUES and "'" in text[m.end : m.end + 2]
 
 
+# Between two names of a list: 'Oregon and Washington', 'California or Washington'; a comma
+# only after the state ('California, Washington'), since 'Salem, Oregon' is a town in a state.
+_AND_OR = re.compile(r"\s*,?\s+(?:and|or)\s+")
+_COMMA = re.compile(r"\s*,\s*")
+
+
+def _listed_with_a_state(
+    n: int, mentions: list[Mention], first: list[tuple[Entry, float, str]], text: str
+) -> bool:
+    """Whether a name that is also a state's ('Washington', 'New York', 'Georgia') is listed
+    with another state of its country ('western states such as California or Washington',
+    'New York and New Jersey'): then it is that state, not its city."""
+    m = mentions[n]
+    if not text or not any(c.kind == "region" and c.country for c in m.candidates):
+        return False
+    countries = {c.country for c in m.candidates if c.kind == "region"}
+    for j in (n - 1, n + 1):
+        if not 0 <= j < len(mentions):
+            continue
+        o = mentions[j]
+        gap = text[o.end : m.start] if j < n else text[m.end : o.start]
+        if not (_AND_OR.fullmatch(gap) or (j < n and _COMMA.fullmatch(gap))):
+            continue
+        e = first[j][0]
+        if e.kind == "region" and e.id.startswith("admin1:") and e.country in countries:
+            return True
+    return False
+
+
 def resolve_mentions(
     mentions: list[Mention], max_candidates: int = 25, text: str = ""
 ) -> list[Resolution]:
@@ -622,7 +651,10 @@ def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> l
         best = max(range(len(cs)), key=lambda i: (probs[i], -i))
         first.append((cs[best], probs[best], _key(m)))
     containers, held = _containers(mentions, first, text)
-    cues = [_state_cue(m, text) for m in mentions]
+    cues = [
+        _state_cue(m, text) or _listed_with_a_state(n, mentions, first, text)
+        for n, m in enumerate(mentions)
+    ]
     # Then with the context of the pass before, three times: the second pass settles the
     # towns a county or a homonym needs ('Red Oak' and 'Clarinda' in Iowa before 'Montgomery
     # County'); the third lets a big city's namesake see the neighbours that the city's own
@@ -846,6 +878,7 @@ def main_place(
     weights = scores if scores is not None else [1.0] * len(entries)
     counts: dict[str, float] = defaultdict(float)
     states: dict[tuple[str, str], float] = defaultdict(float)
+    regions: dict[tuple[str, str], Entry] = {}
     for e, w in zip(entries, weights, strict=True):
         if e.kind in _LOCAL_KINDS:
             counts[e.id] += w
@@ -853,8 +886,11 @@ def main_place(
             a1 = _admin1_of(e)
             if a1:
                 states[a1] += w
+                regions.setdefault(a1, e)
     if not counts:
-        return None
+        # A story of states and provinces only: its most named one (the bigger on a tie).
+        best = max(states, key=lambda a: (round(states[a], 6), regions[a].log_prior), default=None)
+        return regions[best] if best is not None else None
     distinct = list({e.id: e for e in entries if e.id in counts}.values())
     spread = _Spread([(e, e.id) for e in distinct])
     # Places only named with common words count for the places near them but are the main

@@ -443,20 +443,30 @@ def test_a_place_the_gazetteer_lacks_goes_to_the_main_town_for_review():
     assert [r.mention.start for r in resolved] == sorted(r.mention.start for r in resolved)
 
 
-def test_a_place_the_gazetteer_lacks_is_dropped_without_a_town():
+def test_a_place_the_gazetteer_lacks_is_dropped_without_a_town_or_a_state():
     from geo.gazetteer.index import open_index
     from geo.recognize import Mention
     from geo.resolve import resolve_mentions
 
     index = open_index()
+    text = "Quillfeather Lane, somewhere in Portugal."
+    start = text.index("Portugal")
+    spans = [
+        Mention(0, 17, "Quillfeather Lane", ()),
+        Mention(start, start + 8, "Portugal", tuple(index.lookup("Portugal", limit=25))),
+    ]
+    resolved = resolve_mentions(spans, text=text)
+    assert [r.mention.text for r in resolved] == ["Portugal"]
+    # With no town but a state or province, it goes there for review.
     text = "Quillfeather Lane, somewhere in England."
     start = text.index("England")
     spans = [
         Mention(0, 17, "Quillfeather Lane", ()),
         Mention(start, start + 7, "England", tuple(index.lookup("England", limit=25))),
     ]
-    resolved = resolve_mentions(spans, text=text)
-    assert [r.mention.text for r in resolved] == ["England"]
+    lane, _ = resolve_mentions(spans, text=text)
+    assert lane.entry is not None and lane.entry.name == "England"
+    assert (lane.review or "").startswith("not-in-gazetteer")
 
 
 # Streets and stray villages: the gazetteer lacks the place meant, the article's town is closer.

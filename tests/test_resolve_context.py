@@ -229,3 +229,33 @@ def test_an_organisation_named_after_a_country_keeps_the_country(gazetteer):
     got = given(gazetteer, text, "Bank of Japan", "Osaka", "Kobe")
     assert got["Bank of Japan"].entry is not None
     assert got["Bank of Japan"].entry.kind == "country"
+
+
+# A name that is also a state's, listed with another state, is that state.
+
+
+def test_a_name_listed_with_a_state_is_the_state():
+    text = "Tech firms are moving jobs from western states such as California or Washington."
+    washington = next(p for p in places_from_text(text).places if p["mention"] == "Washington")
+    assert washington["kind"] == "region" and washington["name"] == "Washington"
+
+
+def test_a_town_before_a_comma_and_its_state_is_still_the_town():
+    text = "He grew up in Salem, Oregon and moved to Portland, Maine."
+    found = {p["mention"]: p for p in places_from_text(text).places}
+    assert found["Salem"]["kind"] == "city"
+    assert km(found["Salem"]["lat"], found["Salem"]["lon"], 44.94, -123.04) < 20
+
+
+def test_a_story_of_states_only_places_what_the_gazetteer_lacks_in_its_main_state(gazetteer):
+    # No town: the river the gazetteer lacks goes to the state the story names most.
+    text = (
+        "Karnataka and Tamil Nadu argued again over the Hosakere Weir waters; Tamil Nadu "
+        "said Karnataka had released too little, and Kerala stayed out."
+    )
+    got = given(
+        gazetteer, text, "Karnataka", "Tamil Nadu", "Hosakere Weir", "Tamil Nadu", "Karnataka"
+    )
+    weir = got["Hosakere Weir"]
+    assert weir.entry is not None and weir.entry.kind == "region"
+    assert (weir.review or "").startswith("not-in-gazetteer")
