@@ -194,8 +194,11 @@ def _row_index(ordered: Sequence[CorpusItem], done: dict[str, Path]) -> tuple[An
     if index is not None:
         order = pc.sort_indices(
             index, sort_keys=[(c, "ascending") for c in ("rank", "start", "end")]
-        )
-        index = index.take(order)
+        ).to_numpy()
+        # Parts hold an article's rows in text order, so a corpus in file order (one huge
+        # article, say) often needs no sorted copy of its index.
+        if len(order) and not (np.diff(order.astype(np.int64)) == 1).all():
+            index = index.take(pa.array(order))
     return index, parts, bounds
 
 

@@ -19,6 +19,7 @@ from geo.corpus.inputs import _split
 from geo.corpus.lookup import control_at_many, warm_theatres
 from geo.corpus.rowgroups import GroupWriter, schema_of
 from geo.errors import GeoError
+from geo.memory import release_freed
 
 Task = tuple[str, str, str, str | None]  # key, source, text, date
 # Arrow types of an article's row (one per place mention), in order.
@@ -111,4 +112,5 @@ def geoparse_batch(batch: Sequence[Task]) -> list[Result]:
             results.append((key, None, _split(str(exc), source)[1]))
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the corpus
             results.append((key, None, f"{type(exc).__name__}: {exc}"))
+        release_freed()  # an article's windows are gone: their pages go back to the system
     return results
