@@ -402,7 +402,27 @@ def _possessive_names(
             out[-1] = prev + run
         else:
             out.append(run)
-    return out
+    return [_possessive_end(index, text, run) for run in out]
+
+
+_POSSESSIVE_END = re.compile(r"['’]s(?![\w'’])")
+
+
+def _possessive_end(index: GazetteerIndex, text: str, run: list[Token]) -> list[Token]:
+    """A run whose last word keeps its possessive where a known name ends with it ("St.
+    John's", "St John’s"): read without it, 'St. John' is another place."""
+    last = run[-1]
+    if not _POSSESSIVE_END.match(text, last.end):
+        return run
+    keys = [
+        fold(text[run[i].start : last.end + 2])
+        for i in range(max(0, len(run) - 3), len(run))
+        if run[i].is_cap
+    ]
+    if len(last.text) < 3 or not index.existing_keys([k for k in keys if " " in k]):
+        return run
+    whole = Token(last.start, last.end + 2, text[last.start : last.end + 2], last.sentence_start)
+    return [*run[:-1], whole]
 
 
 _MARK_IN_NAME = re.compile(r"[ʿʾ'’‘`´ʼ]")
@@ -563,8 +583,16 @@ def _admin_units(
             units = tuple(e for e in m.candidates if e.kind in _UNIT_KINDS)
             if units:
                 m = replace(m, candidates=units)
+            elif _other_names_only(m.candidates) and _local_unit_after(text, m):
+                continue  # 'Merion township': a unit the gazetteer lacks
         out.append(m)
     return out
+
+
+def _local_unit_after(text: str, m: Mention) -> bool:
+    """Whether a local unit's word ('township', 'borough', 'county', 'parish') follows."""
+    found = _ADMIN_AFTER.match(text, m.end)
+    return found is not None and found.group(1).lower() in _LOCAL_UNITS
 
 
 _WORD_AFTER = re.compile(r"[ \u00a0-]+([^\W\d_]+(?:-[^\W\d_]+)?)")
@@ -856,6 +884,11 @@ def _segment(words: list[str], s: int, n: int) -> tuple[int, int]:
     return lo, hi
 
 
+# US and British local units: a name before one of these that the gazetteer knows only as
+# another place's other name is a unit it lacks ('Lower Merion Township' is not Marion).
+_LOCAL_UNITS = frozenset({"township", "borough", "county", "parish"})
+
+
 def _mention(
     index: GazetteerIndex,
     text: str,
@@ -891,6 +924,8 @@ def _mention(
         return None  # "envoy Salame", "the tanker Fano"
     else:
         feature, role = None, "literal"
+    if feature in _LOCAL_UNITS and _other_names_only(entries):
+        return None  # 'Merion Township': a unit the gazetteer lacks, not Marion's other name
     m_start, m_end = run[k].start, span[-1].end
     if feature:
         m_end = run[s + n].end

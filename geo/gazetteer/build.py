@@ -380,14 +380,26 @@ def _add_seated_regions(rows: _Rows, city_rows: list[tuple]) -> None:
         if found is None or not found[0].get("admin1code"):
             log.warning("gazetteer: city %s of %s not found, skipped", seat, name)
             continue
-        pid = f"admin1:{cc}.{_slug(name)}"
-        if pid in rows.by_id:
-            continue
-        peers = [(r[2], r[3], r[5]) for r in by_code[(cc, found[0]["admin1code"])]]
-        point = _hull_middle(peers) if len(peers) >= 3 else (found[2], found[3])
-        pop = sum(p[2] for p in peers)
-        source = f"GeoNames cities of its admin-1 code (CC BY 4.0); city: {row['source']}"
-        idx = rows.add(pid, name, "region", cc, point[0], point[1], pop, admin1=name, source=source)
+        if (row.get("level") or "1").strip() == "2":
+            # A district inside a region (Sierra Leone's 'Kono', 'Bombali'): GeoNames has no
+            # admin-2 cities for it, so it stands at its seat, inside the seat's region.
+            a1 = found[4] or None
+            pid = f"admin2:{cc}.{_slug(a1 or '')}.{_slug(name)}"
+            source = f"GeoNames point of its seat (CC BY 4.0); seat: {row['source']}"
+            idx = rows.add(
+                pid, name, "county", cc, found[2], found[3], found[5], admin1=a1, source=source
+            )
+        else:
+            pid = f"admin1:{cc}.{_slug(name)}"
+            if pid in rows.by_id:
+                continue
+            peers = [(r[2], r[3], r[5]) for r in by_code[(cc, found[0]["admin1code"])]]
+            point = _hull_middle(peers) if len(peers) >= 3 else (found[2], found[3])
+            pop = sum(p[2] for p in peers)
+            source = f"GeoNames cities of its admin-1 code (CC BY 4.0); city: {row['source']}"
+            idx = rows.add(
+                pid, name, "region", cc, point[0], point[1], pop, admin1=name, source=source
+            )
         for alt in (row.get("alt_names") or "").split("|"):
             if alt.strip():
                 rows.name(idx, alt.strip(), ALTERNATE)

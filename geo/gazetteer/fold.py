@@ -44,13 +44,14 @@ def is_latin(name: str) -> bool:
 _MARKS = re.compile(r"[ʿʾ'’‘`´ʼ]")
 # Arabic articles, written apart or hyphenated, assimilated or not ('al-', 'el-', 'an-').
 _ARTICLES = frozenset("al el il ul ad ed an en ar er as es ash esh at et az ez".split())
+_E = re.compile(r"e")
 _TRANSLIT_RULES = (
     (re.compile(r"ou|oo"), "u"),
     (re.compile(r"ee"), "i"),
     (re.compile(r"[qg]"), "k"),  # Qarabulli / Garabulli / Karabulli
     (re.compile(r"aw(?=[^aeiou]|$)"), "u"),  # Zawr / Zor
     (re.compile(r"uw"), "u"),  # Zuwara / Zuara
-    (re.compile(r"e"), "a"),  # Tel / Tal, Deir / Dayr
+    (_E, "a"),  # Tel / Tal, Deir / Dayr
     (re.compile(r"o"), "u"),  # Hodeidah / Hudaydah
     (re.compile(r"y"), "i"),
     (re.compile(r"([a-z])\1+"), r"\1"),  # Maarrat / Marat, Tell / Tal
@@ -74,3 +75,14 @@ def translit_key(name: str) -> str:
     for pattern, repl in _TRANSLIT_RULES:
         key = pattern.sub(repl, key)
     return key
+
+
+def translit_keys(name: str) -> tuple[str, ...]:
+    """The transliteration key, and where the name writes an e, the key of that e read as
+    i: romanisations write the short a ('Tel' for Tal) and the short i ('Mareb' for Marib,
+    'Edlib' for Idlib) both as e, so one key cannot fold both."""
+    key = translit_key(name)
+    if "e" not in name.lower():
+        return (key,)
+    other = translit_key(_E.sub("i", name.replace("E", "I")))
+    return (key,) if other == key else (key, other)

@@ -25,7 +25,7 @@ from geo.gazetteer.build import (
     ensure_index,
     index_is_current,
 )
-from geo.gazetteer.fold import fold, translit_key
+from geo.gazetteer.fold import fold, translit_keys
 
 # How much a kind of place weighs before context is known, as a population-like number.
 KIND_PRIOR = {
@@ -173,11 +173,15 @@ class GazetteerIndex:
     def lookup_translit(self, name: str) -> tuple[Entry, ...]:
         """Candidates whose name is another romanisation of ``name`` ('Garabulli' for
         Qarabulli), best prior first; asked when the exact name is unknown."""
-        key = translit_key(name)
         if self._translit_keys is None:
             rows = self._con.execute("SELECT DISTINCT key FROM translit").fetchall()
             self._translit_keys = frozenset(r[0] for r in rows)
-        return self._translit(key) if key in self._translit_keys else ()
+        found: tuple[Entry, ...] = ()
+        for key in translit_keys(name):
+            if key in self._translit_keys:
+                seen = {e.id for e in found}
+                found += tuple(e for e in self._translit(key) if e.id not in seen)
+        return found
 
     def existing_keys(self, keys: list[str]) -> list[str]:
         """Those of ``keys`` that name some place, in one query: many guesses at once cost
