@@ -355,10 +355,16 @@ def _containers(
             out[i] = held[i + 1] = entry  # 'Gainesville, Va.'
     by_key: dict[str, Entry] = {}
     for m, c in zip(mentions, out, strict=True):
-        if c is not None and c.kind in ("country", "region"):
+        if c is not None and c.kind in ("country", "region") and not _a_country(m):
             by_key.setdefault(_key(m), c)  # 'Washington, D.C.' says nothing of 'Washington'
     out = [c if c is not None else by_key.get(_key(m)) for m, c in zip(mentions, out, strict=True)]
     return out, held
+
+
+def _a_country(m: Mention) -> bool:
+    """A name that is also a country's: 'Georgia, US' says nothing of the country Georgia
+    written elsewhere in the article."""
+    return any(c.kind == "country" for c in m.candidates)
 
 
 def _state_cue(m: Mention, text: str) -> bool:

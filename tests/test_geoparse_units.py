@@ -115,3 +115,18 @@ def test_georgia_the_country_and_the_state_in_one_article():
     ).places
     georgias = [p["country"] for p in places if p["mention"] == "Georgia"]
     assert georgias == ["GE", "US", "GE"]
+
+
+def test_a_state_after_a_countrys_name_says_nothing_of_the_country_elsewhere():
+    places = places_from_text(
+        "Farmers in Georgia, US, grow peaches. Georgia, the country, grows grapes near Tbilisi."
+    ).places
+    assert [p["country"] for p in places if p["mention"] == "Georgia"] == ["US", "GE"]
+
+
+def test_a_town_written_with_its_state_keeps_it_alone():
+    places = places_from_text(
+        "Flooding hit Lebanon, Pa., on Monday. Lebanon firefighters rescued two people near "
+        "Harrisburg."
+    ).places
+    assert [p["country"] for p in places if p["mention"] == "Lebanon"] == ["US", "US"]
