@@ -43,3 +43,20 @@ def release_freed() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+# An article of thousands of different names fills the gazetteer's name caches (20,000 towns:
+# about 30 MB) with names the next article will hardly ask for; past this many they are emptied.
+KEEP_LOOKUPS = 5_000
+
+
+def forget_many_lookups(limit: int = KEEP_LOOKUPS) -> None:
+    """Empty each open gazetteer index's name caches that hold more than ``limit`` names, so
+    what they held is free for the rest of the build (an ordinary article fills a few hundred,
+    which later articles reuse)."""
+    from geo.gazetteer.index import _OPEN
+
+    for index in _OPEN.values():
+        for cache in (index._lookup, index._translit):
+            if cache.cache_info().currsize > limit:
+                cache.cache_clear()

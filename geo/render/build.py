@@ -254,13 +254,14 @@ def render_article(name: str, data: bytes, slug: str) -> dict[str, Any]:
     Runs in a worker process or on a Dask worker; everything returned is plain data.
     """
     from geo.build_places import gather, places_of
-    from geo.memory import release_freed
+    from geo.memory import forget_many_lookups, release_freed
     from geo.places import Document
     from geo.render import article_map, claims, tables
 
     article = decode_article(data, name)
     # Geoparsed window by window into a tally per place: memory grows with places, not mentions.
     gathered = gather(article)
+    forget_many_lookups()
     inputs = article_map.prepare(Document(article.path, article, gathered.rows), reuse_rows=True)
     inputs.slug = slug
     inputs.claims = gathered.claims
