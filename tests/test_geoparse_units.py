@@ -79,6 +79,8 @@ def test_translit_keys_read_e_as_a_and_as_i():
         ("A market opened in King's Lynn this week.", "King's Lynn", "GB", 52.75, 0.40),
         ("Summer visitors filled Martha's Vineyard.", "Martha's Vineyard", "US", 41.4, -70.6),
         ("Rain flooded camps near Coxs Bazar.", "Coxs Bazar", "BD", 21.44, 92.01),
+        ("Ferries to Marthas Vineyard were full.", "Marthas Vineyard", "US", 41.4, -70.6),
+        ("Walkers reached Land's End in Cornwall.", "Land's End", "GB", 50.07, -5.71),
     ],
 )
 def test_possessive_names(text, mention, country, lat, lon):

