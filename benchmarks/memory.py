@@ -24,7 +24,8 @@ peak of the plain RSS sum (an upper bound) and the top process's own peak RSS fr
 (exact, while sampling can miss a peak shorter than a sample).
 
 ``GEO_BENCH_HOSTILE_MB`` sets the size of the large file (default 1; ``GEO_BENCH_HOSTILE_MB=50``
-measures the 50 MB file of the issue: ``geo places`` alone takes about 13 minutes on it),
+measures the 50 MB file of the issue: ``geo places`` alone takes about 13 minutes on it, and
+``geo corpus`` took 10 minutes on the 10 MB file on a busy 2-core machine),
 ``GEO_BENCH_HOSTILE_SHAPES`` picks shapes by file name (comma-separated, e.g. ``big.md``) and
 ``GEO_BENCH_HOSTILE_COMMANDS`` commands (e.g. ``corpus``).
 """
