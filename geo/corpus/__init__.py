@@ -17,6 +17,10 @@ recognise → resolve → control pipeline as ``geo places`` over many articles 
   the combined file (``geoparquet``) is written from verified parts only, at the end.
 - Faults: a worker that dies (killed, out of memory) costs a pool restart; the batches in
   flight are retried one at a time, and only one that kills its worker again fails.
+- Memory (``rowgroups``): a worker writes an article's rows window by window as compressed
+  Parquet row groups, the parent copies them into the part a row group at a time, and the
+  combine step reads parts a row group at a time: what is held is bounded by a window and a
+  row group, not by an article's mentions (issue 17).
 - Rows: one per place mention, with the article's id, date and title, the mention and its
   offsets, the resolved place and the control of the ground at the article's date.
 - Claims (``claims_table``): the events each article asserts (``geo.claims``), stored in the
