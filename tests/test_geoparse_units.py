@@ -132,3 +132,20 @@ def test_a_town_written_with_its_state_keeps_it_alone():
         "Harrisburg."
     ).places
     assert [p["country"] for p in places if p["mention"] == "Lebanon"] == ["US", "US"]
+
+
+def test_cameroon_and_ethiopian_regions_by_their_english_names():
+    places = found(
+        "In Cameroon, aid reached the Far North Region, the North Region, the South Region "
+        "and the Adamawa Region. In Ethiopia, the Gambella region and the Harari region "
+        "reported cholera."
+    )
+    for name in ("Far North Region", "North Region", "South Region", "Adamawa Region"):
+        assert places[name]["country"] == "CM" and places[name]["kind"] == "region", name
+    assert near(places["Adamawa Region"], 7.0, 13.0)
+    for name in ("Gambella", "Harari"):
+        assert places[name]["country"] == "ET" and places[name]["kind"] == "region", name
+
+
+def test_adamawa_alone_stays_nigerian():
+    assert found("Gunmen attacked villages in Adamawa.")["Adamawa"]["country"] == "NG"
