@@ -149,3 +149,10 @@ def test_cameroon_and_ethiopian_regions_by_their_english_names():
 
 def test_adamawa_alone_stays_nigerian():
     assert found("Gunmen attacked villages in Adamawa.")["Adamawa"]["country"] == "NG"
+
+
+def test_liberias_maryland_county_and_the_us_state():
+    liberia = found("In Liberia, cases rose in Grand Bassa and Maryland counties.")
+    assert liberia["Maryland"]["country"] == "LR" and near(liberia["Maryland"], 4.4, -7.7)
+    assert liberia["Grand Bassa"]["kind"] == "region"
+    assert found("Maryland lawmakers voted on Tuesday.")["Maryland"]["country"] == "US"
