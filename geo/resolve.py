@@ -524,6 +524,11 @@ def _strays(out: list[Resolution], text: str = "") -> list[Resolution]:
         if a1 is not None:
             states.setdefault(a1, set()).add(text)
             state_places.setdefault(a1, set()).add(o.id)
+    # A country the article names ('In Syria, families fled ...') supports its towns: a
+    # roundup of several wars has no single main place that speaks for all of them.
+    for r in distinct:
+        if r.entry and r.entry.kind == "country" and r.mention.role != "in-name":
+            support.setdefault(r.entry.country, set()).add(r.mention.text)
     verdicts: dict[tuple, bool] = {}
     strays = []
     for r in out:

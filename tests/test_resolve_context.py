@@ -259,3 +259,30 @@ def test_a_story_of_states_only_places_what_the_gazetteer_lacks_in_its_main_stat
     weir = got["Hosakere Weir"]
     assert weir.entry is not None and weir.entry.kind == "region"
     assert (weir.review or "").startswith("not-in-gazetteer")
+
+
+# A roundup of several wars has no one main place: a country it names speaks for its towns.
+
+
+def test_a_roundup_keeps_small_towns_of_the_countries_it_names():
+    text = (
+        "A nurse from Charlotte, North Carolina, flew to Goma after weeks of fighting. "
+        "In Chad, aid workers counted new arrivals near Adre. In Syria, families fled "
+        "Maarat al-Numan for camps near the Turkish border. Charlotte's mayor praised her."
+    )
+    places = {p["mention"]: p for p in places_from_text(text).places}
+    assert places["Adre"]["country"] == "TD" and not places["Adre"]["review"]
+    assert places["Maarat al-Numan"]["country"] == "SY"
+    assert not places["Maarat al-Numan"]["review"]
+
+
+def test_a_country_named_only_inside_a_name_does_not_speak_for_a_far_village():
+    # 'the Isle of Man Steam Packet Company' names a company, not the story's ground: 'Peel'
+    # among Toronto's suburbs is not the Manx town.
+    text = (
+        "Shares of the Isle of Man Steam Packet Company rose in Toronto on Monday. Downtown "
+        "Toronto, Mississauga and Brampton reported heavy traffic near Peel after the storm."
+    )
+    places = {p["mention"]: p for p in places_from_text(text).places}
+    assert places["Isle of Man"]["role"] == "in-name"
+    assert places["Peel"]["country"] == "CA"
