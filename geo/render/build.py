@@ -269,6 +269,9 @@ def render_article(name: str, data: bytes, slug: str) -> dict[str, Any]:
     del gathered
     release_freed()  # each stage drops what it built; the next starts from what is kept
     m = article_map.build_map(inputs)
+    # Drawn: the rows go (a row per place, 20,000 for a text of towns); the places and claims
+    # hold what the data files say.
+    inputs.rows = []
     release_freed()
     page, assets = article_map.render_page(m, name)
     del m
