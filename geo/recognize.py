@@ -924,6 +924,8 @@ def _mention(
         return None  # "envoy Salame", "the tanker Fano"
     else:
         feature, role = None, "literal"
+    if role == "in-name" and n == 1 and span[0].lower in index.common_words and not _known(entries):
+        return None  # 'Democratic Alliance Army', 'Liberty Mutual': a word, not a small town
     if feature in _LOCAL_UNITS and _other_names_only(entries):
         return None  # 'Merion Township': a unit the gazetteer lacks, not Marion's other name
     m_start, m_end = run[k].start, span[-1].end
@@ -1006,8 +1008,11 @@ def _role_among_others(
         return None  # "Prime Minister Fayez al-Sarraj": a person's name
     if after in REGION_SUFFIXES and others == [s + n]:
         return after, "literal"  # "Idlib Province", "Orange County", "Kano State"
-    if after in PERSON_TITLES or after in STATE_HEADS:
-        return None, "literal"  # "Turkish President Erdogan": the place qualifies a title
+    if (after in PERSON_TITLES or after in STATE_HEADS) and (s == seg_lo or _known(entries)):
+        # "Turkish President Erdogan", "the Syrian army": the place qualifies a title or a
+        # state's body; a small town's name in the middle of a longer name does not ('the
+        # Myanmar National Democratic Alliance Army': no town of Alliance, Ohio).
+        return None, "literal"
     if after in FEATURE_SUFFIXES and others == [s + n]:
         return after, "literal"  # "Royal Street", "Mississippi River"
     if _given_name_and_surname(words, run, s, n, others):
@@ -1015,6 +1020,11 @@ def _role_among_others(
     if _in_organisation(words, run, seg_lo, seg_hi, s, n, entries, common):
         return None, "in-name"  # "Kentucky National Guard", "Jamaica Cancer Society"
     return None
+
+
+def _known(entries: tuple[Entry, ...]) -> bool:
+    """A country, a region or a big town: a name that qualifies what follows it anywhere."""
+    return any(e.kind in _NATIONAL or e.kind == "region" or e.prior >= 1e5 for e in entries)
 
 
 def _given_name_and_surname(
@@ -1048,7 +1058,7 @@ def _in_organisation(
         return True
     if s != seg_lo:
         return False
-    known = any(e.kind in _NATIONAL or e.kind == "region" or e.prior >= 1e5 for e in entries)
+    known = _known(entries)
     rest = [j for j in range(s + n, seg_hi) if run[j].is_cap]
     return known and bool(rest) and all(words[j] in common for j in rest)
 

@@ -28,3 +28,19 @@ def test_a_possessive_between_two_places_keeps_both():
     p = found("Libya's Tripoli and Syria's Idlib Province saw shelling on Friday.")
     assert p["Libya"]["country"] == "LY" and p["Tripoli"]["country"] == "LY"
     assert p["Syria"]["country"] == "SY" and p["Idlib Province"]["country"] == "SY"
+
+
+def test_a_small_town_named_by_a_word_inside_an_armed_groups_name_is_no_place():
+    # 'Alliance' is a town in Ohio and in Nebraska; here it is a word of the group's name.
+    p = found("The Myanmar National Democratic Alliance Army said it had taken Lashio.")
+    assert "Alliance" not in p
+    assert p["Myanmar"]["role"] == "in-name"
+    assert p["Lashio"]["country"] == "MM"
+
+
+def test_a_state_body_after_a_country_keeps_the_country():
+    p = found("The Syrian army and the Free Syrian Army traded fire near Azaz on Monday.")
+    assert [q["role"] for q in places_from_text("The Syrian army shelled Azaz.").places][0] == (
+        "demonym"
+    )
+    assert p["Azaz"]["country"] == "SY"
