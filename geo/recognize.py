@@ -259,9 +259,16 @@ def _usable(
         alternate_only = not e.flags & (PRIMARY | DEMONYM) and not _abbreviated(written, e.name)
         if alternate_only and e.kind == "city" and word and not (upper and e.flags & ACRONYM):
             continue  # 'Man' is not Amman, 'Part' not Perth; 'NYC' is New York City
-        if alternate_only and e.kind == "city" and e.population < 100 * best_primary:
+        if (
+            alternate_only
+            and e.kind == "city"
+            and e.population < 100 * best_primary
+            and not (best_primary < _HAMLET and e.population >= 10 * best_primary)
+        ):
             # 'Venice' is the Italian city before a place that also answers to that name,
             # unless that place is far bigger; the article may still choose it ('Palmyra').
+            # A hamlet does not outrank a town ten times its size: 'Jenin' is the West Bank
+            # city's English name before it is a Polish hamlet's own.
             e = replace(e, flags=e.flags | OUTRANKED)
         if upper:
             if e.flags & ACRONYM and (
@@ -487,6 +494,8 @@ def _is_common_word(tok: Token, entries: tuple[Entry, ...], common: dict[str, in
         )
     return not any(e.prior >= 1e4 for e in entries)
 
+
+_HAMLET = 5_000
 
 _CHUNK = 200_000
 

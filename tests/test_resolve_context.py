@@ -286,3 +286,17 @@ def test_a_country_named_only_inside_a_name_does_not_speak_for_a_far_village():
     places = {p["mention"]: p for p in places_from_text(text).places}
     assert places["Isle of Man"]["role"] == "in-name"
     assert places["Peel"]["country"] == "CA"
+
+
+def test_a_citys_english_name_beats_a_hamlet_bearing_it_in_a_roundup():
+    # 'Jenin' is the English name of the West Bank city (GeoNames: Janin) and the own name of
+    # a Polish hamlet; a roundup splits its places between countries, so the city's
+    # country is only a small share of them.
+    text = (
+        "Clashes around Kidal in northern Mali sent people into Niger. In Haiti, gangs "
+        "attacked a prison in Port-au-Prince. Israeli strikes hit Rafah and Khan Younis, "
+        "while in the West Bank troops raided Jenin. Fighting near Gondar and Bahir Dar in "
+        "Ethiopia went on, and boats left Sfax in Tunisia for Lampedusa."
+    )
+    places = {p["mention"]: p for p in places_from_text(text).places}
+    assert places["Jenin"]["country"] == "PS" and not places["Jenin"]["review"]
