@@ -723,10 +723,18 @@ def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> l
             alts = tuple((cs[i], round(probs[i], 4)) for i in order if i != best)[:3]
         if review:
             score = min(score, round(settings.LOW_CONFIDENCE * 0.98, 4))
-        elif score < settings.LOW_CONFIDENCE:
+        elif score < settings.LOW_CONFIDENCE and not _same_ground(cs, probs, best):
             review = _low_score_reason(cs[best], score, alts)
         out.append(Resolution(m, cs[best], score, alts, review))
     return out
+
+
+def _same_ground(cs: tuple[Entry, ...] | list[Entry], probs: list[float], best: int) -> bool:
+    """Whether the candidates within CLOSE_KM of the chosen one hold enough of the shares
+    between them: a city and its canton or district of one name ('GENEVA (Reuters)') split
+    the shares, but either puts the mention on the same ground, so there is nothing to check."""
+    near = sum(p for c, p in zip(cs, probs, strict=True) if _km(c, cs[best]) <= CLOSE_KM)
+    return near >= settings.LOW_CONFIDENCE
 
 
 # Words after a name that make it an armed group's ('Fano militiamen', 'Wagner fighters').

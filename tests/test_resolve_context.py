@@ -300,3 +300,11 @@ def test_a_citys_english_name_beats_a_hamlet_bearing_it_in_a_roundup():
     )
     places = {p["mention"]: p for p in places_from_text(text).places}
     assert places["Jenin"]["country"] == "PS" and not places["Jenin"]["review"]
+
+
+def test_a_city_and_its_canton_of_one_name_need_no_review():
+    # The city of Geneva and the canton of Geneva share the mention's shares; either puts it
+    # on the same ground, so nothing is left for a person to check.
+    text = "GENEVA (Reuters) - Aid agencies said on Friday that fighting near Kidal had ended."
+    geneva = next(p for p in places_from_text(text).places if p["mention"] == "GENEVA")
+    assert geneva["country"] == "CH" and geneva["review"] is None
