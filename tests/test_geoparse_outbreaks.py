@@ -5,23 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.places import places_from_text
-
-
-def places(text: str) -> list[dict]:
-    return places_from_text(text).places
-
-
-def mentions(text: str) -> list[str]:
-    return [p["mention"] for p in places(text)]
-
-
-def first(text: str, mention: str) -> dict:
-    for p in places(text):
-        if p["mention"] == mention:
-            return p
-    raise AssertionError(f"{mention!r} not found in {mentions(text)}")
-
+from tests.geoparsed import first, mentions, places
 
 # Diseases, pathogens and variants named after places are no places.
 

@@ -6,14 +6,7 @@ from __future__ import annotations
 import pytest
 
 from geo.places import places_from_text
-
-
-def resolved(text: str, mention: str) -> dict:
-    for p in places_from_text(text).places:
-        if p["mention"] == mention:
-            return p
-    found = [p["mention"] for p in places_from_text(text).places]
-    raise AssertionError(f"{mention!r} not found in {found}")
+from tests.geoparsed import first
 
 
 # (spelling, country, lat, lon) of the place meant; the sentence names its country.
@@ -36,7 +29,7 @@ def resolved(text: str, mention: str) -> dict:
 )
 def test_syrian_spellings(spelling, country, lat, lon):
     text = f"Families returned to {spelling} in northern Syria after the shelling stopped."
-    p = resolved(text, spelling)
+    p = first(text, spelling)
     assert p["country"] == country
     assert abs(p["lat"] - lat) < 0.1 and abs(p["lon"] - lon) < 0.1
 
@@ -44,7 +37,7 @@ def test_syrian_spellings(spelling, country, lat, lon):
 @pytest.mark.parametrize("spelling", ["Hodeidah", "Hodeida", "Hudaydah", "Al Hudaydah"])
 def test_hodeidah_is_the_city_not_only_its_airport(spelling):
     text = f"Aid ships waited outside {spelling}, Yemen's main Red Sea port, for a week."
-    p = resolved(text, spelling)
+    p = first(text, spelling)
     assert p["country"] == "YE"
     assert p["kind"] == "city"
 
@@ -63,7 +56,7 @@ def test_hodeidah_is_the_city_not_only_its_airport(spelling):
 )
 def test_libyan_spellings(spelling, name_part):
     text = f"The coast guard of Libya stopped two boats off {spelling} before dawn."
-    p = resolved(text, spelling)
+    p = first(text, spelling)
     assert p["country"] == "LY"
     assert name_part in p["name"]
 
@@ -77,7 +70,7 @@ def test_a_persons_name_is_no_other_romanisation_of_a_town():
 def test_a_big_citys_usual_english_name_needs_no_support(sentence):
     # 'Misrata' is one of GeoNames' other names of Misratah (355,000 people): a known city's
     # English spelling stands alone, unlike a chance match of a person's name.
-    p = resolved(sentence, "Misrata")
+    p = first(sentence, "Misrata")
     assert p["country"] == "LY"
 
 

@@ -9,10 +9,7 @@ import pytest
 
 from geo.gazetteer.fold import translit_keys
 from geo.places import places_from_text
-
-
-def found(text: str) -> dict[str, dict]:
-    return {p["mention"]: p for p in places_from_text(text).places}
+from tests.geoparsed import found
 
 
 def near(p: dict, lat: float, lon: float, km: float = 161) -> bool:

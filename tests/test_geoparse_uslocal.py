@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.places import places_from_text
-
-
-def found(text: str) -> dict[str, dict]:
-    return {p["mention"]: p for p in places_from_text(text).places}
+from tests.geoparsed import found
 
 
 def test_all_caps_dateline_and_dotted_state():

@@ -5,24 +5,13 @@ from __future__ import annotations
 import pytest
 from pyproj import Geod
 
-from geo.places import places_from_text
+from tests.geoparsed import first, places
 
 _GEOD = Geod(ellps="WGS84")
 
 
 def km(lat1, lon1, lat2, lon2):
     return _GEOD.inv(lon1, lat1, lon2, lat2)[2] / 1000
-
-
-def places(text: str) -> list[dict]:
-    return places_from_text(text).places
-
-
-def first(text: str, mention: str) -> dict:
-    for p in places(text):
-        if p["mention"] == mention:
-            return p
-    raise AssertionError(f"{mention!r} not found in {[p['mention'] for p in places(text)]}")
 
 
 # Reference points: GeoNames' own points for countries and first-level regions.

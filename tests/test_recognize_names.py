@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from geo.places import places_from_text
-
-
-def found(text: str) -> dict[str, dict]:
-    return {p["mention"]: p for p in places_from_text(text).places}
+from tests.geoparsed import found
 
 
 def test_official_names_with_a_possessive_are_their_countries():

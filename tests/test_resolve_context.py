@@ -8,6 +8,7 @@ from pyproj import Geod
 from geo.evaluate import GoldArticle, GoldToponym, gold_mentions
 from geo.places import places_from_text
 from geo.resolve import Resolution, resolve_mentions
+from tests.geoparsed import found
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -242,9 +243,9 @@ def test_a_name_listed_with_a_state_is_the_state():
 
 def test_a_town_before_a_comma_and_its_state_is_still_the_town():
     text = "He grew up in Salem, Oregon and moved to Portland, Maine."
-    found = {p["mention"]: p for p in places_from_text(text).places}
-    assert found["Salem"]["kind"] == "city"
-    assert km(found["Salem"]["lat"], found["Salem"]["lon"], 44.94, -123.04) < 20
+    places = found(text)
+    assert places["Salem"]["kind"] == "city"
+    assert km(places["Salem"]["lat"], places["Salem"]["lon"], 44.94, -123.04) < 20
 
 
 def test_a_story_of_states_only_places_what_the_gazetteer_lacks_in_its_main_state(gazetteer):
@@ -270,7 +271,7 @@ def test_a_roundup_keeps_small_towns_of_the_countries_it_names():
         "In Chad, aid workers counted new arrivals near Adre. In Syria, families fled "
         "Maarat al-Numan for camps near the Turkish border. Charlotte's mayor praised her."
     )
-    places = {p["mention"]: p for p in places_from_text(text).places}
+    places = found(text)
     assert places["Adre"]["country"] == "TD" and not places["Adre"]["review"]
     assert places["Maarat al-Numan"]["country"] == "SY"
     assert not places["Maarat al-Numan"]["review"]
@@ -283,7 +284,7 @@ def test_a_country_named_only_inside_a_name_does_not_speak_for_a_far_village():
         "Shares of the Isle of Man Steam Packet Company rose in Toronto on Monday. Downtown "
         "Toronto, Mississauga and Brampton reported heavy traffic near Peel after the storm."
     )
-    places = {p["mention"]: p for p in places_from_text(text).places}
+    places = found(text)
     assert places["Isle of Man"]["role"] == "in-name"
     assert places["Peel"]["country"] == "CA"
 
@@ -298,7 +299,7 @@ def test_a_citys_english_name_beats_a_hamlet_bearing_it_in_a_roundup():
         "while in the West Bank troops raided Jenin. Fighting near Gondar and Bahir Dar in "
         "Ethiopia went on, and boats left Sfax in Tunisia for Lampedusa."
     )
-    places = {p["mention"]: p for p in places_from_text(text).places}
+    places = found(text)
     assert places["Jenin"]["country"] == "PS" and not places["Jenin"]["review"]
 
 
