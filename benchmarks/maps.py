@@ -254,7 +254,7 @@ def build_scaling(count: int) -> None:
 PAGE_STAGES = (
     # (module, class or "", function, label): the steps of one page; each is looked up by name
     # where it is called, so wrapping it times every call
-    ("geo.places", "", "compact_places", "geoparse (compact_places)"),
+    ("geo.build_places", "", "gather", "geoparse (build_places.gather)"),
     ("geo.render.article_map", "", "prepare", "join and map inputs (prepare)"),
     ("geo.render.article_map", "", "build_map", "map (build_map), of which"),
     ("geo.render.article_map", "", "map_labels", "  labels"),

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ class Document:
 
     path: str
     article: Article
-    places: list[Any] = field(default_factory=list)  # dicts, or PlaceMention (compact_places)
+    places: list[Any] = field(default_factory=list)  # dicts (build_places.gather: joined rows)
 
     def as_dict(self) -> dict:
         return {
@@ -175,88 +175,6 @@ def joined_batches(article: Article, geocoder: str = "gazetteer") -> Iterable[li
     """
     batches = (_join_once_per_place(b, article.date) for b in iter_place_batches(article, geocoder))
     return list(batches) if len(article.text) < CONTEXT_WINDOW else batches
-
-
-# What differs from one mention of a place to the next; every other field is the place's.
-MENTION_FIELDS = ("mention", "start", "end", "sentence", "score", "demonym", "role", "review")
-_ABSENT = object()
-
-
-class PlaceMention(Mapping):
-    """One mention as a read-only record: its own fields, and the fields of its place (name,
-    position, theatre joins) in one dict shared by every mention of that place.
-
-    A text naming a few towns 120,000 times held 120,000 dicts of 15 to 25 keys (about
-    1.2 KB each once joined); this holds about 100 bytes a mention (issue 17). ``update``
-    completes the place for all its mentions at once.
-    """
-
-    __slots__ = (*MENTION_FIELDS, "alternatives", "place")
-
-    def __init__(self, record: Mapping[str, Any], place: dict, first: bool) -> None:
-        for k in MENTION_FIELDS:
-            setattr(self, k, record.get(k, _ABSENT))
-        # Later mentions of a place drop their runners-up: the map takes the first one's.
-        self.alternatives = record.get("alternatives", _ABSENT) if first else _ABSENT
-        self.place = place
-
-    def __getitem__(self, key: str) -> Any:
-        if key in _OWN:
-            value = getattr(self, key)
-            if value is _ABSENT:
-                raise KeyError(key)
-            return value
-        return self.place[key]
-
-    def __iter__(self) -> Iterator[str]:
-        present = [k for k in _ORDER if k in self]
-        return iter([*present, *(k for k in self.place if k not in _ORDER)])
-
-    def __len__(self) -> int:
-        return sum(getattr(self, k) is not _ABSENT for k in _OWN) + len(self.place)
-
-    def update(self, values: Mapping[str, Any]) -> None:
-        for key, value in values.items():
-            if key in _OWN:
-                setattr(self, key, value)
-            else:
-                self.place[key] = value
-
-    def pop(self, key: str, default: Any = None) -> Any:
-        if key in _OWN:
-            value = getattr(self, key)
-            setattr(self, key, _ABSENT)
-            return default if value is _ABSENT else value
-        return self.place.pop(key, default)
-
-
-_OWN = frozenset((*MENTION_FIELDS, "alternatives"))
-_ORDER = (*FIELDS[:-2], "demonym", "role", "review", "alternatives")  # a record's own order
-
-
-def compact_records(batches: Iterable[list[dict]]) -> list[PlaceMention]:
-    """The records of ``batches`` as ``PlaceMention``s, one shared place dict per place, built
-    batch by batch (so only one context window's full records exist at a time)."""
-    places: dict[tuple, dict] = {}
-    out: list[PlaceMention] = []
-    for batch in batches:
-        for rec in batch:
-            fields = {k: v for k, v in rec.items() if k not in _OWN}
-            key = tuple(
-                (k, v if v is None or isinstance(v, (str, int, float)) else id(v))
-                for k, v in fields.items()
-            )
-            first = key not in places
-            if first:
-                places[key] = fields
-            out.append(PlaceMention(rec, places[key], first))
-    return out
-
-
-def compact_places(article: Article, geocoder: str = "gazetteer") -> Document:
-    """``places_from_article`` with its records as ``PlaceMention``s (what a map build
-    keeps of a long text naming the same places again and again)."""
-    return Document(article.path, article, compact_records(iter_place_batches(article, geocoder)))
 
 
 def places_from_article(article: Article, geocoder: str = "gazetteer") -> Document:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from geo import build_places
-from geo.places import compact_places, places_from_article
+from geo.places import places_from_article
 from geo.render import article_map, build, claims, tables
 from geo.render.places import group_places
 
@@ -28,7 +28,9 @@ HEAD = "---\ntitle: Names\ndate: 2019-06-01\nslug: names\n---\n"
 
 def _every_mention_files(name: str, data: bytes, slug: str) -> dict[str, str]:
     """The article's files rendered from every mention record (the reference)."""
-    inputs = article_map.prepare(compact_places(build.decode_article(data, name)), reuse_rows=True)
+    inputs = article_map.prepare(
+        places_from_article(build.decode_article(data, name)), reuse_rows=True
+    )
     inputs.slug = slug
     page, _ = article_map.render_page(article_map.build_map(inputs), name)
     found = group_places(inputs.rows)

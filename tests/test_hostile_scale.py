@@ -220,42 +220,6 @@ def test_mentions_with_the_same_runners_up_share_one_list(gazetteer):
     assert len({id(a) for a in alternatives}) < len(alternatives) / 20
 
 
-def test_a_build_keeps_one_record_per_place_and_small_mentions(gazetteer):
-    """A map build of a text naming a few towns thousands of times keeps each place's fields
-    (name, position, joins) once, shared by its mentions; each mention reads as the record
-    ``geo places`` gives for it, and its map inputs and data files are the same as from the
-    plain records."""
-    from geo.articles import article_from_text
-    from geo.places import PlaceMention, compact_places, places_from_article
-    from geo.render import article_map, tables
-    from geo.render.places import group_places
-
-    text = "---\ntitle: Names\ndate: 2019-06-01\n---\n" + names_text(20_000)
-    plain = places_from_article(article_from_text(text))
-    compact = compact_places(article_from_text(text))
-    assert len(compact.places) == len(plain.places) > 1500
-    assert all(isinstance(m, PlaceMention) for m in compact.places)
-    assert len({id(m.place) for m in compact.places}) <= len(NAMES) * 3
-    seen: set[str] = set()
-    for mine, theirs in zip(compact.places, plain.places, strict=True):
-        expected = dict(theirs)
-        if theirs["id"] in seen:  # a later mention: the place's runners-up are its first's
-            expected.pop("alternatives")
-        seen.add(theirs["id"])
-        assert dict(mine) == expected
-        assert list(mine) == list(expected)
-    a = article_map.prepare(plain, reuse_rows=True)
-    b = article_map.prepare(compact, reuse_rows=True)
-    assert [dict(r) for r in b.rows] == [
-        {k: v for k, v in r.items() if k != "alternatives" or "alternatives" in s}
-        for r, s in zip(a.rows, b.rows, strict=True)
-    ]
-    found_a, found_b = group_places(a.rows), group_places(b.rows)
-    assert tables.places_geojson(found_a) == tables.places_geojson(found_b)
-    assert tables.places_csv(found_a) == tables.places_csv(found_b)
-    assert tables.review_csv(found_a) == tables.review_csv(found_b)
-
-
 def _place(i: int, mentions: int, name: str = "Town") -> Any:
     from geo.render.places import Place
 
