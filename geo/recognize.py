@@ -1033,7 +1033,7 @@ def _role_among_others(
 
 def _known(entries: tuple[Entry, ...]) -> bool:
     """A country, a region or a big town: a name that qualifies what follows it anywhere."""
-    return any(e.kind in _NATIONAL or e.kind == "region" or e.prior >= 1e5 for e in entries)
+    return any(e.kind in _NATIONAL_OR_BIG or e.prior >= 1e5 for e in entries)
 
 
 def _given_name_and_surname(
