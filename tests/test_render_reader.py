@@ -161,3 +161,42 @@ def test_a_place_named_only_inside_an_organisations_name_is_faint_and_never_fram
 
     rows = [e.label for e in places_legend(found, {})]
     assert any("inside an organisation's name" in r for r in rows)
+
+
+def test_a_world_briefing_keeps_each_war_it_names_once():
+    found = [
+        _place("port-au-prince", -72.34, 18.54, 1, "HT"),
+        _place("djibo", -1.63, 14.10, 1, "BF"),
+        _place("sfax", 10.76, 34.74, 1, "TN"),
+        _place("rafah", 34.24, 31.30, 1, "PS"),
+        _place("gondar", 37.47, 12.60, 1, "ET"),
+        _place("macomia", 40.12, -12.25, 1, "MZ"),
+        _place("lashio", 97.75, 22.94, 1, "MM"),
+    ]
+    assert framing.ground_places(found, set()) == found
+    assert framing.focus_places(found, set(), "World briefing") == found
+    doubted = _place("springfield", -89.64, 39.80, 1, "US")
+    doubted.mentions = [{"mention": "Springfield", "review": "far from the other places"}]
+    assert doubted not in framing.ground_places([*found, doubted], set())
+
+
+def _row(name: str, lon: float, lat: float, country: str, kind: str = "city", **more) -> dict:
+    return {"id": name, "name": name, "mention": name, "kind": kind, "country": country,
+            "lon": lon, "lat": lat, "sentence": f"News from {name}.", **more}  # fmt: skip
+
+
+def test_a_theatre_reached_only_by_a_route_brings_its_routes_not_its_ground():
+    from geo.render.theatre_layers import layers_for
+
+    rows = [
+        _row("Lampedusa", 12.585, 35.516, "IT", "island", routes=["lampedusa-sicily"]),
+        _row("Port-au-Prince", -72.34, 18.54, "HT"),
+    ]
+    layers = layers_for(rows, "2024-03-02")
+    assert layers is not None and [th.id for th in layers.theatres] == ["libya"]
+    assert layers.relevant == {"libya": {"routes"}}  # no zones, frontline, support or sea
+    assert layers.dates() == []  # no time bar for ground the article never reaches
+    rows.append(_row("Zuwara", 12.08, 32.93, "LY"))
+    layers = layers_for(rows, "2024-03-02")
+    assert {"zones", "frontline", "routes", "maritime"} <= layers.relevant["libya"]
+    assert layers.dates()

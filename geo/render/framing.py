@@ -2,9 +2,10 @@
 
 Two rings. The *ground* is every town the article names that belongs to its story: places are
 weighted by mentions (double inside the map's theatres) and those far beyond the weighted middle
-(a capital quoted once, a wrong far match) are left out. The *focus* is the part of the ground
-the first view fits: the towns the headline names or the article keeps returning to, and the
-towns near them. An article that names a country more often than all of that country's towns
+(a capital quoted once, a wrong far match) are left out, unless they are named as often as the
+most named towns (a world briefing names each of its wars once). The *focus* is the part of the
+ground the first view fits: the towns the headline names or the article keeps returning to, and
+the towns near them. An article that names a country more often than all of that country's towns
 together is about the country, and its focus is the whole ground. The ground sets how much
 basemap is drawn; the padding around the focus is set in the browser, from the viewport and the
 controls.
@@ -64,11 +65,16 @@ def ground_places(found: Sequence[Place], theatre_countries: Collection[str] = (
     )
     dists = [_km(centre, (p.lon, p.lat)) for p in points]
     limit = max(MIN_KEEP_KM, SPREAD * _weighted_median(dists, weights))
+    # A town named as often as the most named ones is the story wherever it lies (a world
+    # briefing names each of its wars once), unless the resolver doubted it.
+    top = max(p.count for p in points)
     # Towns of the theatre the article is about are its ground; elsewhere only the near ones.
     return [
         p
         for p, d in zip(points, dists, strict=True)
-        if d <= limit or (p.country in theatre_countries and d <= THEATRE_MAX_KM)
+        if d <= limit
+        or (p.country in theatre_countries and d <= THEATRE_MAX_KM)
+        or (p.count >= ANCHOR_SHARE * top and not p.review and not p.low_confidence)
     ]
 
 

@@ -533,7 +533,7 @@ class TheatreLayers:
 
     def dates(self) -> list[str]:
         """Every date the map's theatres record, in order."""
-        ids = self.concerned or [th.id for th in self.theatres]
+        ids = self.concerned if self.concerned is not None else [th.id for th in self.theatres]
         return sorted(
             {d for th in self.theatres if th.id in ids for d in shared_layers(th.id)["dates"]}
         )
@@ -565,9 +565,15 @@ def _held_at(theatre: Any, points: Sequence[tuple[float, float]]) -> list[tuple[
     return [_HELD[(theatre, *pt)] for pt in points]
 
 
-def relevance(theatre: Any, rows: Sequence[Mapping[str, Any]], date: str | None) -> set[str]:
-    """The layer keys of a theatre that touch the article: its places, its theatre, its date."""
-    on = {"zones", "frontline"}
+def relevance(
+    theatre: Any, rows: Sequence[Mapping[str, Any]], date: str | None, ground: bool = True
+) -> set[str]:
+    """The layer keys of a theatre that touch the article: its places, its theatre, its date.
+
+    ``ground``: the article names a town or site in the theatre's countries (``concerns``).
+    Without one (a boat reaching Lampedusa in a world briefing) its routes, sea and events may
+    still touch the article, but who holds the ground and who backs whom do not."""
+    on = {"zones", "frontline"} if ground else set()
     backer_countries, backer_names, gazetteer_ids, events = _relevance_facts(theatre)
     # A backer counts when the article names it, or its country, in a sentence about force.
     military = {
@@ -578,12 +584,13 @@ def relevance(theatre: Any, rows: Sequence[Mapping[str, Any]], date: str | None)
         )
         and MILITARY.search(str(r.get("sentence") or ""))
     }
-    if military:
+    if military and ground:
         on.add("support")
     if any(r.get("routes") for r in rows):
         on.add("routes")
     kinds = {str(r.get("kind") or "").lower() for r in rows}
-    if kinds & {"sea", "ocean", "gulf", "bay", "strait", "island"}:
+    waters = {"sea", "ocean", "gulf", "bay", "strait"}
+    if kinds & (waters | {"island"} if ground else waters):
         on.update({"maritime", "routes"})
     if events:
         ids = {str(r.get("id")) for r in rows}
@@ -656,6 +663,9 @@ def layers_for(rows: list[dict], date: str | None) -> TheatreLayers | None:
     theatres = theatres_for(rows)
     if not theatres:
         return None
-    concerned = [th for th in theatres if concerns(th, rows)] or list(theatres)
-    relevant = {th.id: relevance(th, rows, date) if th in concerned else set() for th in theatres}
+    concerned = [th for th in theatres if concerns(th, rows)]
+    if concerned:
+        relevant = {t.id: relevance(t, rows, date) if t in concerned else set() for t in theatres}
+    else:  # only a route's end or the sea: those layers, no ground, no time bar
+        relevant = {th.id: relevance(th, rows, date, ground=False) for th in theatres}
     return TheatreLayers(list(theatres), date, relevant, [th.id for th in concerned])

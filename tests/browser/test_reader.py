@@ -400,3 +400,50 @@ def test_a_theatre_with_one_date_shows_that_date_not_a_slider(browser, opener, t
     assert last in text and "before the article" in text, text
     assert watched.errors == []
     page.close()
+
+
+BRIEFING_ARTICLE = """---
+title: The week in conflicts
+date: 2024-05-10
+---
+In Haiti, armed gangs burned a police station in Port-au-Prince on Tuesday. Troops in Burkina
+Faso pulled back from Djibo after an ambush. In Sudan, shelling hit El Fasher again. Rebels in
+Myanmar said they had taken Lashio's airport. A dinghy from Sfax in Tunisia reached Lampedusa
+with 40 people on board. In Mozambique, insurgents raided Macomia.
+"""
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_a_world_briefing_frames_every_war_and_leaves_far_ground_off(
+    browser, opener, tmp_path, size
+):
+    """Each war named once stays in the first view, however far apart; a theatre reached only
+    by a boat's route (Libya, through Sfax and Lampedusa) shows that route, not its 2020
+    ground control, and drives no time bar."""
+    from geo.render.build import build
+
+    (tmp_path / "briefing.md").write_text(BRIEFING_ARTICLE, encoding="utf-8")
+    report = build([tmp_path / "briefing.md"], tmp_path / "maps", progress=False)
+    assert report.ok, report.failed
+    watched = opener(browser, (tmp_path / "maps" / "briefing.html").as_uri(), SIZES[size])
+    page = watched.page
+    focus = page.evaluate(FOCUS_JS)
+    assert focus["focus"] >= 6 and focus["inside"] == focus["focus"], focus
+    seen = page.evaluate(
+        """() => { const out = []; GEO.layers.places.eachLayer(g => g.eachLayer(l => {
+            if (!l.getLatLng || !l.feature) return;
+            const p = GEO.map.latLngToContainerPoint(l.getLatLng());
+            const el = document.elementFromPoint(p.x, p.y);
+            if (!el || el.closest('.leaflet-control, .geo-header')) return;
+            out.push(l.feature.properties.name); })); return out; }"""
+    )
+    assert "Port-au-Prince" in seen and "Lashio" in seen, seen  # not under a panel
+    ticked = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.leaflet-control-layers-overlays input'))
+             .filter(i => i.checked).map(i => i.parentElement.textContent.trim())"""
+    )
+    assert "Migration routes" in ticked, ticked
+    assert not {"Control zones", "Frontline", "Foreign support"} & set(ticked), ticked
+    assert page.locator(".geo-timebar").count() == 0
+    assert watched.errors == [] and watched.blocked == []
+    page.close()
