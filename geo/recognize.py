@@ -227,7 +227,10 @@ def _usable(
     if not entries:
         return ()
     letters = "".join(t.text for t in span).replace(".", "")
-    upper = len(span) == 1 and letters.isupper() and len(letters) <= 4
+    # One word in capitals, or single capitals ('T&T' is read as two letters).
+    upper = (len(span) == 1 or all(len(t.text) == 1 for t in span)) and (
+        letters.isupper() and len(letters) <= 4
+    )
     all_common = len(span) > 1 and all(t.lower in common for t in span)
     entries = _generic_names(entries, span, unit)
     # 'Man', 'MoD': a common word, or a word with capitals inside, is never a place's

@@ -415,13 +415,31 @@ def resolve_mentions(
     state ('Gainesville, Va.') and a state named before 'governor' or 'company' are read. A
     mention without candidates (a span known to be a place, such as a street or a building the
     gazetteer does not hold) is placed at the article's main place and sent to review."""
-    known = _short_forms([m for m in mentions if m.candidates])
+    known = _short_forms([_street_in_a_list(m, text) for m in mentions if m.candidates])
     out = _resolve_known(known, max_candidates, text)
     unknown = [m for m in mentions if not m.candidates]
     strays = _strays(out, text)
     if unknown or strays:
         out = _to_main_place(out, unknown, strays, text)
     return _held_by_what_follows(out, unknown, text)
+
+
+# 'Bourbon and Dauphine streets', 'the corner of State and Hubbard streets', 'Elm, Oak and
+# Pine avenues': names listed before a plural street word are streets, each named after
+# something (a town's name among them is a street's, not the town).
+_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}"
+_STREETS_AFTER = re.compile(
+    rf"(?:\s*,\s*{_NAME})*\s*,?\s+(?:and|&|or)\s+{_NAME}\s+"
+    r"(?:streets|avenues|roads|boulevards|lanes|drives)\b"
+    r"|\s+(?:streets|avenues|roads|boulevards|lanes|drives)\b"
+)
+
+
+def _street_in_a_list(m: Mention, text: str) -> Mention:
+    """A name written in a list that ends in a plural street word is a street's name."""
+    if m.feature is not None or not text or not _STREETS_AFTER.match(text, m.end):
+        return m
+    return replace(m, feature="street")
 
 
 def _to_main_place(
@@ -456,7 +474,9 @@ def _a_building(m: Mention) -> bool:
         return True
     if m.feature is not None and m.feature not in REGION_SUFFIXES:
         return True
-    return m.role == "in-name" and len(m.text.split()) > max(
+    # Longer than its shortest candidate's name: a candidate of more words ('Aţ Ţīrah') must
+    # not make 'Terra Kulture' the place named inside it.
+    return m.role == "in-name" and len(m.text.split()) > min(
         len(c.name.split()) for c in m.candidates
     )
 

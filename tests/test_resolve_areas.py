@@ -1,0 +1,96 @@
+"""Resolution of spans the town table alone does not answer: streets listed with a plural
+street word, buildings whose inner name has long namesakes, short forms of countries, regions
+and counties of the curated table. Sentences written for these tests."""
+
+from __future__ import annotations
+
+from tests.geoparsed import first, found
+from tests.test_resolve_context import given, near
+
+# Names listed before a plural street word are streets of the story's town.
+
+
+def test_names_before_a_plural_street_word_are_streets_of_the_story_s_town(gazetteer):
+    # Bourbon is also a town in Indiana; here it is a street of New Orleans.
+    text = (
+        "In New Orleans, the parade turned from Canal Street down Bourbon and Burgundy "
+        "streets before it reached Jackson Square near the French Market in New Orleans."
+    )
+    got = given(gazetteer, text, "New Orleans", "Bourbon")
+    assert near(got["Bourbon"], 29.95, -90.07, 20)
+    assert got["Bourbon"].review.startswith("not-in-gazetteer")
+
+
+def test_the_corner_of_two_streets_lies_in_the_story_s_town(gazetteer):
+    # Hubbard is a town in Ohio; at the corner of State and Hubbard streets it is in Chicago.
+    text = (
+        "A cyclist was hurt at the corner of State and Hubbard streets on Friday, Chicago "
+        "police said, and was taken to a hospital in Chicago."
+    )
+    got = given(gazetteer, text, "Hubbard", "Chicago", "Chicago")
+    assert near(got["Hubbard"], 41.88, -87.63, 20)
+
+
+def test_a_town_before_a_singular_street_word_elsewhere_is_still_the_town(gazetteer):
+    text = "Buses left Hubbard and Youngstown for Warren, where the streets were closed."
+    got = given(gazetteer, text, "Hubbard", "Youngstown", "Warren")
+    assert near(got["Hubbard"], 41.16, -80.57, 20)
+
+
+# A building whose inner name matches a place of several words is still a building.
+
+
+def test_a_building_written_before_in_and_a_town_lies_there_whatever_its_inner_name(
+    gazetteer,
+):
+    # 'Terra' is another name of a far capital, and one of its namesakes has two words.
+    text = "The novel was launched at Terra Kulture in Lagos, and readers came from Ibadan."
+    got = given(gazetteer, text, "Terra Kulture", "Lagos", "Ibadan")
+    assert got["Terra Kulture"].mention.role == "in-name"
+    assert near(got["Terra Kulture"], 6.45, 3.39, 20)
+
+
+# Short forms of countries.
+
+
+def test_t_and_t_is_trinidad_and_tobago(gazetteer):
+    text = (
+        "The minister said T&T would send doctors, and Port of Spain asked Dominica what "
+        "else it needed."
+    )
+    got = given(gazetteer, text, "T&T", "Port of Spain", "Dominica")
+    assert got["T&T"].entry.country == "TT" and got["T&T"].entry.kind == "country"
+
+
+# Regions and counties the curated table adds.
+
+
+def test_nagorno_karabakh_is_the_region_not_an_afghan_village():
+    p = first(
+        "Shelling was reported along the line around Nagorno-Karabakh, Azerbaijan said.",
+        "Nagorno-Karabakh",
+    )
+    assert p["country"] == "AZ"
+    assert abs(p["lat"] - 39.9) < 1 and abs(p["lon"] - 46.7) < 1
+
+
+def test_the_niger_delta_is_the_region_not_the_state_named_niger(gazetteer):
+    text = "Militants in the Niger Delta attacked a pipeline near Port Harcourt, Nigeria."
+    got = given(gazetteer, text, "Niger Delta", "Port Harcourt", "Nigeria")
+    assert near(got["Niger Delta"], 5.0, 6.2, 100)
+
+
+def test_english_counties_split_into_boroughs_are_known():
+    text = (
+        "The race series visits Thruxton, Hampshire, then Oulton Park, Cheshire, and ends "
+        "in Berkshire near Reading."
+    )
+    got = found(text)
+    assert got["Cheshire"]["country"] == "GB"
+    assert got["Berkshire"]["country"] == "GB"
+
+
+def test_cheshire_in_a_connecticut_story_is_still_the_town():
+    text = "Police in Cheshire and Meriden, Connecticut, closed roads after the storm."
+    got = found(text)
+    assert got["Cheshire"]["country"] == "US"
