@@ -364,12 +364,20 @@ def _match(
             # 'Pétion-Ville' for the gazetteer's 'Pétionville'
             joined = fold("".join(t.text for t in span))
             found = _usable(index.lookup_key(joined), span, index.common_words, dotted)
+        if not found and _after_the(text, span[0]):
+            found = _usable(index.lookup_key("the " + key), span, index.common_words, dotted)
         whole = i + n == len(run) or not run[i + n].is_cap  # no capitalised word follows
         if not found and n <= 2 and whole and not span[0].is_upper and _splittable(index, span):
             found = _usable(_marked(index, key), span, index.common_words, dotted)
         if found:
             return n, found
     return 0, ()
+
+
+def _after_the(text: str, first: Token) -> bool:
+    """Whether 'the' is written right before the name: some names are only names with it
+    ('the Gulf' is the Persian Gulf; 'Gulf' alone begins many other names)."""
+    return bool(text) and text[max(0, first.start - 4) : first.start].lower() == "the "
 
 
 def _other_names_only(found: tuple[Entry, ...]) -> bool:
@@ -1092,6 +1100,8 @@ def match_span_part(
     key = fold(" ".join(t.text for t in tokens))
     dotted = text[end - 1 : end] == "." or text[end : end + 1] == "."
     found = _usable(index.lookup_key(key), tokens, index.common_words, dotted)
+    if not found and _after_the(text, tokens[0]):
+        found = _usable(index.lookup_key("the " + key), tokens, index.common_words, dotted)
     if not found and len(key) >= 5:
         found = tuple(
             e

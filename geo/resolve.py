@@ -425,13 +425,16 @@ def resolve_mentions(
 
 
 # 'Bourbon and Dauphine streets', 'the corner of State and Hubbard streets', 'Elm, Oak and
-# Pine avenues': names listed before a plural street word are streets, each named after
-# something (a town's name among them is a street's, not the town).
+# Pine avenues', 'the Elm/Main intersection': names listed before a plural street word, or
+# joined before 'intersection', are streets, each named after something (a town's name among
+# them is a street's, not the town).
 _NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}"
 _STREETS_AFTER = re.compile(
     rf"(?:\s*,\s*{_NAME})*\s*,?\s+(?:and|&|or)\s+{_NAME}\s+"
     r"(?:streets|avenues|roads|boulevards|lanes|drives)\b"
     r"|\s+(?:streets|avenues|roads|boulevards|lanes|drives)\b"
+    # 'the Chartres/Franklin intersection': two streets that cross
+    rf"|\s*/\s*{_NAME}\s+intersection\b|\s+intersection\b"
 )
 
 
@@ -837,6 +840,10 @@ def _stands(
         # capitals name it after a town ('Hartford, CT') or where the story names the state
         # or a place in it.
         return False
+    if _shared_code(m, best) and after_place is None and not ctx.shares.get(best.country or ""):
+        # 'SA' for South Africa is also Saudi Arabia's code (and a company's suffix): it
+        # names the country where the story names a place in it.
+        return False
     # 'The Man who came to dinner': a word, nothing supports the place.
     return not (m.weak and not ctx.shares.get(best.country or "", 0.0))
 
@@ -850,6 +857,25 @@ def _state_named(region: Entry, ctx: _Context) -> bool:
         return True
     country = region.country or ""
     return bool(ctx.shares.get(country)) and not any(c == country for c, _ in ctx.admin1)
+
+
+def _shared_code(m: Mention, best: Entry) -> bool:
+    """A country's two-capital short form that is another country's ISO code ('SA' for South
+    Africa, Saudi Arabia's code); 'UK' and 'US' are no other country's."""
+    return (
+        len(m.text) == 2
+        and m.text.isupper()
+        and best.kind == "country"
+        and m.text != best.country
+        and m.text in _country_codes()
+    )
+
+
+@lru_cache(maxsize=1)
+def _country_codes() -> frozenset[str]:
+    from geo.gazetteer.build import _read_csv
+
+    return frozenset(r["country"].strip().upper() for r in _read_csv("country_points.csv"))
 
 
 def _postal_code(m: Mention, best: Entry) -> bool:

@@ -94,3 +94,38 @@ def test_cheshire_in_a_connecticut_story_is_still_the_town():
     text = "Police in Cheshire and Meriden, Connecticut, closed roads after the storm."
     got = found(text)
     assert got["Cheshire"]["country"] == "US"
+
+
+def test_two_streets_joined_before_intersection_lie_in_the_story_s_town(gazetteer):
+    # Chartres is a French town; at the Chartres/Franklin intersection both are streets.
+    text = (
+        "In New Orleans the old chapel overlooking the Chartres/Franklin intersection "
+        "became a gallery, a short walk from the river in New Orleans."
+    )
+    got = given(gazetteer, text, "New Orleans", "Chartres", "Franklin", "New Orleans")
+    assert near(got["Chartres"], 29.95, -90.07, 20)
+    assert got["Chartres"].review.startswith("not-in-gazetteer")
+
+
+# 'the Gulf': a name only with its article.
+
+
+def test_the_gulf_in_lower_case_is_the_persian_gulf():
+    text = "Tankers waited in the Gulf while Qatar and Oman talked to Kuwait."
+    assert first(text, "Gulf")["name"] == "Persian Gulf"
+
+
+def test_gulf_without_the_is_no_place():
+    assert "Gulf" not in found("Gulf Air and Emirates cut flights from Kuwait to Doha.")
+
+
+# 'SA': South Africa's short form is Saudi Arabia's code and a company's suffix.
+
+
+def test_sa_is_south_africa_where_the_story_names_a_place_in_it():
+    text = "Platinum mines near Rustenburg employ thousands, and SA exports most of the metal."
+    assert found(text)["SA"]["country"] == "ZA"
+
+
+def test_sa_after_a_company_name_in_another_country_is_no_place():
+    assert "SA" not in found("Nestle SA said sales rose in Vevey and Geneva.")
