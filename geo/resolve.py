@@ -730,7 +730,10 @@ def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> l
         if asked not in reviews:
             reviews[asked] = _far_from_the_rest(cs[best], cs, _key(m), spread, countries)
         review = reviews[asked]
-        if review and review.startswith(_SMALL_FAR) and _armed_group(m, text):
+        if _armed_group(m, text) and (
+            (review and review.startswith(_SMALL_FAR))
+            or _far_from_its_sentence(m, cs[best], text, mentions, cands, chosen)
+        ):
             continue  # 'Fano militiamen': a group named after a people, not a far port
         if review and review.startswith(_NAMESAKE_NEAR) and cs[best].population < _FAR_SMALL:
             # A small far town, when a namesake lies near the article's other places: the
@@ -771,6 +774,36 @@ def _armed_group(m: Mention, text: str) -> bool:
     """Whether an armed-group word follows the mention ('Fano fighters')."""
     nxt = _NEXT_WORD.match(text, m.end) if text else None
     return nxt is not None and nxt.group(1).lower() in _ARMED
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]\s")
+
+
+def _far_from_its_sentence(
+    m: Mention,
+    e: Entry,
+    text: str,
+    mentions: list[Mention],
+    cands: list[tuple[Entry, ...]],
+    chosen: list[tuple[int, list[int], list[float], list[float]]],
+) -> bool:
+    """A small town named before an armed group's word, while the other places of its own
+    sentence (two or more) lie over FAR_KM away in other countries: 'In Ethiopia, Fano
+    militiamen clashed near Bahir Dar' is the militia, even where the story names Italy
+    elsewhere (a roundup that also reports Lampedusa)."""
+    if e.kind != "city" or e.population >= _FAR_SMALL:
+        return False
+    starts = [x.end() for x in _SENTENCE_END.finditer(text, 0, m.start)]
+    begin = starts[-1] if starts else 0
+    stop = _SENTENCE_END.search(text, m.end)
+    end = stop.start() if stop else len(text)
+    others = [
+        cands[n][order[0]]
+        for n, order, _, _ in chosen
+        if mentions[n] is not m and begin <= mentions[n].start < end
+    ]
+    # Two far places with nothing else to go by are left alone ('Fano fighters held Lalibela').
+    return len(others) > 1 and all(o.country != e.country and _km(o, e) > FAR_KM for o in others)
 
 
 def _short_forms(mentions: list[Mention]) -> list[Mention]:

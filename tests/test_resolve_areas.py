@@ -129,3 +129,22 @@ def test_sa_is_south_africa_where_the_story_names_a_place_in_it():
 
 def test_sa_after_a_company_name_in_another_country_is_no_place():
     assert "SA" not in found("Nestle SA said sales rose in Vevey and Geneva.")
+
+
+# An armed group named like a far small town, in a roundup that names the town's country.
+
+
+def test_a_militia_named_like_a_far_town_is_no_place_in_a_world_roundup():
+    text = (
+        "In Ethiopia, Fano militiamen clashed with federal troops near Bahir Dar in the "
+        "Amhara region. Off Italy, a boat carrying 60 people reached Lampedusa overnight."
+    )
+    got = found(text)
+    assert "Fano" not in got
+    assert got["Lampedusa"]["country"] == "IT"
+
+
+def test_a_town_before_an_armed_group_word_in_its_own_country_stays():
+    # The fighters are named after the town they hold: the sentence names its country.
+    text = "In Italy, Fano fighters of the partisan brigade marched to Pesaro in 1944."
+    assert found(text)["Fano"]["country"] == "IT"
