@@ -613,10 +613,13 @@ def _word_town_alone(
 
 
 def _word_town(m: Mention, e: Entry | None) -> bool:
-    """Whether a small town is named with frequent English words only ('White House')."""
+    """Whether a small town is named with frequent English words only ('White House'), or
+    with a street's last word ('Washington Square', a village of Pennsylvania and a square
+    of many towns)."""
     if e is None or e.kind != "city" or e.population >= _SMALL:
         return False
-    return _common_words_only(m.text)
+    words = m.text.split()
+    return _common_words_only(m.text) or (len(words) > 1 and words[-1].lower() in _STREETS)
 
 
 @lru_cache(maxsize=8192)

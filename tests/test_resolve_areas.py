@@ -148,3 +148,26 @@ def test_a_town_before_an_armed_group_word_in_its_own_country_stays():
     # The fighters are named after the town they hold: the sentence names its country.
     text = "In Italy, Fano fighters of the partisan brigade marched to Pesaro in 1944."
     assert found(text)["Fano"]["country"] == "IT"
+
+
+# Broadway: the theatres of Manhattan, not a Virginia village.
+
+
+def test_broadway_is_the_new_york_theatre_district():
+    p = first("After two years on Broadway the musical will tour Chicago and Denver.", "Broadway")
+    assert p["country"] == "US"
+    assert abs(p["lat"] - 40.76) < 0.1 and abs(p["lon"] + 73.98) < 0.1
+
+
+# A small town named like a square or a street, far from the story, is the story's square.
+
+
+def test_a_far_village_named_like_a_square_is_a_square_of_the_story_s_town(gazetteer):
+    # Washington Square is also a village in Pennsylvania, 1,700 km from New Orleans.
+    text = (
+        "The brass band played in Washington Square until dark, and neighbours in New Orleans "
+        "and nearby Metairie said it was the best show of the year in New Orleans."
+    )
+    got = given(gazetteer, text, "Washington Square", "New Orleans", "Metairie", "New Orleans")
+    assert near(got["Washington Square"], 29.95, -90.07, 20)
+    assert got["Washington Square"].review.startswith("not-in-gazetteer")
