@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -200,7 +200,7 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
     m.add_child(
         RawScript(
             "GEO.labels({{ this._parent.get_name() }}, {{ this.items }});",
-            items=map_labels(found, theatre, label_region),
+            items=map_labels(found, theatre, label_region, claims.badge_spots(found_claims)),
         )
     )
     if dates:
@@ -237,10 +237,17 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
 
 
 def map_labels(
-    found: list[places.Place], theatre: Any, region: tuple[int, int, int, int]
+    found: list[places.Place],
+    theatre: Any,
+    region: tuple[int, int, int, int],
+    badges: Sequence[tuple[float, float, int, int]] = (),
 ) -> list[dict]:
-    """Label data for the article's places, the theatre's towns, cities and countries."""
-    cands: list[labels.Label] = []
+    """Label data for the article's places, the theatre's towns, cities and countries; no
+    label covers a claim's badge (``badges``: lon, lat and pixel offset of each)."""
+    cands: list[labels.Label] = [
+        labels.Label("", lon, lat, "badge", labels.BADGE_IMPORTANCE, dx, dy)
+        for lon, lat, dx, dy in badges
+    ]
     seen: set[str] = set()
     for p in found:
         if p.is_area or p.in_name_only:

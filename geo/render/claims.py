@@ -13,7 +13,6 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from geo.render.basemap import TOP_PANE
 from geo.render.elements import FeatureLayer, css_class, esc, marked, safe_color
 from geo.render.legend import Entry
 
@@ -103,25 +102,43 @@ def claim_popup(claim: Mapping[str, Any], actors: Mapping[str, Mapping[str, Any]
     return "".join(rows)
 
 
-def spread_for(rows: Sequence[Mapping[str, Any]]) -> float:
-    """How far (degrees) claims sit from their place: a few percent of the places' extent, so
-    at the map's first zoom they stand beside the place's own marker, not under it."""
-    sites = [r for r in rows if r.get("lat") is not None and r.get("kind") not in _AREAS]
-    lats = [float(r["lat"]) for r in sites]
-    lons = [float(r["lon"]) for r in sites]
-    if not lats:
-        return 0.05
-    extent = max(max(lats) - min(lats), max(lons) - min(lons))
-    return min(1.5, max(0.03, 0.035 * extent))
+# Where the k-th badge at one point is drawn: (pixels from the point, degrees clockwise from
+# north). A ring around the place's marker (its radius is at most 22 px), clear of its label
+# (to the east) and of a theatre event's icon (to the north-west); more go to wider rings.
+SLOTS = ((28, 30), (28, 160), (28, 220), (54, 10), (54, 50), (54, 130), (54, 170), (54, 210),
+         (54, 250))  # fmt: skip
+BADGE_PX = 24
 
 
-def _beside(lat: float, lon: float, k: int, spread: float) -> tuple[float, float]:
-    """The k-th spot on a ring around a place, starting north-east, clockwise."""
-    angle = math.radians(45 + 50 * k)
-    ring = spread * (1 + 0.35 * (k // 7))
-    lat2 = lat + ring * math.cos(angle)
-    lon2 = lon + ring * math.sin(angle) / max(0.2, math.cos(math.radians(lat)))
-    return max(-85.0, min(85.0, lat2)), lon2
+def slot_offset(k: int) -> tuple[int, int]:
+    """The k-th badge's centre in pixels from its point (x to the right, y down)."""
+    radius, angle = SLOTS[k % len(SLOTS)]
+    radius += 52 * (k // len(SLOTS))
+    a = math.radians(angle)
+    return round(radius * math.sin(a)), round(-radius * math.cos(a))
+
+
+def _placed(claims: Sequence[Mapping[str, Any]]) -> list[tuple[int, Mapping[str, Any]]]:
+    """(index, claim) of the claims that have a place."""
+    return [
+        (n, c)
+        for n, c in enumerate(claims)
+        if c.get("lat") is not None and c.get("lon") is not None
+    ]
+
+
+def badge_spots(claims: Sequence[Mapping[str, Any]]) -> list[tuple[float, float, int, int]]:
+    """(lon, lat, dx, dy) of each placed claim's badge: its place's point and its pixel offset
+    there (the k-th claim at a point takes the k-th slot). The labels keep clear of them."""
+    seen: dict[tuple[float, float], int] = {}
+    spots = []
+    for _, c in _placed(claims):
+        lat, lon = float(c["lat"]), float(c["lon"])
+        key = (round(lat, 3), round(lon, 3))
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        spots.append((lon, lat, *slot_offset(k)))
+    return spots
 
 
 def claim_colour(claim: Mapping[str, Any], actors: Mapping[str, Mapping[str, Any]]) -> str:
@@ -140,20 +157,13 @@ def icon_of(kind: str | None) -> str:
 def claim_features(
     claims: Sequence[Mapping[str, Any]],
     actors: Mapping[str, Mapping[str, Any]],
-    spread: float = 0.05,
 ) -> list[dict]:
-    """A badge per claim with a place (its kind's icon on its actor's colour), on a ring
-    around the place's own marker. ``_claim`` is the claim's index, for the story panel."""
+    """A badge per claim with a place (its kind's icon on its actor's colour), at the place's
+    own point and drawn ``_offset`` pixels from it (``badge_spots``), so it stands beside the
+    place's marker at every zoom. ``_claim`` is the claim's index, for the story panel."""
     features = []
-    seen: dict[tuple[float, float], int] = {}
-    for n, c in enumerate(claims):
-        if c.get("lat") is None or c.get("lon") is None:
-            continue
+    for (n, c), (lon, lat, dx, dy) in zip(_placed(claims), badge_spots(claims), strict=True):
         kind = str(c.get("kind"))
-        key = (round(float(c["lat"]), 3), round(float(c["lon"]), 3))
-        k = seen.get(key, 0)
-        seen[key] = k + 1
-        lat, lon = _beside(float(c["lat"]), float(c["lon"]), k, spread)
         disagrees = c.get("theatre_check") == "disagrees"
         features.append(
             {
@@ -165,6 +175,7 @@ def claim_features(
                     "_icon": icon_of(kind),
                     "_color": claim_colour(c, actors),
                     "_claim": n,
+                    "_offset": [dx, dy],
                     "_popup": claim_popup(c, actors),
                     "_tooltip": esc(
                         f"{kind}: {c.get('actor_text') or 'actor not named'}"
@@ -179,15 +190,15 @@ def claim_features(
 def claims_layer(
     claims: Sequence[Mapping[str, Any]],
     actors: Mapping[str, Mapping[str, Any]],
-    spread: float = 0.05,
 ) -> FeatureLayer:
     """The 'Claims' overlay."""
-    # In the places' pane, drawn after them: above country areas, beside the place markers.
+    # Their own pane, above the places and the theatre's events: a badge beside a town is the
+    # article's claim and takes the click even where an event icon of the town is near.
     return FeatureLayer(
-        claim_features(claims, actors, spread),
+        claim_features(claims, actors),
         name="Claims",
         key="claims",
-        options={"pane": TOP_PANE},
+        options={"pane": "claims"},
     )
 
 
@@ -233,7 +244,7 @@ def add_claims(
     claims = article_claims(inputs)
     if not claims:
         return []
-    layer = claims_layer(claims, actors, spread_for(inputs.rows))
+    layer = claims_layer(claims, actors)
     m.add_child(layer)
     groups.setdefault("Article", []).append(layer)
     sections["Claims"] = claims_legend(claims, actors)

@@ -25,6 +25,8 @@ HEIGHT_PX = 15
 GAP_PX = 3
 CITY_MIN_POPULATION = 250_000
 COUNTRY_MAX_ZOOM = 7
+BADGE_HALF_PX = 12  # claim badges (geo.render.claims): 24 px squares
+BADGE_IMPORTANCE = 1e9  # laid out first: a label gives way to a badge, never the reverse
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,10 @@ class Label:
     text: str
     lon: float
     lat: float
-    kind: str  # place, town, city, country
+    kind: str  # place, town, city, country; "badge": a claim's icon labels keep clear of
     importance: float
+    dx: int = 0  # a badge's centre, in pixels from its point
+    dy: int = 0
 
 
 def _pixel(lon: float, lat: float, zoom: int) -> tuple[float, float]:
@@ -49,6 +53,9 @@ def _pixel(lon: float, lat: float, zoom: int) -> tuple[float, float]:
 
 def _box(label: Label, zoom: int) -> tuple[float, float, float, float]:
     x, y = _pixel(label.lon, label.lat, zoom)
+    if label.kind == "badge":
+        half = BADGE_HALF_PX
+        return (x + label.dx - half, y + label.dy - half, x + label.dx + half, y + label.dy + half)
     w = len(label.text) * CHAR_PX.get(label.kind, 7.2) + 6
     if label.kind == "country":
         return (x - w / 2, y - HEIGHT_PX / 2, x + w / 2, y + HEIGHT_PX / 2)
@@ -145,9 +152,12 @@ def _item(label: Label) -> tuple[str, float, float, str]:
 
 
 def label_items(labels: Sequence[Label]) -> list[dict]:
-    """The page's label data: escaped text, position, kind and zoom mask."""
+    """The page's label data: escaped text, position, kind and zoom mask (badges are laid out
+    as obstacles and left out)."""
     out = []
     for label, mask in layout(labels):
+        if label.kind == "badge":
+            continue  # drawn by the claims layer; here only an obstacle
         html, lat, lon, kind = _item(label)
         out.append({"html": html, "lat": lat, "lon": lon, "kind": kind, "zooms": mask})
     return out

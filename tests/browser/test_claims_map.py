@@ -10,7 +10,7 @@ VIEWPORTS = [(1600, 1000), (390, 844)]
 
 def _claim_point(page: object, kind: str) -> list[float]:
     """Bring the first claim of ``kind`` to a free spot low on the left (clear of the header,
-    the layer control and the collapsed legend), and return where it is on the page."""
+    the layer control and the collapsed legend), and return where its badge is on the page."""
     return page.evaluate(
         """(kind) => {
             let found = null;
@@ -24,9 +24,8 @@ def _claim_point(page: object, kind: str) -> list[float]:
             const size = map.getSize();
             const at = map.latLngToContainerPoint(found.getLatLng());
             map.panBy([at.x - size.x * 0.3, at.y - size.y * 0.62], {animate: false});
-            const p = map.latLngToContainerPoint(found.getLatLng());
-            const r = map.getContainer().getBoundingClientRect();
-            return [p.x + r.left, p.y + r.top];
+            const r = found._icon.getBoundingClientRect();  // the badge, beside its place
+            return [(r.left + r.right) / 2, (r.top + r.bottom) / 2];
         }""",
         kind,
     )
@@ -226,4 +225,53 @@ def test_the_story_panel_lists_a_sentences_claims_and_opens_one(
     )
     assert "advance" in page.locator(".leaflet-popup-content .geo-claim-popup").inner_text()
     assert watched.blocked == [] and watched.errors == []
+    page.close()
+
+
+BESIDE_JS = """() => {
+    const map = GEO.map, box = map.getContainer().getBoundingClientRect(), out = [];
+    const labels = Array.from(document.querySelectorAll('.geo-label'))
+        .filter(el => el.style.display !== 'none' && el.firstChild)
+        .map(el => el.firstChild.getBoundingClientRect()).filter(r => r.width > 0);
+    GEO.layers.claims.eachLayer(function walk(l) {
+        if (!l._icon) { if (l.eachLayer) l.eachLayer(walk); return; }
+        const at = map.latLngToContainerPoint(l.getLatLng());
+        const r = l._icon.getBoundingClientRect();
+        const dx = (r.left + r.right) / 2 - box.left - at.x;
+        const dy = (r.top + r.bottom) / 2 - box.top - at.y;
+        const onLabel = labels.some(q => r.left < q.right - 1 && q.left < r.right - 1 &&
+                                         r.top < q.bottom - 1 && q.top < r.bottom - 1);
+        out.push({d: Math.hypot(dx, dy), onLabel: onLabel});
+    });
+    return out;
+}"""
+
+SPREAD_ARTICLE = """---
+title: Rebels take a lakeside city
+date: 2025-01-27
+---
+Rebels captured Goma on Monday after clashes in Sake, residents said. Thousands fled from Goma
+into Gisenyi. In Kinshasa, protesters attacked several embassies the next day.
+"""
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["desktop", "phone"])
+def test_claim_badges_stand_beside_their_places_at_every_zoom(browser, opener, tmp_path, viewport):
+    """A badge is a fixed number of pixels from its place's marker, clear of the place's
+    label, whether the view shows the lake's towns or the whole country down to Kinshasa."""
+    from geo.render.build import build
+
+    (tmp_path / "spread.md").write_text(SPREAD_ARTICLE, encoding="utf-8")
+    assert build([tmp_path / "spread.md"], tmp_path / "maps", progress=False).ok
+    watched = opener(browser, (tmp_path / "maps" / "spread.html").as_uri(), viewport)
+    page = watched.page
+    for zoom_out in (0, 3):
+        if zoom_out:
+            page.evaluate(f"GEO.map.setZoom(GEO.map.getZoom() - {zoom_out}, {{animate: false}})")
+            page.wait_for_timeout(200)
+        badges = page.evaluate(BESIDE_JS)
+        assert len(badges) >= 3, badges
+        assert all(20 <= b["d"] <= 60 for b in badges), (zoom_out, badges)
+        assert not any(b["onLabel"] for b in badges), (zoom_out, badges)
+    assert watched.errors == [] and watched.blocked == []
     page.close()

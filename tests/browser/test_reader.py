@@ -110,7 +110,7 @@ CLICK_JS = """async ([key, sample]) => {
     walk(group);
     const step = Math.max(1, Math.floor(leaves.length / sample));
     const picked = leaves.filter((l, i) => i % step === 0).slice(0, sample);
-    const higher = ['places', 'events', 'lines', 'labels'];
+    const higher = ['places', 'events', 'claims', 'lines', 'labels'];
     const box = map.getContainer().getBoundingClientRect();
     let tried = 0, ok = 0; const wrong = [];
     for (const l of picked) {

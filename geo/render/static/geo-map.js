@@ -18,7 +18,7 @@
   // Drawing order, bottom to top. The context pane (countries, continents and seas the article
   // names) never takes a click, so it cannot swallow one meant for a zone, line or point.
   var PANES = {basemap: 150, context: 250, zones: 300, sea: 310, lines: 420,
-               places: 480, events: 490, labels: 640};
+               places: 480, events: 490, claims: 500, labels: 640};
   // Phones and portrait tablets (768 px): controls fold into buttons, the header is one line.
   GEO.isPhone = function () { return window.innerWidth < 820; };
 
@@ -116,13 +116,17 @@
         });
         decorate(f, layer);
       } else if (p._icon && f.geometry && f.geometry.type === 'Point') {
-        // A badge: the icon in white on the feature's colour (claims read from the article).
+        // A badge: the icon in white on the feature's colour (claims read from the article),
+        // at its place's point, drawn _offset pixels from it (beside the place's marker).
         var at = f.geometry.coordinates;
         var fillOf = /^#[0-9a-fA-F]{3,8}$/.test(p._color || '') ? p._color : '#475569';
+        var off = Array.isArray(p._offset) ? [+p._offset[0] || 0, +p._offset[1] || 0] : [0, 0];
         layer = L.marker([at[1], at[0]], {
           pane: p._pane || pane, keyboard: false,
           icon: L.divIcon({className: 'geo-icon-marker ' + (p._class || ''), iconSize: [24, 24],
-                           popupAnchor: [0, -12],
+                           iconAnchor: [12 - off[0], 12 - off[1]],
+                           popupAnchor: [off[0], off[1] - 12],
+                           tooltipAnchor: [off[0], off[1] - 12],
                            html: '<span class="geo-icon-badge" style="background:' + fillOf +
                                  '"><i class="fa-solid ' + iconOf(p._icon) + '"></i></span>'})
         });
