@@ -1109,6 +1109,7 @@ def match_span_part(
             if e.country in TRANSLIT_COUNTRIES
         )
     best: tuple[int, tuple[Entry, ...]] = (0, found)
+    best_demonym = False
     if not found:
         for i in range(len(tokens)):
             n, entries = _match(index, tokens, i, text)
@@ -1118,7 +1119,12 @@ def match_span_part(
                 and all(e.kind == "city" and e.prior < _BIG for e in entries)
             ):
                 continue  # 'Royal Street' is not a town called Street
-            if n > best[0] and entries:
-                best = (n, entries)
+            if n > 1 and _generic_unit(tokens[i : i + n]):
+                continue  # 'Seoul Central District Court' names Seoul, not a Central District
+            # The longest name; a place before a demonym of the same length: the place says
+            # where an embassy or a branch is ('British Embassy Tokyo').
+            demonym = bool(entries) and all(e.flags & DEMONYM for e in entries)
+            if entries and (n > best[0] or (n == best[0] and best_demonym and not demonym)):
+                best, best_demonym = (n, entries), demonym
         return best[1], bool(best[1])
     return found, False

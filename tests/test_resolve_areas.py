@@ -171,3 +171,19 @@ def test_a_far_village_named_like_a_square_is_a_square_of_the_story_s_town(gazet
     got = given(gazetteer, text, "Washington Square", "New Orleans", "Metairie", "New Orleans")
     assert near(got["Washington Square"], 29.95, -90.07, 20)
     assert got["Washington Square"].review.startswith("not-in-gazetteer")
+
+
+# The place named inside a longer name: not a unit made of generic words, not a demonym
+# when a place is written beside it.
+
+
+def test_a_court_named_after_its_city_and_a_district_is_in_the_city(gazetteer):
+    text = "The ruling of the Busan Central District Court was appealed."
+    got = given(gazetteer, text, "Busan Central District Court")
+    assert near(got["Busan Central District Court"], 35.1, 129.04, 30)
+
+
+def test_an_embassy_with_its_city_in_the_name_is_in_the_city(gazetteer):
+    text = "A clerk at the French Embassy Nairobi said visas would resume."
+    got = given(gazetteer, text, "French Embassy Nairobi")
+    assert near(got["French Embassy Nairobi"], -1.28, 36.82, 30)
