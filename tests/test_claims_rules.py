@@ -33,6 +33,12 @@ POINTS = {
     "Goma": (-1.68, 29.22),
     "Porto Empedocle": (37.29, 13.53),
     "Lanzarote": (29.05, -13.6),
+    "Kinshasa": (-4.33, 15.31),
+    "Kigali": (-1.95, 30.06),
+    "Rwanda": (-2.0, 30.0),
+    "Bunia": (1.56, 30.25),
+    "Moscow": (55.75, 37.62),
+    "Kharkiv": (49.99, 36.23),
 }
 
 
@@ -194,3 +200,28 @@ def test_the_gate_still_finds_what_the_pattern_finds():
     assert [m.span() for m in find_triggers(text)] == [
         m.span() for m in trigger_pattern().finditer(text)
     ]
+
+
+def test_an_accusation_is_the_accused_partys_claim_hedged_and_never_at_the_speakers_city():
+    """ "X accused Y of ...": Y is the actor and the event is only alleged; a capital that
+    speaks ("a charge Kigali denies", "Moscow said") is a government, not where it happened."""
+    got = claims_of(
+        "Kinshasa accused Rwanda of sending troops to help the rebels, a charge Kigali denies."
+    )
+    assert got == []  # where the troops went is not said: no place, no claim on the map
+    (claim,) = claims_of("The army accused the rebels of shelling Bunia on Friday.")
+    assert (claim["kind"], claim["mention"], claim["actor_text"]) == (
+        "attack",
+        "Bunia",
+        "the rebels",
+    )
+    assert claim["hedged"]
+    (claim,) = claims_of("Moscow said its forces shelled Kharkiv overnight.")
+    assert claim["mention"] == "Kharkiv"
+
+
+def test_an_event_denied_later_in_its_sentence_is_hedged():
+    (claim,) = claims_of("Rebels captured Sake on Monday, but the army denied it.")
+    assert claim["kind"] == "capture" and claim["hedged"] and not claim["negated"]
+    (claim,) = claims_of("Rebels captured Sake on Monday.")
+    assert not claim["hedged"]

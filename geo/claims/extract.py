@@ -37,6 +37,7 @@ from geo.claims.lexicon import (
     PARTY_NOUNS,
     PRONOUNS,
     SPECULATION,
+    SPEECH_VERBS,
     TRIGGERS,
 )
 
@@ -145,6 +146,16 @@ _NOT_NAMES = frozenset(
     December""".split()
 )
 _PARTY_AFTER = re.compile(r"[-\s]+(?:" + "|".join(sorted(PARTY_NOUNS)) + r")\b", re.I)
+# A place that speaks is its government ("a charge Kigali denies", "Moscow said"), not where
+# the event happened.
+_SPEAKS_AFTER = re.compile(
+    r"\s+(?:(?:has|have|had|also|later|quickly|strongly)\s+)?(?:"
+    + "|".join(sorted(SPEECH_VERBS))
+    + r")\b",
+    re.I,
+)
+# The accused is a party, not a place ("accused Rwanda of sending troops").
+_ACCUSED_BEFORE = re.compile(r"\b(?:accus(?:ed|es|ing)|blam(?:ed|es|ing))\s+(?:the\s+)?$", re.I)
 _DESTINATION = re.compile(r"\b(?:toward|towards|to|into|for|across)\b[^.;,]{0,25}$", re.I)
 _AT = re.compile(r"\b(?:in|at|near|outside)\s+(?:the\s+)?(?:\w+\s+)?$", re.I)
 # How fine a place is: a town beats a province, a province a country.
@@ -193,6 +204,8 @@ def _pick_place(
             p.get("lat") is not None
             and not any(s <= p["start"] < e for s, e in blocked)
             and (p.get("demonym") or not _PARTY_AFTER.match(text, p["end"]))
+            and not _SPEAKS_AFTER.match(text, p["end"])
+            and not _ACCUSED_BEFORE.search(text, max(0, p["start"] - 30), p["start"])
         )
 
     usable = [p for p in places if ok(p)]
@@ -315,12 +328,17 @@ def _flags(
     speculative = bool(_SPECULATION.search(text[clause[0] : trigger[0]])) or bool(
         _SPECULATION.search(near)
     )
-    hedged = bool(_HEDGE.search(text[clause[0] : trigger[0]])) or bool(
-        re.search(
-            r"\b(?:reportedly|allegedly|according\s+to|claimed|purportedly)\b",
-            text[sent[0] : sent[1]],
-            re.I,
+    hedged = (
+        bool(_HEDGE.search(text[clause[0] : trigger[0]]))
+        or bool(
+            re.search(
+                r"\b(?:reportedly|allegedly|according\s+to|claimed|purportedly)\b",
+                text[sent[0] : sent[1]],
+                re.I,
+            )
         )
+        # denied later in its sentence: "..., a charge Kigali denies" (disputed, so hedged)
+        or bool(_DENIAL.search(text[trigger[1] : sent[1]]))
     )
     return negated, hedged, speculative
 

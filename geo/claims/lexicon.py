@@ -234,10 +234,12 @@ OBJECT_STARTS = frozenset(
     """the a an its their his her this that these those some several dozens hundreds thousands
     one two three four five six seven eight nine ten eleven twelve""".split()
 )
-# Words that introduce the speaker of a reported claim ("the LNA said it had ...").
+# Words that introduce the speaker of a reported claim ("the LNA said it had ...", "Kinshasa
+# accused Rwanda of sending troops": the accused is the actor, the accuser only speaks).
 SPEECH_VERBS = frozenset(
     """said says claimed claims announced announces confirmed confirms reported reports stated
-    insisted added acknowledged admitted denied denies""".split()
+    insisted added acknowledged admitted denied denies accused accuses accusing blamed blames
+    warned warns""".split()
 )
 # Determiners and words kept at the start of an actor phrase though they are boundaries.
 PHRASE_INNER = frozenset(
@@ -255,7 +257,8 @@ HEDGES = (
     r"vowed|vows|threatened|threatens|intends?|intended|aims?\s+to|offered\s+to|ready\s+to|"
     r"prepared\s+to|wants?\s+to|wanted\s+to|seeks?\s+to|sought\s+to|expected\s+to|set\s+to|"
     r"reportedly|allegedly|claimed|claims|said\s+(?:it|they|he|she)\s+had|is\s+said\s+to|"
-    r"was\s+said\s+to|were\s+said\s+to|according\s+to|unconfirmed|purportedly|reports?\s+that)\b|'ll\b"
+    r"was\s+said\s+to|were\s+said\s+to|according\s+to|unconfirmed|purportedly|reports?\s+that|"
+    r"accus(?:ed|es|ing)|blam(?:ed|es|ing))\b|'ll\b"
 )
 # The sentence only wonders: no claim is made at all.
 SPECULATION = (
