@@ -370,7 +370,8 @@
     var ll = L.latLngBounds(bounds);
     var sw = map.project(ll.getSouthWest(), 0), ne = map.project(ll.getNorthEast(), 0);
     var bw = Math.max(1e-6, ne.x - sw.x), bh = Math.max(1e-6, sw.y - ne.y);
-    var fx = size.x * 0.04 + 16, fy = size.y * 0.04 + 16;  // room for markers and labels
+    // Room for markers, labels and the claim badges beside them (up to 40 px from a point).
+    var fx = Math.max(44, size.x * 0.04 + 16), fy = Math.max(44, size.y * 0.04 + 16);
     var lefts = [0], rights = [size.x], tops = [0], bottoms = [size.y];
     rects.forEach(function (r) {
       lefts.push(r.r); rights.push(r.l); tops.push(r.b); bottoms.push(r.t);
