@@ -200,3 +200,16 @@ def test_a_theatre_reached_only_by_a_route_brings_its_routes_not_its_ground():
     layers = layers_for(rows, "2024-03-02")
     assert {"zones", "frontline", "routes", "maritime"} <= layers.relevant["libya"]
     assert layers.dates()
+
+
+def test_a_town_and_its_region_of_one_name_are_labelled_apart_town_first():
+    from geo.render.article_map import map_labels
+
+    town = _place("idlib", 36.63, 35.93, 3, "SY")
+    region = places.Place(
+        id="admin1:SY.idlib", name="Idlib", kind="region", country="SY", lat=35.80,
+        lon=36.70, score=1.0, mentions=[{"mention": "idlib"}] * 5,
+    )  # fmt: skip
+    got = {item["html"]: item for item in map_labels([town, region], None, (30, 30, 40, 40))}
+    assert "idlib" in got and "idlib (region)" in got
+    assert got["idlib"]["zooms"] & ~got["idlib (region)"]["zooms"]  # where both do not fit

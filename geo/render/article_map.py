@@ -38,6 +38,7 @@ from geo.render.elements import (
 )
 from geo.render.header import header
 from geo.render.palette import assign
+from geo.vocab import AREA_KINDS
 
 LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
 LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
@@ -242,18 +243,23 @@ def map_labels(
     region: tuple[int, int, int, int],
     badges: Sequence[tuple[float, float, int, int]] = (),
 ) -> list[dict]:
-    """Label data for the article's places, the theatre's towns, cities and countries; no
-    label covers a claim's badge (``badges``: lon, lat and pixel offset of each)."""
+    """Label data for the article's places, the theatre's towns, cities and countries; only
+    the article's places may cover a claim's badge (``badges``: lon, lat, pixel offset)."""
     cands: list[labels.Label] = [
         labels.Label("", lon, lat, "badge", labels.BADGE_IMPORTANCE, dx, dy)
         for lon, lat, dx, dy in badges
     ]
     seen: set[str] = set()
-    for p in found:
-        if p.is_area or p.in_name_only:
-            continue
+    shown = [p for p in found if not p.is_area and not p.in_name_only]
+    names = [places.display_name(p) for p in shown]
+    for p, name in zip(shown, names, strict=True):
         seen.add(p.name.lower())
-        cands.append(labels.Label(places.display_name(p), p.lon, p.lat, "place", 1000 + p.count))
+        importance = 1000.0 + p.count
+        if p.kind.lower() in AREA_KINDS:  # a region's point is only a reference: towns first
+            importance = 1000.0 + p.count / 1000
+            if names.count(name) > 1:
+                name = f"{name} ({p.kind.lower()})"  # "Idlib" the town and "Idlib (region)"
+        cands.append(labels.Label(name, p.lon, p.lat, "place", importance))
     for th in theatre.theatres if theatre is not None else []:
         for key, label in _theatre_towns(th):
             if key not in seen:

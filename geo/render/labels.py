@@ -26,7 +26,10 @@ GAP_PX = 3
 CITY_MIN_POPULATION = 250_000
 COUNTRY_MAX_ZOOM = 7
 BADGE_HALF_PX = 12  # claim badges (geo.render.claims): 24 px squares
-BADGE_IMPORTANCE = 1e9  # laid out first: a label gives way to a badge, never the reverse
+# After the article's own places (1000 + mentions), before every other label: the towns,
+# cities and countries of the basemap give way to a claim's badge, the article's places do not
+# (at a low zoom a neighbour's badge would otherwise take the headline town's name away).
+BADGE_IMPORTANCE = 1000
 
 
 @dataclass(frozen=True)
