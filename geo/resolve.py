@@ -54,7 +54,7 @@ _AREAS = {"country", "region", "county"}
 STATE_CUES = frozenset(
     """governor gov legislature lawmakers legislator legislators attorney senator senators
     statehouse state company companies corporation corp llc inc law laws voters residents
-    primary delegation supreme legislative""".split()
+    primary delegation supreme legislative court courts judge jury""".split()
 )
 _NEXT_WORD = re.compile(r"\s*(?:['’]s\s+)?([A-Za-z]+)")
 _BETWEEN_CONTAINED = re.compile(r"\s*(?:,|\()\s*")
@@ -663,6 +663,10 @@ def _stray(
         return False
     if e.kind in _BROAD:
         return _street_of_an_area(r.mention)
+    if e.kind == "district":
+        # A city's district named like the streets of many towns ('Broadway'): in a story far
+        # from its city, with no other place near it, the story's own street is meant.
+        return not others.within(e, NEAR_KM, text) and e.id != main.id and _km(e, main) > NEAR_KM
     if r.mention.feature in _STREETS:
         # A street lies in the story's town: one named after a town far from the others, or
         # from the story's main place ('Hampton Avenue' in St. Louis, not Hampton, Virginia,

@@ -8,8 +8,8 @@ from __future__ import annotations
 # takes that word as its kind (geo/gazetteer/words.py).
 GAZETTEER_KINDS = frozenset(
     {"airbase", "airport", "camp", "city", "continent", "country", "county", "crossing", "desert",
-     "gulf", "island", "lake", "mountain", "ocean", "oil-port", "other", "peninsula", "port",
-     "region", "river", "sea", "strait"}
+     "district", "gulf", "island", "lake", "mountain", "ocean", "oil-port", "other", "peninsula",
+     "port", "region", "river", "sea", "strait"}
 )  # fmt: skip
 # Places that are areas, not sites: they get no control cell, routes or events of their own, and
 # a map does not let them stretch its view. "unknown": a mention that resolved to nothing.

@@ -34,6 +34,8 @@ KINDS = {
     "ocean",
     "strait",
     "region",
+    "county",  # of England, where GeoNames' second-level divisions split it into boroughs
+    "district",  # of a city, named like streets elsewhere ('Broadway')
     "island",
     "airport",
     "airbase",

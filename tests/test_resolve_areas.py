@@ -154,7 +154,9 @@ def test_a_town_before_an_armed_group_word_in_its_own_country_stays():
 
 
 def test_broadway_is_the_new_york_theatre_district():
-    p = first("After two years on Broadway the musical will tour Chicago and Denver.", "Broadway")
+    p = first(
+        "After two years on Broadway, the New York hit will tour Chicago and Denver.", "Broadway"
+    )
     assert p["country"] == "US"
     assert abs(p["lat"] - 40.76) < 0.1 and abs(p["lon"] + 73.98) < 0.1
 
@@ -187,3 +189,26 @@ def test_an_embassy_with_its_city_in_the_name_is_in_the_city(gazetteer):
     text = "A clerk at the French Embassy Nairobi said visas would resume."
     got = given(gazetteer, text, "French Embassy Nairobi")
     assert near(got["French Embassy Nairobi"], -1.28, 36.82, 30)
+
+
+def test_broadway_in_a_story_far_from_new_york_is_the_story_s_own_street():
+    text = (
+        "The honky-tonks on Broadway stayed open late, and fans drove in from Franklin and "
+        "Murfreesboro for the Nashville concert."
+    )
+    p = first(text, "Broadway")
+    assert p["name"] == "Nashville"
+    assert p["review"].startswith("not-in-gazetteer")
+
+
+# 'a New York court': state courts carry their state's name.
+
+
+def test_a_state_named_before_court_is_the_state():
+    text = "A New York court fined the landlord on Monday, and tenants in Albany cheered."
+    assert first(text, "New York")["kind"] == "region"
+
+
+def test_a_city_with_a_court_word_later_in_the_sentence_stays_the_city():
+    text = "Crowds filled New York after the court case in Albany."
+    assert found(text)["New York"]["kind"] == "city"
