@@ -39,6 +39,7 @@ POINTS = {
     "Bunia": (1.56, 30.25),
     "Moscow": (55.75, 37.62),
     "Kharkiv": (49.99, 36.23),
+    "Sudzha": (51.19, 35.27),
 }
 
 
@@ -225,3 +226,12 @@ def test_an_event_denied_later_in_its_sentence_is_hedged():
     assert claim["kind"] == "capture" and claim["hedged"] and not claim["negated"]
     (claim,) = claims_of("Rebels captured Sake on Monday.")
     assert not claim["hedged"]
+
+
+def test_a_partys_word_about_its_own_forces_is_hedged():
+    (claim,) = claims_of("Moscow said its forces had recaptured two villages near Sudzha.")
+    assert claim["kind"] == "capture" and claim["mention"] == "Sudzha" and claim["hedged"]
+    (claim,) = claims_of("The army said its elite units had retaken Sake on 3 June.")
+    assert claim["hedged"] and str(claim["date"]) == "2024-06-03"
+    (claim,) = claims_of("Residents said rebels had retaken Sake on 3 June.")
+    assert not claim["hedged"]  # witnesses, not a party speaking of itself

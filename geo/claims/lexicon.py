@@ -256,7 +256,8 @@ HEDGES = (
     r"\b(?:would|will|shall|plans?\s+to|planned\s+to|planning\s+to|promised|promises|pledged|"
     r"vowed|vows|threatened|threatens|intends?|intended|aims?\s+to|offered\s+to|ready\s+to|"
     r"prepared\s+to|wants?\s+to|wanted\s+to|seeks?\s+to|sought\s+to|expected\s+to|set\s+to|"
-    r"reportedly|allegedly|claimed|claims|said\s+(?:it|they|he|she)\s+had|is\s+said\s+to|"
+    r"reportedly|allegedly|claimed|claims|said\s+(?:that\s+)?(?:it|they|he|she|"
+    r"(?:its|their|his|her)\s+(?:\w+\s+){0,2}?\w+)\s+had|is\s+said\s+to|"
     r"was\s+said\s+to|were\s+said\s+to|according\s+to|unconfirmed|purportedly|reports?\s+that|"
     r"accus(?:ed|es|ing)|blam(?:ed|es|ing))\b|'ll\b"
 )
