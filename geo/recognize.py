@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from geo.gazetteer.build import (
@@ -64,25 +64,37 @@ _MAX_NAME_TOKENS = 7
 _BIG = 1e6
 
 
-@dataclass(frozen=True)
 class Token:
-    start: int
-    end: int
-    text: str
-    sentence_start: bool
-    # Computed once: the rules ask these of each word many times.
-    lower: str = field(init=False, repr=False, compare=False)
-    is_cap: bool = field(init=False, repr=False, compare=False)
-    is_upper: bool = field(init=False, repr=False, compare=False)
+    """A word of the text, with what the rules ask of it many times computed once (a plain
+    slotted class: every word of every text is one, so it is built cheaply)."""
 
-    def __post_init__(self) -> None:
-        text = self.text
+    __slots__ = ("start", "end", "text", "sentence_start", "lower", "is_cap", "is_upper")
+
+    def __init__(self, start: int, end: int, text: str, sentence_start: bool) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.sentence_start = sentence_start
         first = text[0]
-        cap = first.isupper() if first.isalpha() else text.lstrip("ʿʾ'’‘`")[:1].isupper()
-        letters = text.replace(".", "")
-        object.__setattr__(self, "lower", text.lower())
-        object.__setattr__(self, "is_cap", cap)
-        object.__setattr__(self, "is_upper", letters.isupper() and len(letters) >= 2)
+        self.lower = text.lower()
+        self.is_cap = first.isupper() if first.isalpha() else text.lstrip("ʿʾ'’‘`")[:1].isupper()
+        letters = text.replace(".", "") if "." in text else text
+        self.is_upper = letters.isupper() and len(letters) >= 2
+
+    def _key(self) -> tuple[int, int, str, bool]:
+        return (self.start, self.end, self.text, self.sentence_start)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Token) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Token(start={self.start}, end={self.end}, text={self.text!r}, "
+            f"sentence_start={self.sentence_start})"
+        )
 
 
 @dataclass(frozen=True)
