@@ -547,6 +547,14 @@ def _strays(out: list[Resolution], text: str = "") -> list[Resolution]:
         if a1 is not None:
             states.setdefault(a1, set()).add(text)
             state_places.setdefault(a1, set()).add(o.id)
+    # The places named as themselves: a name inside a name ('Carnegie Library') does not make
+    # its state the story's for a town named with common or street words.
+    own_states: dict[tuple[str, str], set[str]] = {}
+    for r in distinct:
+        if r.entry and r.entry.kind not in _BROAD and not _named_after(r.mention):
+            a1 = _admin1_of(r.entry)
+            if a1 is not None:
+                own_states.setdefault(a1, set()).add(r.entry.id)
     # A country the article names ('In Syria, families fled ...') supports its towns: a
     # roundup of several wars has no single main place that speaks for all of them.
     for r in distinct:
@@ -557,7 +565,7 @@ def _strays(out: list[Resolution], text: str = "") -> list[Resolution]:
     for r in out:
         asked = (r.entry.id if r.entry else None, r.mention.text, r.mention.feature)
         if asked not in verdicts:
-            verdicts[asked] = _stray(r, others, support, (states, state_places), main)
+            verdicts[asked] = _stray(r, others, support, (states, state_places, own_states), main)
         if verdicts[asked]:
             strays.append(r)
     return strays
@@ -649,7 +657,7 @@ def _stray(
     r: Resolution,
     others: _Spread,
     support: dict[str | None, set[str]],
-    states: tuple[dict[tuple[str, str], set[str]], dict[tuple[str, str], set[str]]],
+    states: tuple[dict[tuple[str, str], set[str]], ...],
     main: Entry,
 ) -> bool:
     """A street named after a place far from the article's other places ('Hampton Avenue' in
@@ -676,7 +684,7 @@ def _stray(
         _far_in_name(e, text, others, states[0]) or _in_name_off_main(e, states[1], main)
     ):
         return True
-    if _word_town_alone(r.mention, e, others, states[1], main):
+    if _word_town_alone(r.mention, e, others, states[2], main):
         return True
     if e.kind != "city" or e.population >= _SMALL or _km(e, main) <= FAR_KM:
         return False

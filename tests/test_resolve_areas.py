@@ -212,3 +212,22 @@ def test_a_state_named_before_court_is_the_state():
 def test_a_city_with_a_court_word_later_in_the_sentence_stays_the_city():
     text = "Crowds filled New York after the court case in Albany."
     assert found(text)["New York"]["kind"] == "city"
+
+
+def test_a_name_inside_a_name_does_not_vouch_for_a_far_square(gazetteer):
+    # The Carnegie Library names Carnegie, Pennsylvania; it does not make Pennsylvania's
+    # Washington Square the story's.
+    text = (
+        "Next to the Carnegie Library, the band played in Washington Square until dark, and "
+        "neighbours in New Orleans and Metairie said it was the best show in New Orleans."
+    )
+    got = given(
+        gazetteer,
+        text,
+        "Carnegie Library",
+        "Washington Square",
+        "New Orleans",
+        "Metairie",
+        "New Orleans",
+    )
+    assert near(got["Washington Square"], 29.95, -90.07, 20)
