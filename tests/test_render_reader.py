@@ -213,3 +213,32 @@ def test_a_town_and_its_region_of_one_name_are_labelled_apart_town_first():
     got = {item["html"]: item for item in map_labels([town, region], None, (30, 30, 40, 40))}
     assert "idlib" in got and "idlib (region)" in got
     assert got["idlib"]["zooms"] & ~got["idlib (region)"]["zooms"]  # where both do not fit
+
+
+def test_a_capital_named_only_as_a_government_speaking_does_not_stretch_the_view():
+    def said(pid: str, lon: float, lat: float, sentence: str, country: str) -> places.Place:
+        place = _place(pid, lon, lat, 1, country)
+        place.mentions = [{"mention": pid, "sentence": sentence}]
+        return place
+
+    found = [
+        said("Pokrovsk", 37.18, 48.28, "Troops advanced on Pokrovsk.", "UA"),
+        said("Kharkiv", 36.25, 49.98, "Drones struck Kharkiv.", "UA"),
+        said("Sudzha", 35.27, 51.19, "Moscow said it retook two villages near Sudzha.", "RU"),
+        said("Moscow", 37.62, 55.75, "Moscow said it retook two villages near Sudzha.", "RU"),
+    ]
+    assert [p.id for p in framing.ground_places(found)] == ["Pokrovsk", "Kharkiv", "Sudzha"]
+    found[3].mentions.append({"mention": "Moscow", "sentence": "Crowds gathered in Moscow."})
+    found[3].mentions = found[3].mentions[1:]  # named once, as a place where people gather
+    assert "Moscow" in [p.id for p in framing.ground_places(found)]
+
+
+def test_the_headlines_town_is_labelled_first_among_towns_named_as_often():
+    from geo.render.article_map import map_labels
+
+    near = [
+        _place(n, 37.18 + i * 0.01, 48.28, 1, "UA") for i, n in enumerate(["Kurakhove", "Pokrovsk"])
+    ]
+    got = map_labels(near, None, (30, 40, 40, 50), title="Troops push toward Pokrovsk")
+    masks = {item["html"]: item["zooms"] for item in got}
+    assert masks["Pokrovsk"] & ~masks.get("Kurakhove", 0)  # where only one fits, it is Pokrovsk

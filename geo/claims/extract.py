@@ -36,8 +36,8 @@ from geo.claims.lexicon import (
     PARTICIPLE_LINKS,
     PARTY_NOUNS,
     PRONOUNS,
+    SPEAKS_AFTER,
     SPECULATION,
-    SPEECH_VERBS,
     TRIGGERS,
 )
 
@@ -146,14 +146,7 @@ _NOT_NAMES = frozenset(
     December""".split()
 )
 _PARTY_AFTER = re.compile(r"[-\s]+(?:" + "|".join(sorted(PARTY_NOUNS)) + r")\b", re.I)
-# A place that speaks is its government ("a charge Kigali denies", "Moscow said"), not where
-# the event happened.
-_SPEAKS_AFTER = re.compile(
-    r"\s+(?:(?:has|have|had|also|later|quickly|strongly)\s+)?(?:"
-    + "|".join(sorted(SPEECH_VERBS))
-    + r")\b",
-    re.I,
-)
+_SPEAKS_AFTER = re.compile(SPEAKS_AFTER, re.I)
 # The accused is a party, not a place ("accused Rwanda of sending troops").
 _ACCUSED_BEFORE = re.compile(r"\b(?:accus(?:ed|es|ing)|blam(?:ed|es|ing))\s+(?:the\s+)?$", re.I)
 _DESTINATION = re.compile(r"\b(?:toward|towards|to|into|for|across)\b[^.;,]{0,25}$", re.I)

@@ -241,6 +241,13 @@ SPEECH_VERBS = frozenset(
     insisted added acknowledged admitted denied denies accused accuses accusing blamed blames
     warned warns""".split()
 )
+# Right after a place: the place is a government speaking ("a charge Kigali denies", "Moscow
+# said"), not where anything happened (claims and the map's first view both read it).
+SPEAKS_AFTER = (
+    r"\s+(?:(?:has|have|had|also|later|quickly|strongly)\s+)?(?:"
+    + "|".join(sorted(SPEECH_VERBS))
+    + r")\b"
+)
 # Determiners and words kept at the start of an actor phrase though they are boundaries.
 PHRASE_INNER = frozenset(
     {"of", "loyal", "allied", "aligned", "backed", "and", "the", "its", "their"}

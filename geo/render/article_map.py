@@ -201,7 +201,9 @@ def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
     m.add_child(
         RawScript(
             "GEO.labels({{ this._parent.get_name() }}, {{ this.items }});",
-            items=map_labels(found, theatre, label_region, claims.badge_spots(found_claims)),
+            items=map_labels(
+                found, theatre, label_region, claims.badge_spots(found_claims), inputs.title
+            ),
         )
     )
     if dates:
@@ -242,9 +244,11 @@ def map_labels(
     theatre: Any,
     region: tuple[int, int, int, int],
     badges: Sequence[tuple[float, float, int, int]] = (),
+    title: str | None = None,
 ) -> list[dict]:
-    """Label data for the article's places, the theatre's towns, cities and countries; only
-    the article's places may cover a claim's badge (``badges``: lon, lat, pixel offset)."""
+    """Label data for the article's places (the most named first, the headline's first among
+    equals), the theatre's towns, cities and countries; only the article's places may cover a
+    claim's badge (``badges``: lon, lat, pixel offset)."""
     cands: list[labels.Label] = [
         labels.Label("", lon, lat, "badge", labels.BADGE_IMPORTANCE, dx, dy)
         for lon, lat, dx, dy in badges
@@ -254,7 +258,7 @@ def map_labels(
     names = [places.display_name(p) for p in shown]
     for p, name in zip(shown, names, strict=True):
         seen.add(p.name.lower())
-        importance = 1000.0 + p.count
+        importance = 1000.0 + p.count + (0.5 if title and framing.named_in(p, title) else 0.0)
         if p.kind.lower() in AREA_KINDS:  # a region's point is only a reference: towns first
             importance = 1000.0 + p.count / 1000
             if names.count(name) > 1:

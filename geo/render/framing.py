@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Collection, Sequence
 
+from geo.claims.lexicon import SPEAKS_AFTER
 from geo.render.places import Place
 
 MIN_KEEP_KM = 400.0  # places this close to the ground's centre always stay on the ground
@@ -26,6 +27,7 @@ THEATRE_MAX_KM = 1500.0  # a theatre town farther than this from the centre is s
 ANCHOR_SHARE = 0.6  # a town named at least this share as often as the most named one anchors
 NEAR_KM = 120.0  # towns this close to an anchor are in the focus
 MIN_SPAN_KM = 200.0  # a focus of one town (or a tight cluster) still shows its surroundings
+_SPEAKS = re.compile(SPEAKS_AFTER, re.I)
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -47,12 +49,26 @@ def _weighted_median(values: Sequence[float], weights: Sequence[float]) -> float
     return pairs[-1][0]
 
 
+def _speaks_only(place: Place) -> bool:
+    """Named only as a government speaking ("Moscow said", "a charge Kigali denies"): the
+    story does not happen there. Judged from every mention when the place keeps them all."""
+    if not place.mentions or place.count > len(place.mentions):
+        return False
+    for m in place.mentions:
+        word, sentence = str(m.get("mention") or ""), str(m.get("sentence") or "")
+        hits = [h.end() for h in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", sentence)]
+        if not word or not hits or not all(_SPEAKS.match(sentence, end) for end in hits):
+            return False
+    return True
+
+
 def ground_places(found: Sequence[Place], theatre_countries: Collection[str] = ()) -> list[Place]:
     """The towns and sites that belong to the article's story (outliers left out).
 
-    Countries, continents and seas are used only when the article names no town.
+    Countries, continents and seas are used only when the article names no town; places named
+    only inside an organisation's name or only as a government speaking never count.
     """
-    found = [p for p in found if not p.in_name_only] or list(found)
+    found = [p for p in found if not p.in_name_only and not _speaks_only(p)] or list(found)
     points = [p for p in found if not p.is_area] or list(found)
     if len(points) <= 1:
         return points
@@ -78,7 +94,8 @@ def ground_places(found: Sequence[Place], theatre_countries: Collection[str] = (
     ]
 
 
-def _named_in(place: Place, title: str) -> bool:
+def named_in(place: Place, title: str) -> bool:
+    """Whether the headline names the place, in any of the article's words for it."""
     words = set(place.words) | {place.name}
     return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", title, re.IGNORECASE) for w in words if w)
 
@@ -106,9 +123,7 @@ def focus_places(
     if len(points) <= 1 or _about_a_country(found, points, theatre_countries):
         return ground
     top = max(p.count for p in points)
-    anchors = [
-        p for p in points if p.count >= ANCHOR_SHARE * top or (title and _named_in(p, title))
-    ]
+    anchors = [p for p in points if p.count >= ANCHOR_SHARE * top or (title and named_in(p, title))]
     return [
         p for p in points if any(_km((p.lon, p.lat), (a.lon, a.lat)) <= NEAR_KM for a in anchors)
     ]
