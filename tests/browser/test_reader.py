@@ -447,3 +447,33 @@ def test_a_world_briefing_frames_every_war_and_leaves_far_ground_off(
     assert page.locator(".geo-timebar").count() == 0
     assert watched.errors == [] and watched.blocked == []
     page.close()
+
+
+def test_on_a_phone_an_open_popup_is_never_under_the_corner_buttons(browser, reader_maps, opener):
+    """A popup is nearly as wide as a phone: while it is open the corner buttons step aside,
+    so every line of it can be read where it is drawn; they come back when it closes."""
+    watched = opener(browser, (reader_maps / "libya-2019-12.html").as_uri(), SIZES["phone"])
+    page = watched.page
+    page.evaluate(
+        """() => { let t = null; GEO.layers.places.eachLayer(g => g.eachLayer(l => {
+            if (l.feature && l.feature.properties.name === 'Tripoli') t = l; }));
+            GEO.map.setView(t.getLatLng(), 8, {animate: false});
+            GEO.map.panBy([GEO.map.getSize().x * 0.35, 0], {animate: false});
+            t.openPopup(); }"""
+    )
+    page.wait_for_selector(".leaflet-popup-content")
+    covered = page.evaluate(
+        """() => { const r = document.querySelector('.leaflet-popup-content')
+                       .getBoundingClientRect(), out = [];
+            for (let x = r.left + 2; x < r.right; x += 10)
+              for (let y = r.top + 2; y < r.bottom; y += 10) {
+                const el = document.elementFromPoint(x, y);
+                if (el && !el.closest('.leaflet-popup')) out.push(el.className || el.tagName);
+              }
+            return out; }"""
+    )
+    assert covered == [], covered[:5]
+    page.evaluate("GEO.map.closePopup()")
+    assert page.locator(".leaflet-control-zoom").is_visible()
+    assert watched.errors == []
+    page.close()

@@ -514,6 +514,11 @@
     var legend = document.querySelector('#geo-legend details');
     if (legend && phone) { legend.removeAttribute('open'); }
     if (GEO.controls.minimap && phone) { map.removeControl(GEO.controls.minimap); }
+    // A popup nearly as wide as a phone would open under the corner buttons (controls sit
+    // above every map pane): they step aside while it is open (CSS .geo-popup-open).
+    var box = map.getContainer();
+    map.on('popupopen', function () { L.DomUtil.addClass(box, 'geo-popup-open'); });
+    map.on('popupclose', function () { L.DomUtil.removeClass(box, 'geo-popup-open'); });
   };
 
   // The story panel: the article's sentences that name places, then the theatres' events by
