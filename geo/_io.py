@@ -21,7 +21,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     process made it, so a cleanup can tell a live writer's file from a dead one's.
     """
     target = Path(target)
-    tmp = target.with_name(f".{target.name[:80]}.{secrets.token_hex(4)}.{os.getpid()}.tmp")
+    tmp = _temp_name(target)
     try:
         yield tmp
         os.replace(tmp, target)
@@ -57,6 +57,85 @@ def write_atomic(path: Path, data: bytes, *, skip_unchanged: bool = True) -> boo
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
     return True
+
+
+def _temp_name(target: Path) -> Path:
+    return target.with_name(f".{target.name[:80]}.{secrets.token_hex(4)}.{os.getpid()}.tmp")
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    """Whether two files hold the same bytes (read a chunk at a time); False if either is
+    missing."""
+    try:
+        if os.stat(a).st_size != os.stat(b).st_size:
+            return False
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            while True:
+                x, y = fa.read(1 << 20), fb.read(1 << 20)
+                if x != y:
+                    return False
+                if not x:
+                    return True
+    except OSError:
+        return False
+
+
+class StagedFiles:
+    """Files written one at a time, each as soon as it is made, and put in place together.
+
+    ``add`` streams a file's text to a temporary file beside its target (so a large file is
+    never held whole, nor twice once encoded); ``commit`` moves them over their targets in the
+    order they were added and says which changed. Until then no target is touched: a failure
+    midway (``discard``, or leaving the ``with`` block by an exception) removes the temporary
+    files and leaves the previous files as they were.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self._staged: list[tuple[str, Path]] = []
+
+    def __enter__(self) -> StagedFiles:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def add(self, name: str, chunks: Iterable[str]) -> None:
+        """Write ``chunks`` (UTF-8) to a temporary file for ``name`` (relative to the folder)."""
+        target = self.folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _temp_name(target)
+        self._staged.append((name, tmp))
+        with open(tmp, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+
+    def commit(self) -> list[str]:
+        """Move every staged file over its target, in order; the names whose bytes changed (a
+        file already holding the same bytes is left alone)."""
+        changed = []
+        staged, self._staged = self._staged, []
+        try:
+            for name, tmp in staged:
+                target = self.folder / name
+                if _same_bytes(tmp, target):
+                    tmp.unlink()
+                else:
+                    os.replace(tmp, target)
+                    changed.append(name)
+        finally:
+            for _, tmp in staged:
+                tmp.unlink(missing_ok=True)
+        return changed
+
+    def discard(self) -> None:
+        """Remove the files staged and not committed."""
+        staged, self._staged = self._staged, []
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
 
 
 def _bytes(data: bytes | str) -> bytes:

@@ -432,3 +432,63 @@ def test_a_theatre_data_change_rebuilds_only_that_theatres_articles(
     assert again.built == [str(src / "libya.md")] and again.skipped == [str(src / "france.md")]
     assert not [f for f in again.written if f.startswith("france")]
     assert build.build([src], out, progress=False).built == []
+
+
+def test_a_failure_midway_leaves_the_previous_map_and_its_files_as_they_were(
+    tmp_path, no_theatres, gazetteer, monkeypatch
+):
+    """Each file of an article is written as soon as it is made, but only put in place once
+    all are: an article that fails after its data files were written keeps its previous page
+    and data files, byte for byte, and leaves no temporary file behind."""
+    src = tmp_path / "in"
+    path = _article(src, "a.md")
+    out = tmp_path / "maps"
+    assert build.build([src], out, progress=False).ok
+    names = ("a.html", "a.geojson", "a.csv", "a.review.csv")
+    before = {n: (out / n).read_bytes() for n in names}
+    path.write_text(ARTICLE.format(title="Rewritten").replace("Benghazi", "Misrata"), "utf-8")
+    staged: list[list[str]] = []
+    real_add, real_render = build.StagedFiles.add, article_map.render_page
+
+    def add(self, name, chunks):
+        real_add(self, name, chunks)
+        staged.append(sorted(p.name for p in out.glob(".*.tmp")))
+
+    def fail(m, name="map"):
+        raise RuntimeError("the page failed")
+
+    monkeypatch.setattr(build.StagedFiles, "add", add)
+    monkeypatch.setattr(article_map, "render_page", fail)
+    report = build.build([src], out, progress=False)
+    assert [f[0] for f in report.failed] == [str(path)]
+    assert "the page failed" in report.failed[0][1]
+    # the three data files were written (to temporary files) before the page failed
+    assert [len(s) for s in staged] == [1, 2, 3]
+    assert {n: (out / n).read_bytes() for n in names} == before
+    assert not list(out.rglob("*.tmp"))
+    monkeypatch.setattr(build.StagedFiles, "add", real_add)
+    monkeypatch.setattr(article_map, "render_page", real_render)
+    report = build.build([src], out, progress=False)
+    assert report.ok and {"a.html", "a.geojson", "a.csv"} <= set(report.written)
+    assert b"Misrata" in (out / "a.geojson").read_bytes()
+
+
+def test_staged_files_are_put_in_place_together_and_only_when_changed(tmp_path):
+    from geo._io import StagedFiles
+
+    (tmp_path / "same.txt").write_text("kept\n", encoding="utf-8")
+    (tmp_path / "old.txt").write_text("old\n", encoding="utf-8")
+    with StagedFiles(tmp_path) as files:
+        files.add("same.txt", ["ke", "pt\n"])
+        files.add("old.txt", ["new\n"])
+        files.add("sub/fresh.txt", iter(["é" * 3, "\n"]))
+        assert (tmp_path / "old.txt").read_text() == "old\n"
+        assert not (tmp_path / "sub" / "fresh.txt").exists()
+        assert files.commit() == ["old.txt", "sub/fresh.txt"]
+    assert (tmp_path / "old.txt").read_text() == "new\n"
+    assert (tmp_path / "sub" / "fresh.txt").read_text(encoding="utf-8") == "ééé\n"
+    with pytest.raises(RuntimeError), StagedFiles(tmp_path) as files:
+        files.add("old.txt", ["newer\n"])
+        raise RuntimeError("midway")
+    assert (tmp_path / "old.txt").read_text() == "new\n"
+    assert not list(tmp_path.rglob("*.tmp"))

@@ -25,14 +25,14 @@ import re
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from geo import settings
-from geo._io import digest, files_fingerprint, write_atomic
+from geo._io import StagedFiles, digest, files_fingerprint, write_atomic
 from geo.errors import ConfigurationError, GeoError, InputError
 from geo.render.article_files import ArticleFile, find_articles, read_article_bytes
 
@@ -248,10 +248,15 @@ def _theatres_used(inputs: Any) -> list[str]:
     return sorted({t.id for t in (inputs.theatre.theatres if inputs.theatre else [])})
 
 
-def render_article(name: str, data: bytes, slug: str) -> dict[str, Any]:
-    """Geoparse, enrich and render one article: its index entry, files and assets (no writes).
+def render_article(
+    name: str, data: bytes, slug: str, files: StagedFiles | None = None
+) -> dict[str, Any]:
+    """Geoparse, enrich and render one article: its index entry, files and assets.
 
-    Runs in a worker process or on a Dask worker; everything returned is plain data.
+    With ``files`` (a local build) each file is written there as soon as it is made, and
+    dropped: a text of 20,000 towns makes a 9 MB GeoJSON file and a 4 MB page, which need not
+    all be held at once, twice once encoded. Without (a Dask worker) the files come back as
+    text under ``"files"``. Nothing is put in place here: the caller commits the files.
     """
     from geo.build_places import gather, places_of
     from geo.memory import forget_many_lookups, release_freed
@@ -268,20 +273,23 @@ def render_article(name: str, data: bytes, slug: str) -> dict[str, Any]:
     inputs.places = found = places_of(gathered, inputs.rows)
     del gathered
     release_freed()  # each stage drops what it built; the next starts from what is kept
-    m = article_map.build_map(inputs)
-    # Drawn: the rows go (a row per place, 20,000 for a text of towns); the places and claims
-    # hold what the data files say.
+    out = files if files is not None else _Collected()
+    # The data files first (they list the places and claims the map is drawn from), the page
+    # last: the map appears only once its data files are in place.
+    out.add(f"{slug}.geojson", tables.geojson_chunks(found))
+    out.add(f"{slug}.csv", tables.csv_chunks(found))
+    out.add(f"{slug}.review.csv", tables.review_chunks(found, claims.review_rows(inputs)))
+    # The rows go before the map is drawn (a row per place, 20,000 for a text of towns): the
+    # places and claims hold what the page shows.
     inputs.rows = []
+    release_freed()
+    m = article_map.build_map(inputs)
     release_freed()
     page, assets = article_map.render_page(m, name)
     del m
     release_freed()
-    files = {
-        f"{slug}.geojson": tables.places_geojson(found),
-        f"{slug}.csv": tables.places_csv(found),
-        f"{slug}.review.csv": tables.review_csv(found, claims.review_rows(inputs)),
-        f"{slug}.html": page,  # last: the map appears only once its data files are in place
-    }
+    out.add(f"{slug}.html", _pieces(page))
+    del page
     names = sorted({str(p.name) for p in found if getattr(p, "name", None)})
     entry = {
         "slug": slug,
@@ -296,7 +304,26 @@ def render_article(name: str, data: bytes, slug: str) -> dict[str, Any]:
         if inputs.theatre
         else [],
     }
-    return {"entry": entry, "files": files, "assets": assets, "theatres": _theatres_used(inputs)}
+    rendered = {"entry": entry, "assets": assets, "theatres": _theatres_used(inputs)}
+    if isinstance(out, _Collected):
+        rendered["files"] = out.files
+    return rendered
+
+
+class _Collected:
+    """Files held as text, for a build whose workers cannot write into the output folder."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, str] = {}
+
+    def add(self, name: str, chunks: Iterable[str]) -> None:
+        self.files[name] = "".join(chunks)
+
+
+def _pieces(text: str, size: int = 1 << 20) -> Iterator[str]:
+    """``text`` a megabyte at a time (encoded piece by piece, never all at once)."""
+    for at in range(0, len(text), size):
+        yield text[at : at + size]
 
 
 def _failure(name: str, exc: BaseException) -> str:
@@ -310,11 +337,11 @@ Task = tuple[str, bytes, str]  # (name, bytes, slug)
 Outcome = tuple[dict[str, Any] | None, str | None]  # (rendered, error)
 
 
-def render_task(task: Task) -> Outcome:
+def render_task(task: Task, files: StagedFiles | None = None) -> Outcome:
     """``render_article`` for a pool or a cluster: failures come back as text, never raised."""
     name, data, slug = task
     try:
-        return render_article(name, data, slug), None
+        return render_article(name, data, slug, files), None
     except Exception as exc:  # noqa: BLE001 - one bad article must not stop the rest
         return None, _failure(name, exc)
 
@@ -322,18 +349,23 @@ def render_task(task: Task) -> Outcome:
 # --------------------------------------------------------------------------- where tasks run
 
 
-def render_and_write(out: Path, task: Task) -> Outcome:
-    """``render_task`` in a local worker that also writes the article's files (atomically, as
-    the parent would): the pages need not travel back through a pipe and the parent's loop does
-    not wait on each file's sync, so two workers keep two cores busy."""
-    rendered, error = render_task(task)
-    if rendered is None:
-        return rendered, error
+def render_and_write(out: Path, task: Task, assets_done: set[str] | None = None) -> Outcome:
+    """``render_task`` that also writes the article's files into ``out``: each as it is made,
+    all put in place once the article is done (a failure midway leaves its previous files as
+    they were), the page last. ``assets_done``: assets already written in this build (a
+    worker's own set by default). In a worker, the pages need not travel back through a pipe
+    and the parent's loop does not wait on each file's sync, so two workers keep two cores
+    busy."""
+    done = _WRITTEN_ASSETS if assets_done is None else assets_done
     try:
-        written = _write_outputs(out, rendered, _WRITTEN_ASSETS)
+        with StagedFiles(out) as staged:
+            rendered, error = render_task(task, staged)
+            if rendered is None:
+                return rendered, error
+            written = _write_assets(out, rendered["assets"], done) + staged.commit()
     except OSError as exc:
         return None, _failure(task[0], exc)
-    kept = {k: v for k, v in rendered.items() if k not in ("files", "assets")}
+    kept = {k: v for k, v in rendered.items() if k != "assets"}
     return kept | {"written": written}, None
 
 
@@ -385,9 +417,10 @@ def _die_with_parent() -> None:
         pass
 
 
-def _in_process(tasks: Iterator[Task]) -> Iterator[tuple[Task, Outcome]]:
+def _in_process(tasks: Iterator[Task], out: Path) -> Iterator[tuple[Task, Outcome]]:
+    done: set[str] = set()  # assets written so far
     for task in tasks:
-        yield task, render_task(task)
+        yield task, render_and_write(out, task, done)
 
 
 def _local_pool(tasks: Iterator[Task], workers: int, out: Path) -> Iterator[tuple[Task, Outcome]]:
@@ -401,8 +434,10 @@ def _local_pool(tasks: Iterator[Task], workers: int, out: Path) -> Iterator[tupl
     if first is None:
         return
     # The first article renders here: every cache a page fills (imports, theatre layers,
-    # labels, templates) is then inherited by each worker instead of filled once per worker.
-    yield first, render_task(first)
+    # labels, templates) is then inherited by each worker instead of filled once per worker,
+    # and so is the set of assets it wrote.
+    _WRITTEN_ASSETS.clear()
+    yield first, render_and_write(out, first)
     gc.freeze()  # objects inherited by the workers: keep their pages shared, not copied
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     pool = ProcessPoolExecutor(
@@ -541,7 +576,7 @@ def _runner(
         return lambda tasks: _on_dask(tasks, scheduler, workers)
     if workers > 1 and count > 1:
         return lambda tasks: _local_pool(tasks, min(workers, count), out)
-    return _in_process
+    return lambda tasks: _in_process(tasks, out)
 
 
 def build(
@@ -633,17 +668,24 @@ def build(
 
 
 def _write_outputs(out: Path, rendered: dict[str, Any], copied: set[str]) -> list[str]:
-    """Write one article's assets (each once per build) and files; the names that changed."""
+    """Write one article's assets (each once per build) and files sent back as text (a Dask
+    build); the names that changed."""
+    written = _write_assets(out, rendered["assets"], copied)
+    for name, text in rendered["files"].items():
+        if write_atomic(out / name, text.encode("utf-8")):
+            written.append(name)
+    return written
+
+
+def _write_assets(out: Path, assets: Sequence[Any], copied: set[str]) -> list[str]:
+    """Write the assets not yet in ``copied`` (each once per build); the names that changed."""
     written = []
-    for asset in rendered["assets"]:
+    for asset in assets:
         if asset.relpath in copied:
             continue
         copied.add(asset.relpath)
         if write_atomic(out / asset.relpath, asset_bytes(asset)):
             written.append(asset.relpath)
-    for name, text in rendered["files"].items():
-        if write_atomic(out / name, text.encode("utf-8")):
-            written.append(name)
     return written
 
 

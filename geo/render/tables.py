@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from geo.render.places import Place, _label
@@ -71,14 +72,20 @@ def place_record(place: Place) -> dict[str, Any]:
 
 
 def places_geojson(places: Sequence[Place]) -> str:
-    """A FeatureCollection of the map's places (points; sorted keys for stable diffs).
+    """A FeatureCollection of the map's places (points; sorted keys for stable diffs)."""
+    return "".join(geojson_chunks(places))
 
-    Written feature by feature: ``json.dumps`` of the whole collection with ``indent`` builds
-    it from millions of small strings (20,000 places took about 100 MB for an 8 MB file); the
-    text is the same."""
+
+def geojson_chunks(places: Sequence[Place]) -> Iterator[str]:
+    """``places_geojson`` piece by piece, feature by feature, for a writer to stream.
+
+    ``json.dumps`` of the whole collection with ``indent`` builds it from millions of small
+    strings (20,000 places took about 100 MB for an 8 MB file), and even the joined text is
+    17 MB when a name is not Latin-1; the pieces make the same text."""
     if not places:
-        return _dumps({"type": "FeatureCollection", "features": []}) + "\n"
-    parts = ['{\n "features": [\n']
+        yield _dumps({"type": "FeatureCollection", "features": []}) + "\n"
+        return
+    yield '{\n "features": [\n'
     for i, p in enumerate(places):
         feature = {
             "type": "Feature",
@@ -86,10 +93,10 @@ def places_geojson(places: Sequence[Place]) -> str:
             "properties": place_record(p),
         }
         # nested two levels deep: each line of the feature indented by two more spaces
-        parts.append("  " + _dumps(feature).replace("\n", "\n  "))
-        parts.append(",\n" if i < len(places) - 1 else "\n")
-    parts.append(' ],\n "type": "FeatureCollection"\n}\n')
-    return "".join(parts)
+        yield (
+            "  " + _dumps(feature).replace("\n", "\n  ") + (",\n" if i < len(places) - 1 else "\n")
+        )
+    yield ' ],\n "type": "FeatureCollection"\n}\n'
 
 
 def _dumps(value: Any) -> str:
@@ -98,59 +105,87 @@ def _dumps(value: Any) -> str:
 
 def places_csv(places: Sequence[Place]) -> str:
     """The places as CSV, one row per place."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for p in places:
-        writer.writerow({k: csv_cell(v) for k, v in place_record(p).items()})
-    return buf.getvalue()
+    return "".join(csv_chunks(places))
+
+
+def csv_chunks(places: Sequence[Place]) -> Iterator[str]:
+    """``places_csv`` a few hundred rows at a time, for a writer to stream."""
+    return _csv_text(
+        COLUMNS, ({k: csv_cell(v) for k, v in place_record(p).items()} for p in places)
+    )
 
 
 def review_csv(places: Sequence[Place], extra: Sequence[Mapping[str, Any]] = ()) -> str:
     """Low-confidence resolutions, one row per runner-up candidate (rank 0: the chosen one),
     then ``extra`` rows (claims the theatre data contradicts, see geo.render.claims)."""
+    return "".join(review_chunks(places, extra))
+
+
+def review_chunks(
+    places: Sequence[Place], extra: Sequence[Mapping[str, Any]] = ()
+) -> Iterator[str]:
+    """``review_csv`` a few hundred rows at a time, for a writer to stream."""
+    return _csv_text(
+        REVIEW_COLUMNS,
+        itertools.chain(
+            ({k: csv_cell(row.get(k)) for k in REVIEW_COLUMNS} for row in extra),
+            (
+                {k: csv_cell(v) for k, v in row.items()}
+                for p in places
+                if p.low_confidence
+                for row in _review_rows(p)
+            ),
+        ),
+    )
+
+
+def _review_rows(p: Place) -> Iterator[dict[str, Any]]:
+    """A low-confidence place's rows: the chosen candidate (rank 0), then each runner-up."""
+    base = {
+        "id": p.id,
+        "name": p.name,
+        "country": p.country,
+        "kind": p.kind,
+        "score": round(p.score, 4),
+        # Why the resolver sent it to review (geo.resolve), from its first mention saying so.
+        "reason": p.review,
+        "mentions": p.count,
+        "sentence": p.mentions[0].get("sentence", "") if p.mentions else "",
+    }
+    yield {
+        **base,
+        "rank": 0,
+        "candidate_id": p.id,
+        "candidate_name": p.name,
+        "candidate_country": p.country,
+        "candidate_kind": p.kind,
+        "candidate_score": round(p.score, 4),
+    }
+    for rank, alt in enumerate(p.alternatives, start=1):
+        score = alt.get("score")
+        yield {
+            **base,
+            "rank": rank,
+            "candidate_id": alt.get("id"),
+            "candidate_name": alt.get("name"),
+            "candidate_country": alt.get("country"),
+            "candidate_kind": alt.get("kind"),
+            "candidate_score": round(float(score), 4) if isinstance(score, (int, float)) else score,
+        }
+
+
+CSV_CHUNK_ROWS = 500
+
+
+def _csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """CSV text (header first) of ``rows``, ``CSV_CHUNK_ROWS`` rows per piece."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=REVIEW_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    for row in extra:
-        writer.writerow({k: csv_cell(row.get(k)) for k in REVIEW_COLUMNS})
-    for p in places:
-        if not p.low_confidence:
-            continue
-        base = {
-            "id": p.id,
-            "name": p.name,
-            "country": p.country,
-            "kind": p.kind,
-            "score": round(p.score, 4),
-            # Why the resolver sent it to review (geo.resolve), from its first mention saying so.
-            "reason": p.review,
-            "mentions": p.count,
-            "sentence": p.mentions[0].get("sentence", "") if p.mentions else "",
-        }
-        chosen = {
-            "rank": 0,
-            "candidate_id": p.id,
-            "candidate_name": p.name,
-            "candidate_country": p.country,
-            "candidate_kind": p.kind,
-            "candidate_score": round(p.score, 4),
-        }
-        rows = [chosen]
-        for rank, alt in enumerate(p.alternatives, start=1):
-            score = alt.get("score")
-            rows.append(
-                {
-                    "rank": rank,
-                    "candidate_id": alt.get("id"),
-                    "candidate_name": alt.get("name"),
-                    "candidate_country": alt.get("country"),
-                    "candidate_kind": alt.get("kind"),
-                    "candidate_score": round(float(score), 4)
-                    if isinstance(score, (int, float))
-                    else score,
-                }
-            )
-        for row in rows:
-            writer.writerow({k: csv_cell(v) for k, v in {**base, **row}.items()})
-    return buf.getvalue()
+    for i, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if i % CSV_CHUNK_ROWS == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
