@@ -313,8 +313,9 @@ def _cmd_corpus_map(args: argparse.Namespace) -> int:
     counts = summary(data)
     if not args.quiet:
         _status(
-            f"geo corpus-map: {path} ({counts['places']} places, {counts['mentions']} mentions, "
-            f"{counts['articles']} articles over {plural(counts['months'], 'month')})"
+            f"geo corpus-map: {path} ({counts['places']} towns and sites, "
+            f"{counts['mentions']} mentions of them, {counts['articles']} articles over "
+            f"{plural(counts['months'], 'month')}; countries, seas and regions are not drawn)"
         )
     return 0
 

@@ -367,3 +367,29 @@ def test_combined_file_is_the_same_whatever_the_parts(articles, one_shot, tmp_pa
     )
     assert (again.geometry.x.round(6) == one_shot.geometry.x.round(6)).all()
     assert pq.ParquetFile(out).metadata.num_row_groups > 1
+
+
+def test_the_corpus_map_gives_every_holder_a_colour_of_its_own():
+    """Two theatres' own colours can clash (the LNA's red beside the Syrian government's): the
+    corpus map takes one palette for all its holders, clear of the grey and the clusters' blue."""
+    import itertools
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from geo.render.corpus_map import CLUSTER, corpus_data
+    from geo.render.palette import MIN_DELTA_E, delta_e
+    from geo.render.places import UNCONTROLLED
+
+    held = ["lna", "syrian-government", "gna", "hts", "sdf", "sna", None]
+    rows = [
+        {"place_id": f"p{i}", "kind": "city", "name": f"Town {i}", "article_id": "a",
+         "date": "2020-01-05", "title": "T", "control": c, "country": "LY",
+         "geometry": Point(13 + i, 32)}
+        for i, c in enumerate(held)
+    ]  # fmt: skip
+    data = corpus_data(gpd.GeoDataFrame(rows, geometry="geometry", crs=4326))
+    colours = [info["colour"] for info in data.actors.values()]
+    assert len(data.actors) == 6
+    for a, b in itertools.combinations([*colours, UNCONTROLLED, CLUSTER], 2):
+        assert delta_e(a, b) > MIN_DELTA_E, (a, b)

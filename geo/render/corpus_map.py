@@ -32,7 +32,8 @@ from geo.render.article_map import blank_map, render_page
 from geo.render.assets import copy_assets, write_atomic
 from geo.render.elements import deterministic_ids, esc, figure_of, finite, safe_json
 from geo.render.header import header, safe_url
-from geo.render.places import UNCONTROLLED, actor_color, actor_label
+from geo.render.palette import assign
+from geo.render.places import UNCONTROLLED, actor_label
 from geo.vocab import AREA_KINDS
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 ALL = "all dates"
 MAX_ARTICLES_IN_POPUP = 60
+CLUSTER = "#1d4ed8"  # the clusters' blue (static/corpus-map.css), kept clear of every actor
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 REQUIRED = ("article_id", "date", "title", "place_id", "name", "kind", "geometry")
 
@@ -171,7 +173,7 @@ def corpus_data(gdf: gpd.GeoDataFrame, out_dir: Path | None = None) -> CorpusDat
         for _, _, c in refs:
             if c and c not in used_actors:
                 used_actors[c] = {
-                    "colour": actor_color(c, all_actors),
+                    "colour": UNCONTROLLED,  # from the map's palette, below
                     "label": actor_label(c, all_actors),
                 }
         country = f", {esc(p['country'])}" if p["country"] else ""
@@ -187,6 +189,19 @@ def corpus_data(gdf: gpd.GeoDataFrame, out_dir: Path | None = None) -> CorpusDat
                 "refs": refs,
             }
         )
+    # One palette for the whole map, most-named holders first, as on an article's map: the
+    # theatres' own colours were chosen each for itself (the LNA's red and the Syrian
+    # government's red side by side).
+    weight: dict[str, int] = {}
+    for p in out_places:
+        for _, n, c in p["refs"]:
+            if c:
+                weight[c] = weight.get(c, 0) + int(n)
+    colours = assign(
+        sorted(weight, key=lambda c: (-weight[c], c)), reserved=[UNCONTROLLED, CLUSTER]
+    )
+    for c, info in used_actors.items():
+        info["colour"] = colours.get(c, UNCONTROLLED)
     dates = [articles[k]["date"] for k in order if articles[k]["date"]]
     return CorpusData(
         months=months,
@@ -281,7 +296,7 @@ def build_corpus_map(
         ]
         rows.append(legend.Entry("circle", UNCONTROLLED, "control unknown or not in a theatre"))
         rows.append(legend.Entry("circle", "#ffffff", "size: mentions in the chosen months"))
-        rows.append(legend.Entry("circle", "#1d4ed8", "cluster: total mentions of its places"))
+        rows.append(legend.Entry("circle", CLUSTER, "cluster: total mentions of its places"))
         m.add_child(legend.Legend({"Places": rows}))
         if data.places:
             m.fit_bounds(
