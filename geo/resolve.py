@@ -439,8 +439,11 @@ _STREETS_AFTER = re.compile(
 
 
 def _street_in_a_list(m: Mention, text: str) -> Mention:
-    """A name written in a list that ends in a plural street word is a street's name."""
+    """A name written in a list that ends in a plural street word is a street's name, unless
+    it is a big place's or an area's ('Tehran and Mashhad streets' are those cities')."""
     if m.feature is not None or not text or not _STREETS_AFTER.match(text, m.end):
+        return m
+    if any(c.kind != "city" or c.population >= _FAR_SMALL for c in m.candidates):
         return m
     return replace(m, feature="street")
 

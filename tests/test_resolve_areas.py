@@ -231,3 +231,9 @@ def test_a_name_inside_a_name_does_not_vouch_for_a_far_square(gazetteer):
         "New Orleans",
     )
     assert near(got["Washington Square"], 29.95, -90.07, 20)
+
+
+def test_big_cities_before_streets_are_the_cities():
+    text = "Protesters filled Tehran and Mashhad streets on Friday, witnesses in Tehran said."
+    got = found(text)
+    assert got["Mashhad"]["name"] == "Mashhad" and got["Mashhad"]["review"] is None
