@@ -543,13 +543,17 @@ def _strays(out: list[Resolution], text: str = "") -> list[Resolution]:
     support: dict[str | None, set[str]] = {}
     states: dict[tuple[str, str], set[str]] = {}
     state_places: dict[tuple[str, str], set[str]] = {}  # the places' ids, for names in names
+    # A far small town named with common or street words ('Washington Square') vouches for no
+    # name inside a name in its state ('Carnegie Library'): both are the story's own.
+    worded = {r.entry.id for r in distinct if _word_town(r.mention, r.entry) and r.entry}
     for o, text in others.places:
         if o.kind != "city" or o.population >= _SMALL or _km(o, main) <= FAR_KM:
             support.setdefault(o.country, set()).add(text)
         a1 = _admin1_of(o)
         if a1 is not None:
             states.setdefault(a1, set()).add(text)
-            state_places.setdefault(a1, set()).add(o.id)
+            if o.id not in worded or _km(o, main) <= NEAR_KM:
+                state_places.setdefault(a1, set()).add(o.id)
     # The places named as themselves: a name inside a name ('Carnegie Library') does not make
     # its state the story's for a town named with common or street words.
     own_states: dict[tuple[str, str], set[str]] = {}

@@ -231,6 +231,8 @@ def test_a_name_inside_a_name_does_not_vouch_for_a_far_square(gazetteer):
         "New Orleans",
     )
     assert near(got["Washington Square"], 29.95, -90.07, 20)
+    # ... nor does the far square make Carnegie, Pennsylvania, the library's town.
+    assert near(got["Carnegie Library"], 29.95, -90.07, 20)
 
 
 def test_big_cities_before_streets_are_the_cities():
