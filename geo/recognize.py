@@ -228,6 +228,7 @@ def _usable(
     common: dict[str, int],
     dotted: bool = False,
     unit: bool = False,
+    dateline: bool = False,
 ) -> tuple[Entry, ...]:
     """Drop candidates the surface form cannot mean.
 
@@ -240,8 +241,11 @@ def _usable(
         return ()
     letters = "".join(t.text for t in span).replace(".", "")
     # One word in capitals, or single capitals ('T&T' is read as two letters).
-    upper = (len(span) == 1 or all(len(t.text) == 1 for t in span)) and (
-        letters.isupper() and len(letters) <= 4
+    # A dateline's town is written in capitals whatever its length ('KYIV, Ukraine —').
+    upper = (
+        (len(span) == 1 or all(len(t.text) == 1 for t in span))
+        and (letters.isupper() and len(letters) <= 4)
+        and not dateline
     )
     all_common = len(span) > 1 and all(t.lower in common for t in span)
     entries = _generic_names(entries, span, unit)
@@ -360,7 +364,8 @@ def _match(
         last = span[-1]
         dotted = last.text.endswith(".") or text[last.end : last.end + 1] == "."
         unit = i + n < len(run) and run[i + n].is_cap and run[i + n].lower in REGION_SUFFIXES
-        found = _usable(index.lookup_key(key), span, index.common_words, dotted, unit)
+        dateline = n == 1 and span[0].is_upper and _at_dateline(text, span[0])
+        found = _usable(index.lookup_key(key), span, index.common_words, dotted, unit, dateline)
         if _other_names_only(found) and len(key) >= 5 and not span[0].is_upper:
             # Another romanisation of a known name ('Garabulli', 'Maarat al-Numan'); also
             # where the written name is only another place's other name ('Ras al Ayn' is
@@ -384,6 +389,20 @@ def _match(
         if found:
             return n, found
     return 0, ()
+
+
+_DATELINE_AFTER = re.compile(r"\**\s*(?:,\s*\w|\((?:AP|AFP|Reuters|dpa|Xinhua|UPI)\)|[—–])")
+
+
+def _at_dateline(text: str, word: Token) -> bool:
+    """A word in capitals first on its line and followed by a comma and a word, a news
+    agency in brackets or a dash: a dateline ('KYIV, Ukraine —', 'GAZA (Reuters) -')."""
+    if not text:
+        return False
+    line = text.rfind("\n", 0, word.start) + 1
+    if text[line : word.start].strip(" \t\"'“‘*_>#"):
+        return False
+    return _DATELINE_AFTER.match(text, word.end) is not None
 
 
 def _after_the(text: str, first: Token) -> bool:

@@ -31,6 +31,7 @@ from typing import Any
 
 from geo import settings
 from geo.gazetteer.build import PRIMARY
+from geo.gazetteer.fold import fold
 from geo.gazetteer.index import Entry
 from geo.gazetteer.words import REGION_SUFFIXES
 from geo.recognize import Mention
@@ -159,7 +160,7 @@ def _score(
     c: Entry,
     ctx: _Context,
     container: Entry | None = None,
-    state_cue: bool = False,
+    state_cue: bool | str = False,
     holds: Entry | None = None,
 ) -> float:
     s = c.log_prior
@@ -185,7 +186,9 @@ def _score(
         s += CONTAINED_WEIGHT
     if holds is not None and c.id == holds.id:
         s += CONTAINED_WEIGHT  # the area a place written before it lies in
-    if state_cue and c.kind == "region":
+    if state_cue == TOWN_CUE and c.kind == "region":
+        s -= STATE_CUE_WEIGHT  # 'clashes around Kidal': the town, not the region it heads
+    elif state_cue and c.kind == "region":
         s += STATE_CUE_WEIGHT
     site_country = theatre_sites().get(c.id)
     if site_country and ctx.shares.get(site_country, 0.0) > 0:
@@ -375,6 +378,34 @@ def _state_cue(m: Mention, text: str) -> bool:
     if before.endswith(("a ", "an ")) and nxt and nxt.group(1).lower() in STATE_CUES:
         return True  # 'a Delaware company'
     return nxt is not None and nxt.group(1).lower() in STATE_CUES and "'" in text[m.end : m.end + 2]
+
+
+TOWN_CUE = "town"
+# Before a name, words that make it the region: 'southern Idlib', 'across Kidal', 'most of Gao'.
+_REGION_BEFORE = re.compile(
+    r"(?:\b(?:northern|southern|eastern|western|central|north-eastern|north-western|"
+    r"south-eastern|south-western|northeastern|northwestern|southeastern|southwestern|across|"
+    r"throughout|(?:all|most|much|parts?|rest)\s+of))\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+def _town_cue(m: Mention, text: str) -> str:
+    """TOWN_CUE when the name is both a region's and the town that heads it ('Kidal', 'Gao'),
+    written with nothing that makes it the region: the news means the town (a region's
+    suffix, 'Kidal region', is read as the region before this)."""
+    towns = [c for c in m.candidates if c.kind == "city"]
+    # an administrative unit named after its seat, not a cultural region ('Appalachia')
+    regions = [c for c in m.candidates if c.kind == "region" and c.id.startswith("admin1:")]
+    if not towns or not regions or not text:
+        return ""
+    if _REGION_BEFORE.search(text, max(0, m.start - 30), m.start):
+        return ""
+    for r in regions:
+        for t in towns:
+            if t.country == r.country and fold(t.name) == fold(r.name) and _km(t, r) <= 250:
+                return TOWN_CUE
+    return ""
 
 
 # Between two names of a list: 'Oregon and Washington', 'California or Washington'; a comma
@@ -707,8 +738,8 @@ def _resolve_known(mentions: list[Mention], max_candidates: int, text: str) -> l
         best = max(range(len(cs)), key=lambda i: (probs[i], -i))
         first.append((cs[best], probs[best], _key(m)))
     containers, held = _containers(mentions, first, text)
-    cues = [
-        _state_cue(m, text) or _listed_with_a_state(n, mentions, first, text)
+    cues: list[bool | str] = [
+        _state_cue(m, text) or _listed_with_a_state(n, mentions, first, text) or _town_cue(m, text)
         for n, m in enumerate(mentions)
     ]
     # Then with the context of the pass before, three times: the second pass settles the
@@ -860,7 +891,7 @@ def _scored(
     context: list[tuple[Entry, float, str]],
     containers: list[Entry | None],
     held: list[Entry | None],
-    cues: list[bool],
+    cues: list[bool | str],
 ) -> list[_Scored]:
     """Each mention's candidates scored in the context of the others' current choices:
     (mention number, candidate order, scores, softmax shares, context)."""
