@@ -1,4 +1,4 @@
-"""Datelines in capitals and towns that head a region of their name, with our own sentences."""
+"""Datelines in capitals, towns heading a region of their name, and lakes: our own sentences."""
 
 from __future__ import annotations
 
@@ -43,3 +43,10 @@ def test_a_town_that_heads_a_region_of_its_name_is_the_town_unless_the_region_is
     assert got["Kidal"]["kind"] == "region"
     got = found("Jihadists attacked Gao at dawn, Mali's army said.")
     assert got["Gao"]["kind"] == "city"
+
+
+def test_the_great_lakes_of_east_and_central_africa_are_lakes():
+    got = found("Families crossed Lake Kivu by boat to Bukavu; others fled across Lake Albert.")
+    assert got["Lake Kivu"]["kind"] == got["Lake Albert"]["kind"] == "lake"
+    assert got["Lake Albert"]["country"] is None  # not the Australian town of that name
+    assert found("Boats sank on Lake Tanganyika near Kalemie.")["Lake Tanganyika"]["kind"] == "lake"
