@@ -242,3 +242,12 @@ def test_the_headlines_town_is_labelled_first_among_towns_named_as_often():
     got = map_labels(near, None, (30, 40, 40, 50), title="Troops push toward Pokrovsk")
     masks = {item["html"]: item["zooms"] for item in got}
     assert masks["Pokrovsk"] & ~masks.get("Kurakhove", 0)  # where only one fits, it is Pokrovsk
+
+
+def test_a_dateline_in_capitals_is_labelled_in_the_places_own_case():
+    geneva = _place("geneva", 6.15, 46.2, 1, "CH")
+    geneva.name = "Geneva"
+    geneva.mentions = [{"mention": "GENEVA"}]
+    assert places.display_name(geneva) == "Geneva"
+    geneva.mentions = [{"mention": "UN"}]  # an acronym stays as written
+    assert places.display_name(geneva) == "UN"

@@ -301,6 +301,8 @@ def display_name(place: Place) -> str:
     words: dict[str, int] = {}
     for written, times in place.words.items():
         word = written.strip()
+        if word.isupper() and len(word) > 2 and word.lower() == place.name.lower():
+            word = place.name  # a dateline's 'GENEVA' is Geneva on the map
         if word:
             words[word] = words.get(word, 0) + times
     if not words:
