@@ -26,7 +26,7 @@ Fighting reached Tripoli and Benghazi on Monday. Officials in Tripoli said littl
 def no_theatres(monkeypatch: pytest.MonkeyPatch) -> None:
     """Skip the theatre joins: these tests are about the build, and the joins take seconds."""
     monkeypatch.setattr(theatre_layers, "theatres_for", lambda rows: [])
-    monkeypatch.setattr(article_map, "enrich_rows", lambda rows, date: rows)
+    monkeypatch.setattr(article_map, "iter_enriched", lambda rows, date: rows)
 
 
 def _article(folder: Path, name: str, title: str = "A test article") -> Path:

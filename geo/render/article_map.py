@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -61,6 +61,9 @@ class MapInputs:
     theatre: Any = None  # theatre layers (see geo.render.theatre_layers) when available
     claims: list[dict] | None = None  # the article's claims, once read (the map and review.csv)
     places: list | None = None  # the rows grouped by place, when the caller grouped them
+    # how many places the article names, when ``places`` holds only those drawn (a build lets
+    # go of the others once its data files list them)
+    place_count: int | None = None
 
 
 def inputs_from_document(doc: Any) -> MapInputs:
@@ -135,7 +138,8 @@ def drawn_note(drawn: int, total: int, slug: str) -> str | None:
 def _build_map(inputs: MapInputs, index_href: str | None) -> folium.Map:
     every = inputs.places if inputs.places is not None else places.group_places(inputs.rows)
     found = drawn_places(every, settings.MAX_PLACES_DRAWN)
-    note = drawn_note(len(found), len(every), inputs.slug)
+    total = inputs.place_count if inputs.place_count is not None else len(every)
+    note = drawn_note(len(found), total, inputs.slug)
     del every
     theatre = inputs.theatre
     countries = {c for th in (theatre.theatres if theatre else []) for c in th.countries}
@@ -358,7 +362,7 @@ def prepare(doc: Any, theatres: bool = True, *, reuse_rows: bool = False) -> Map
     if not theatres:
         return inputs
     inputs.rows = per_place(
-        inputs.rows, lambda rows: enrich_rows(rows, inputs.date), in_place=reuse_rows
+        inputs.rows, lambda rows: iter_enriched(rows, inputs.date), in_place=reuse_rows
     )
     layers = theatre_layers.layers_for(inputs.rows, inputs.date)
     if layers is not None:
@@ -367,7 +371,9 @@ def prepare(doc: Any, theatres: bool = True, *, reuse_rows: bool = False) -> Map
         named = layers.theatres
         # the rows are this function's own by now: copied above, or given away
         inputs.rows = per_place(
-            inputs.rows, lambda rows: theatre_layers.with_names(rows, named), in_place=True
+            inputs.rows,
+            lambda rows: _in_parts(rows, lambda part: theatre_layers.with_names(part, named)),
+            in_place=True,
         )
     return inputs
 
@@ -376,7 +382,7 @@ PLACE_KEY = ("id", "lat", "lon", "kind")
 
 
 def per_place(
-    rows: list[dict], stage: Callable[[list[dict]], list[dict]], *, in_place: bool = False
+    rows: list[dict], stage: Callable[[list[dict]], Iterable[dict]], *, in_place: bool = False
 ) -> list[dict]:
     """``stage`` run on the first mention of each place, what it adds or changes given to
     every mention of that place (the same objects, not copies).
@@ -384,39 +390,72 @@ def per_place(
     A text may name Tripoli 20,000 times: the joins cost per place, and the map must not hold
     20,000 copies of what they say about it (issue 17). Later mentions of a place drop their
     alternatives, which the map takes from the first. ``in_place`` completes the given row
-    dicts instead of returning new ones (only for rows nobody else holds)."""
+    dicts instead of returning new ones (only for rows nobody else holds), each as soon as
+    ``stage`` gives its row: a stage that yields its rows one by one (``iter_enriched``) never
+    holds a copy of every row (20,000 different towns: 20,000 rows of 24 fields)."""
     first: dict[tuple, int] = {}
+    repeated: set[tuple] = set()
     for i, row in enumerate(rows):
-        first.setdefault(tuple(row.get(k) for k in PLACE_KEY), i)
+        key = tuple(row.get(k) for k in PLACE_KEY)
+        if key in first:
+            repeated.add(key)
+        else:
+            first[key] = i
     done = stage([rows[i] for i in first.values()])
     added: dict[tuple, dict] = {}
     for key, i, new in zip(first, first.values(), done, strict=True):
         old = rows[i]
-        added[key] = {k: v for k, v in new.items() if k not in old or old[k] is not v}
+        change = {k: v for k, v in new.items() if k not in old or old[k] is not v}
+        if in_place:
+            old.update(change)
+            if key in repeated:
+                added[key] = change
+        else:
+            added[key] = change
+    del done
+    if in_place:
+        for i, row in enumerate(rows):
+            key = tuple(row.get(k) for k in PLACE_KEY)
+            if key in repeated and first[key] != i:
+                row.pop("alternatives", None)
+                row.update(added[key])
+        return rows
     out = []
     for i, row in enumerate(rows):
         key = tuple(row.get(k) for k in PLACE_KEY)
-        if in_place:
-            if first[key] != i:
-                row.pop("alternatives", None)
-            row.update(added[key])
-            out.append(row)
-        elif first[key] == i:
+        if first[key] == i:
             out.append(row | added[key])
         else:
             out.append({k: v for k, v in row.items() if k != "alternatives"} | added[key])
     return out
 
 
+def _in_parts(
+    rows: list[dict], stage: Callable[[list[dict]], list[dict]], size: int = 500
+) -> Iterator[dict]:
+    """A stage that treats each row on its own, run ``size`` rows at a time (its copies of
+    the rows made and dropped a few hundred at a time)."""
+    for at in range(0, len(rows), size):
+        yield from stage(rows[at : at + size])
+
+
 def enrich_rows(rows: list[dict], date: str | None) -> list[dict]:
     """Place rows with control, backers and routes from the enrichment stage, when present."""
+    return list(iter_enriched(rows, date))
+
+
+def iter_enriched(rows: list[dict], date: str | None) -> Iterator[dict]:
+    """``enrich_rows`` one row at a time: the places are joined with the theatres all at once
+    (which theatres apply depends on every place), each row's copy made only when asked for."""
     if any("control" in r for r in rows):
-        return rows  # already joined (geo places does it too)
-    try:
-        from geo.join import enrich_records
-    except ImportError:
-        return rows
-    return enrich_records(rows, date)
+        yield from rows  # already joined (geo places does it too)
+        return
+    from geo.join import RECORD_FIELDS, join
+
+    fields = join(rows, date).rows
+    for i, row in enumerate(rows):
+        yield dict(row) | {c: fields[i][c] for c in RECORD_FIELDS}
+        fields[i] = {}  # used: what only this row held goes
 
 
 def map_article(path: str | Path, index_href: str | None = "index.html") -> folium.Map:

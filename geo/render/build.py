@@ -279,17 +279,6 @@ def render_article(
     out.add(f"{slug}.geojson", tables.geojson_chunks(found))
     out.add(f"{slug}.csv", tables.csv_chunks(found))
     out.add(f"{slug}.review.csv", tables.review_chunks(found, claims.review_rows(inputs)))
-    # The rows go before the map is drawn (a row per place, 20,000 for a text of towns): the
-    # places and claims hold what the page shows.
-    inputs.rows = []
-    release_freed()
-    m = article_map.build_map(inputs)
-    release_freed()
-    page, assets = article_map.render_page(m, name)
-    del m
-    release_freed()
-    out.add(f"{slug}.html", _pieces(page))
-    del page
     names = sorted({str(p.name) for p in found if getattr(p, "name", None)})
     entry = {
         "slug": slug,
@@ -304,6 +293,20 @@ def render_article(
         if inputs.theatre
         else [],
     }
+    # Listed, the places the page does not draw go (19,000 of 20,000 different towns), and so
+    # do the rows (the places and claims hold what the page shows).
+    inputs.places = article_map.drawn_places(found, settings.MAX_PLACES_DRAWN)
+    inputs.place_count = len(found)
+    inputs.rows = []
+    del found, names
+    release_freed()
+    m = article_map.build_map(inputs)
+    release_freed()
+    page, assets = article_map.render_page(m, name)
+    del m
+    release_freed()
+    out.add(f"{slug}.html", _pieces(page))
+    del page
     rendered = {"entry": entry, "assets": assets, "theatres": _theatres_used(inputs)}
     if isinstance(out, _Collected):
         rendered["files"] = out.files
