@@ -112,13 +112,17 @@ CLICK_JS = """async ([key, sample]) => {
     const picked = leaves.filter((l, i) => i % step === 0).slice(0, sample);
     const higher = ['places', 'events', 'claims', 'lines', 'labels'];
     const box = map.getContainer().getBoundingClientRect();
+    // Two frames and 20 ms: the map has drawn what the last move or click changed, however
+    // busy the machine (a fixed 20 ms alone could end before a loaded machine's next frame).
+    const settle = () => new Promise(r => requestAnimationFrame(() =>
+        requestAnimationFrame(() => setTimeout(r, 20))));
     let tried = 0, ok = 0; const wrong = [];
     for (const l of picked) {
         map.closePopup();
         map.stop();  // a popup's auto-pan may still be moving the map
         if (l.getLatLng) map.setView(l.getLatLng(), Math.max(map.getZoom(), 7), {animate: false});
         else map.fitBounds(l.getBounds(), {animate: false, padding: [80, 80]});
-        await new Promise(r => setTimeout(r, 20));
+        await settle();
         const own = el => el && (el === l._path || (l._icon && l._icon.contains(el)));
         const candidates = [];
         if (l._icon) {
@@ -165,7 +169,7 @@ CLICK_JS = """async ([key, sample]) => {
         tried++;
         hit[2].dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: hit[0],
                                                        clientY: hit[1]}));
-        await new Promise(r => setTimeout(r, 20));
+        await settle();
         const open = document.querySelectorAll('.leaflet-popup-content');  // closing ones fade
         const popup = open.length ? open[open.length - 1].cloneNode(true) : null;
         if (popup) popup.querySelectorAll('.geo-asof').forEach(e => { e.textContent = ''; });
@@ -462,6 +466,7 @@ def test_on_a_phone_an_open_popup_is_never_under_the_corner_buttons(browser, rea
             t.openPopup(); }"""
     )
     page.wait_for_selector(".leaflet-popup-content")
+    page.wait_for_timeout(800)  # the popup's auto-pan (clear of the header) has ended
     covered = page.evaluate(
         """() => { const r = document.querySelector('.leaflet-popup-content')
                        .getBoundingClientRect(), out = [];
