@@ -17,7 +17,6 @@ from geo.render.elements import FeatureLayer, css_class, esc, marked, safe_color
 from geo.render.legend import Entry
 
 NO_ACTOR = "#475569"
-_AREAS = frozenset({"continent", "country", "region", "subregion", "sea", "ocean", "gulf"})
 DISAGREES = "#dc2626"
 # An icon per kind (Font Awesome solid names, for the offline icon font) and a word for people.
 KIND_ICONS = {
@@ -107,7 +106,6 @@ def claim_popup(claim: Mapping[str, Any], actors: Mapping[str, Mapping[str, Any]
 # (to the east) and of a theatre event's icon (to the north-west); more go to wider rings.
 SLOTS = ((28, 30), (28, 160), (28, 220), (54, 10), (54, 50), (54, 130), (54, 170), (54, 210),
          (54, 250))  # fmt: skip
-BADGE_PX = 24
 
 
 def slot_offset(k: int) -> tuple[int, int]:
